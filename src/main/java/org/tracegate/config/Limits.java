@@ -1,0 +1,49 @@
+package org.tracegate.config;
+
+import java.time.Duration;
+
+/**
+ * Timeouts and limits. Defaults in {@link #defaults()}.
+ *
+ * @param headerTimeout      time allowed for a complete header block; default 30 s
+ * @param headerTimeoutStatus status for a header timeout: 502 (IIS 502.1, default) or 504
+ * @param idleTimeout        time allowed between reads of the body after the headers; default 60 s
+ * @param killGrace          SIGTERM → SIGKILL delay; default 2 s
+ * @param shutdownGrace      time running programs get to finish on SIGTERM/SIGINT; default 10 s
+ * @param maxRequestBody     largest request body accepted (413 above); default 1 GiB
+ * @param spoolMemory        chunked request bodies up to this stay in memory, larger go to a temp file; default 1 MiB
+ * @param headerLineBytes    longest CGI header line; default 16 KiB
+ * @param headerLines        most CGI header lines; default 500
+ * @param headerBlockBytes   largest CGI header block; default 64 KiB
+ * @param maxConcurrent      programs running at once; default 64
+ * @param queueSize          requests waiting for a slot; default 256
+ * @param queueTimeout       longest wait for a slot (503.2 after); default 10 s
+ * @param redirectHops       local redirects followed per request; default 5
+ */
+public record Limits(
+        Duration headerTimeout,
+        int headerTimeoutStatus,
+        Duration idleTimeout,
+        Duration killGrace,
+        Duration shutdownGrace,
+        long maxRequestBody,
+        long spoolMemory,
+        int headerLineBytes,
+        int headerLines,
+        int headerBlockBytes,
+        int maxConcurrent,
+        int queueSize,
+        Duration queueTimeout,
+        int redirectHops) {
+
+    public static Limits defaults() {
+        return new Limits(Duration.ofSeconds(30), 502, Duration.ofSeconds(60), Duration.ofSeconds(2),
+                Duration.ofSeconds(10), 1L << 30, 1L << 20, 16 * 1024, 500, 64 * 1024, 64, 256,
+                Duration.ofSeconds(10), 5);
+    }
+
+    public Limits withHeaderTimeout(Duration v) { return new Limits(v, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
+    public Limits withIdleTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, v, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
+    public Limits withMaxConcurrent(int v, int queue, Duration wait) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, v, queue, wait, redirectHops); }
+    public Limits withMaxRequestBody(long v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, v, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
+}

@@ -1,0 +1,38 @@
+package org.tracegate.process;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running program in its own process group. Its three pipes are the only descriptors it inherited.
+ * Blocking stream I/O is fine: callers use virtual threads.
+ */
+public interface ChildProcess {
+
+    long pid();
+
+    /** The program's stdin; closing it sends EOF. */
+    OutputStream stdin();
+
+    InputStream stdout();
+
+    InputStream stderr();
+
+    /** Completes once the process has been reaped; never completes exceptionally. */
+    CompletableFuture<ExitStatus> onExit();
+
+    /**
+     * Ends the whole process group: records {@code who} (first caller wins), sends SIGTERM to the group,
+     * and SIGKILL to the group after {@code grace} if the process has not been reaped by then.
+     * Returns at once; safe to call many times and after exit.
+     */
+    void terminate(EndedBy who, Duration grace);
+
+    /** Who ended it: {@link EndedBy#SELF} unless {@link #terminate} was called before it exited. */
+    EndedBy endedBy();
+
+    /** Closes our ends of the three pipes (idempotent). Does not kill the process. */
+    void closePipes();
+}

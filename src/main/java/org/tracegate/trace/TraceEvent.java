@@ -1,0 +1,153 @@
+package org.tracegate.trace;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The closed vocabulary of trace events: past-tense facts with IIS's names and fields where IIS has
+ * them. Every start has an end: GENERAL_REQUEST_START → GENERAL_REQUEST_END, CGI_LAUNCH → CGI_EXIT.
+ */
+public sealed interface TraceEvent {
+
+    /** IIS's event name, e.g. "CGI_LAUNCH". */
+    String name();
+
+    Area area();
+
+    Level level();
+
+    /** The event's data as IIS would render it in UserData, in IIS's order. */
+    Map<String, Object> fields();
+
+    record GeneralRequestStart(int siteId, String appPoolId, long connId, long rawConnId, String requestUrl,
+                               String requestVerb) implements TraceEvent {
+        public String name() { return "GENERAL_REQUEST_START"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("SiteId", siteId, "AppPoolId", appPoolId, "ConnId", connId, "RawConnId", rawConnId,
+                    "RequestURL", requestUrl, "RequestVerb", requestVerb);
+        }
+    }
+
+    record GeneralRequestHeaders(String headers) implements TraceEvent {
+        public String name() { return "GENERAL_REQUEST_HEADERS"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Headers", headers); }
+    }
+
+    record HandlerChanged(String newHandlerName, String scriptProcessor, String physicalPath) implements TraceEvent {
+        public String name() { return "HANDLER_CHANGED"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() {
+            return ordered("NewHandlerName", newHandlerName, "ScriptProcessor", scriptProcessor,
+                    "PhysicalPath", physicalPath);
+        }
+    }
+
+    record CgiLaunch(String commandLine, String errorCode, long processId) implements TraceEvent {
+        public String name() { return "CGI_LAUNCH"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return "0".equals(errorCode) ? Level.INFORMATION : Level.ERROR; }
+        public Map<String, Object> fields() {
+            return ordered("CommandLine", commandLine, "ErrorCode", errorCode, "ProcessId", processId);
+        }
+    }
+
+    record CgiRequestEntitySent(long bytes) implements TraceEvent {
+        public String name() { return "CGI_REQUEST_ENTITY_SENT"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Bytes", bytes); }
+    }
+
+    record CgiHeadersReceived(String headers) implements TraceEvent {
+        public String name() { return "CGI_HEADERS_RECEIVED"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Headers", headers); }
+    }
+
+    record CgiStderr(String text) implements TraceEvent {
+        public String name() { return "CGI_STDERR"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.WARNING; }
+        public Map<String, Object> fields() { return ordered("Text", text); }
+    }
+
+    record CgiTimeout(String headers) implements TraceEvent {
+        public String name() { return "CGI_TIMEOUT"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() { return ordered("Headers", headers); }
+    }
+
+    record CgiPrematureTermination(String headers, String exitCode, String signal) implements TraceEvent {
+        public String name() { return "CGI_PREMATURE_TERMINATION"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() { return ordered("Headers", headers, "ExitCode", exitCode, "Signal", signal); }
+    }
+
+    record CgiInvalidHeaders(String headers, int lineNumber, String reason) implements TraceEvent {
+        public String name() { return "CGI_INVALID_HEADERS"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() { return ordered("Headers", headers, "Line", lineNumber, "Reason", reason); }
+    }
+
+    record CgiExit(String exitCode, String signal, boolean coreDumped, String endedBy, long cpuMillis,
+                   long maxRssKiB) implements TraceEvent {
+        public String name() { return "CGI_EXIT"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("ExitCode", exitCode, "Signal", signal, "CoreDumped", coreDumped, "EndedBy", endedBy,
+                    "CpuMillis", cpuMillis, "MaxRssKiB", maxRssKiB);
+        }
+    }
+
+    record CgiAborted(String reason, String endedBy) implements TraceEvent {
+        public String name() { return "CGI_RESPONSE_ABORTED"; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.WARNING; }
+        public Map<String, Object> fields() { return ordered("Reason", reason, "EndedBy", endedBy); }
+    }
+
+    record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
+                                        String errorCode, String notification) implements TraceEvent {
+        public String name() { return "MODULE_SET_RESPONSE_ERROR_STATUS"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return httpStatus >= 500 ? Level.ERROR : Level.WARNING; }
+        public Map<String, Object> fields() {
+            return ordered("ModuleName", moduleName, "HttpStatus", httpStatus, "HttpReason", httpReason,
+                    "HttpSubStatus", httpSubStatus, "ErrorCode", errorCode, "Notification", notification);
+        }
+    }
+
+    record GeneralResponseHeaders(String headers) implements TraceEvent {
+        public String name() { return "GENERAL_RESPONSE_HEADERS"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Headers", headers); }
+    }
+
+    record GeneralRequestEnd(long bytesSent, long bytesReceived, int httpStatus, int httpSubStatus)
+            implements TraceEvent {
+        public String name() { return "GENERAL_REQUEST_END"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("BytesSent", bytesSent, "BytesReceived", bytesReceived, "HttpStatus", httpStatus,
+                    "HttpSubStatus", httpSubStatus);
+        }
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+}
