@@ -1,0 +1,145 @@
+package org.tracegate.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.tracegate.config.CgiMapping;
+import org.tracegate.config.ConfigException;
+import org.tracegate.config.ConfigLoader;
+import org.tracegate.config.ServerConfig;
+import org.tracegate.http.TracegateServer;
+import org.tracegate.process.ProcessLauncher;
+import org.tracegate.trace.ErrorLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tracegate serve}: runs the server until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve CGI programs. With no --cgi and no --config, serves the bundled demo site.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration file (docs/configuration.md).")
+    Path configFile;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (repeatable). Default 127.0.0.1:8080.")
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--cgi", paramLabel = "URL_PREFIX=DIRECTORY", description = "Map a URL prefix to a directory of programs (repeatable).")
+    List<String> cgi = new ArrayList<>();
+
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "Directory for error.log.")
+    Path logDir;
+
+    @Option(names = "--trace-dir", paramLabel = "DIR", description = "Directory for failed-request traces.")
+    Path traceDir;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Time allowed for a complete header block.")
+    Double headerTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Time allowed between body reads.")
+    Double idleTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = resolve();
+        } catch (ConfigException e) {
+            System.err.println("tracegate: " + e.getMessage());
+            return 2;
+        }
+        ErrorLog errorLog = config.logDir() == null ? ErrorLog.to(System.err) : ErrorLog.toDirectory(config.logDir());
+        TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog);
+        try {
+            server.start();
+        } catch (IOException e) {
+            System.err.println("tracegate: cannot listen: " + e.getMessage());
+            errorLog.close();
+            return 1;
+        }
+        for (String url : server.urls()) System.out.println("listening on " + url);
+        System.out.flush();
+
+        CountDownLatch stop = new CountDownLatch(1);
+        // Our own handlers (not a shutdown hook) so a SIGTERM ends in a graceful stop and exit status 0.
+        for (String sig : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+        }
+        stop.await();
+        System.err.println("tracegate: stopping (letting running programs finish for up to "
+                + config.limits().shutdownGrace().toSeconds() + " s)");
+        server.close();
+        errorLog.close();
+        return 0;
+    }
+
+    /** The config file (or the demo's), then flags on top. */
+    ServerConfig resolve() throws ConfigException {
+        ServerConfig config;
+        if (configFile != null) {
+            config = ConfigLoader.load(configFile);
+        } else if (cgi.isEmpty()) {
+            config = ConfigLoader.load(demoConfig());
+        } else {
+            config = ServerConfig.defaults();
+        }
+        if (!listen.isEmpty()) {
+            for (String l : listen) checkListen(l);
+            config = config.withListen(listen);
+        }
+        if (!cgi.isEmpty()) {
+            List<CgiMapping> mappings = new ArrayList<>();
+            for (String m : cgi) mappings.add(parseCgi(m));
+            config = config.withCgi(mappings);
+        }
+        if (logDir != null) config = config.withLogDir(logDir.toAbsolutePath().normalize());
+        if (traceDir != null) config = config.withTraceDir(traceDir.toAbsolutePath().normalize());
+        if (headerTimeout != null) config = config.withLimits(config.limits().withHeaderTimeout(seconds(headerTimeout, "--header-timeout")));
+        if (idleTimeout != null) config = config.withLimits(config.limits().withIdleTimeout(seconds(idleTimeout, "--idle-timeout")));
+        return config;
+    }
+
+    private static void checkListen(String l) throws ConfigException {
+        try {
+            java.net.URI u = new java.net.URI("http://" + l);
+            if (u.getHost() == null || u.getPort() < 0 || u.getPort() > 65535 || !("http://" + l).equals(u.toString())) {
+                throw new java.net.URISyntaxException(l, "not HOST:PORT");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("--listen: expected HOST:PORT (IPv6 as [::1]:PORT), got '" + l + "'");
+        }
+    }
+
+    static CgiMapping parseCgi(String spec) throws ConfigException {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw new ConfigException("--cgi: expected URL_PREFIX=DIRECTORY, got '" + spec + "'");
+        }
+        String prefix = spec.substring(0, eq);
+        if (!prefix.startsWith("/")) throw new ConfigException("--cgi: the URL prefix must start with '/', got '" + prefix + "'");
+        if (!prefix.endsWith("/")) prefix = prefix + "/";
+        Path dir = Path.of(spec.substring(eq + 1)).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) throw new ConfigException("--cgi: '" + dir + "' is not a directory");
+        return new CgiMapping(prefix, dir, false);
+    }
+
+    private static Duration seconds(double s, String flag) throws ConfigException {
+        if (!(s > 0) || Double.isInfinite(s)) throw new ConfigException(flag + ": expected a positive number of seconds, got " + s);
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+
+    /** The bundled demo: $TRACEGATE_HOME/demo/tracegate.toml (the launcher sets tracegate.home). */
+    static Path demoConfig() throws ConfigException {
+        String home = System.getProperty("tracegate.home", System.getenv().getOrDefault("TRACEGATE_HOME", "."));
+        Path p = Path.of(home, "demo", "tracegate.toml").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new ConfigException("no --cgi and no --config given, and the demo site's config " + p
+                    + " does not exist (set TRACEGATE_HOME to the Tracegate checkout)");
+        }
+        return p;
+    }
+}

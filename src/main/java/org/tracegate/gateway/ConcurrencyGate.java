@@ -1,0 +1,44 @@
+package org.tracegate.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounds how many programs run at once, with a bounded wait queue (IIS 503.2 when both are full).
+ * Fair, so a waiting request is not overtaken forever.
+ */
+public final class ConcurrencyGate {
+    private final int maxConcurrent;
+    private final int queueSize;
+    private final Duration queueTimeout;
+    private final Semaphore slots;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    public ConcurrencyGate(int maxConcurrent, int queueSize, Duration queueTimeout) {
+        this.maxConcurrent = maxConcurrent;
+        this.queueSize = queueSize;
+        this.queueTimeout = queueTimeout;
+        this.slots = new Semaphore(maxConcurrent, true);
+    }
+
+    /** Takes a slot, or returns the failure to answer with. The caller must {@link #release()} a taken slot. */
+    public GatewayFailure.Overloaded acquire() throws InterruptedException {
+        if (slots.tryAcquire()) return null;
+        if (waiting.incrementAndGet() > queueSize) {
+            waiting.decrementAndGet();
+            return new GatewayFailure.Overloaded(maxConcurrent, Duration.ZERO);
+        }
+        try {
+            return slots.tryAcquire(queueTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                    ? null : new GatewayFailure.Overloaded(maxConcurrent, queueTimeout);
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    public void release() { slots.release(); }
+
+    public int inUse() { return maxConcurrent - slots.availablePermits(); }
+}

@@ -1,0 +1,498 @@
+package org.tracegate.gateway.cgi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.Limits;
+import org.tracegate.gateway.GatewayFailure;
+import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.process.ChildProcess;
+import org.tracegate.process.EndedBy;
+import org.tracegate.process.ExitStatus;
+import org.tracegate.process.LaunchException;
+import org.tracegate.process.LaunchSpec;
+import org.tracegate.process.ProcessLauncher;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+
+/**
+ * The host side of CGI/1.1 (RFC 3875): environment → start → pump stdin/stderr → parse the header
+ * block → relay the body → reap. Every way the program can misbehave ends as a {@link CgiOutcome}
+ * carrying the evidence. Protocol-neutral: the HTTP layer supplies the body stream and a
+ * {@link ResponseSink}.
+ */
+public final class CgiGateway {
+    /** Hop-by-hop headers (RFC 9110 §7.6.1): framing is ours, so a program's are dropped. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "trailers", "transfer-encoding", "upgrade");
+    private static final int BUFFER = 64 * 1024;
+    private static final int MAX_STDERR_EVENTS = 200;
+
+    private final ProcessLauncher launcher;
+    private final Watchdog watchdog;
+    private final ErrorLog errorLog;
+    private final Limits limits;
+    private final EnvironmentPolicy environmentPolicy;
+    private final Map<String, String> serverEnvironment;
+    private final ResponseHeadParser.Limits headerLimits;
+    private final Set<ChildProcess> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
+                      EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment) {
+        this.launcher = launcher;
+        this.watchdog = watchdog;
+        this.errorLog = errorLog;
+        this.limits = limits;
+        this.environmentPolicy = environmentPolicy;
+        this.serverEnvironment = Map.copyOf(serverEnvironment);
+        this.headerLimits = new ResponseHeadParser.Limits(limits.headerLineBytes(), limits.headerLines(),
+                limits.headerBlockBytes());
+    }
+
+    /** Ends every running program's process group (server shutdown after the grace period). */
+    public void shutdown(Duration killGrace) {
+        for (ChildProcess c : running) c.terminate(EndedBy.SHUTDOWN, killGrace);
+    }
+
+    /** How many programs are running now. */
+    public int running() { return running.size(); }
+
+    /**
+     * Runs one program for one request.
+     *
+     * @param argv  the fixed argv: [program] or [interpreter..., script]
+     * @param body  the request body (exactly {@code request.contentLength()} bytes) or null
+     * @param sink  where the response goes
+     * @param trace the request's trace
+     */
+    public CgiOutcome serve(GatewayRequest request, List<String> argv, InputStream body, ResponseSink sink,
+                            RequestTrace trace) {
+        return new Run(request, argv, body, sink, trace).execute();
+    }
+
+    /** One program run: all per-request state in one place, like lighttpd's handler_ctx. */
+    private final class Run {
+        private final GatewayRequest request;
+        private final LaunchSpec spec;
+        private final InputStream body;
+        private final ResponseSink sink;
+        private final RequestTrace trace;
+        private final String requestId;
+        private final StderrCapture stderr = new StderrCapture();
+        private final boolean nph;
+        private ChildProcess child;
+        private Thread stdinPump;
+        private Thread stderrPump;
+        private volatile long bytesFromClient;
+        private volatile long bytesToProgram;
+        private volatile boolean headerTimedOut;
+        private volatile boolean idleTimedOut;
+        private volatile boolean clientGone;
+        private byte[] headerBytes = new byte[0];
+        private long bodyBytes;
+        private long startNanos;
+        private int stderrEvents;
+
+        Run(GatewayRequest request, List<String> argv, InputStream body, ResponseSink sink, RequestTrace trace) {
+            this.request = request;
+            this.body = body;
+            this.sink = sink;
+            this.trace = trace;
+            this.requestId = trace.context().requestId();
+            Map<String, String> env = CgiEnvironment.build(request, environmentPolicy, serverEnvironment);
+            this.spec = new LaunchSpec(argv, env, request.scriptFile().getParent());
+            this.nph = request.scriptFile().getFileName().toString().startsWith("nph-");
+        }
+
+        CgiOutcome execute() {
+            startNanos = System.nanoTime();
+            try {
+                child = launcher.launch(spec);
+            } catch (LaunchException e) {
+                trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
+                log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
+                drainBody();
+                return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.getMessage()),
+                        report(null, EndedBy.SELF));
+            }
+            running.add(child);
+            trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), "0", child.pid()));
+            sink.onClientGone(() -> {
+                clientGone = true;
+                child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
+            });
+            stdinPump = Thread.ofVirtual().name("cgi-stdin-" + child.pid()).start(this::pumpStdin);
+            stderrPump = Thread.ofVirtual().name("cgi-stderr-" + child.pid()).start(this::pumpStderr);
+            Ending ending;
+            try {
+                ending = nph ? relayNph() : relay();
+            } catch (RuntimeException e) {
+                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
+                ending = new Ending.Broken(500, "internal error: " + e);
+            }
+            ExitStatus exit = close();
+            ProgramReport report = report(exit, child.endedBy());
+            return switch (ending) {
+                case Ending.Done d -> new CgiOutcome.Completed(d.status(), report);
+                case Ending.Redirect r -> new CgiOutcome.LocalRedirect(r.location(), report);
+                case Ending.Broken b -> {
+                    log("cgi: response aborted: " + b.reason() + " (pid " + child.pid() + ", script "
+                            + request.scriptFile() + ", " + exit.describe() + ")");
+                    trace.emit(new TraceEvent.CgiAborted(b.reason(), child.endedBy().name()));
+                    yield new CgiOutcome.Aborted(b.status(), b.reason(), report);
+                }
+                case Ending.NoHead n -> new CgiOutcome.Failed(n.failure(exit), report);
+            };
+        }
+
+        /** Reads the header block, then relays the body. */
+        private Ending relay() {
+            InputStream out = child.stdout();
+            ResponseHeadParser parser = new ResponseHeadParser(headerLimits);
+            Watchdog.Deadline headerDeadline = watchdog.arm(limits.headerTimeout(), () -> {
+                headerTimedOut = true;
+                child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
+            });
+            byte[] buf = new byte[BUFFER];
+            int n = 0;
+            int consumed = 0;
+            try {
+                while (!parser.isComplete() && (n = read(out, buf)) > 0) {
+                    consumed = parser.feed(buf, 0, n);
+                }
+            } catch (InvalidResponseHeadException e) {
+                headerDeadline.cancel();
+                headerBytes = parser.received();
+                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
+                trace.emit(new TraceEvent.CgiInvalidHeaders(latin1(headerBytes), e.lineNumber(), e.reason()));
+                String quoted = ByteQuote.quote(e.offendingBytes(), 512);
+                log("cgi: invalid header block: line " + e.lineNumber() + ": " + e.reason() + ": " + quoted
+                        + " (pid " + child.pid() + ", script " + request.scriptFile() + ")");
+                return new Ending.NoHead(exit -> new GatewayFailure.InvalidHeaders(headerBytes, e.lineNumber(),
+                        e.reason(), quoted));
+            }
+            headerDeadline.cancel();
+            headerBytes = parser.received();
+            if (!parser.isComplete()) return noHeaders();
+
+            ResponseHead head = parser.result();
+            trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
+            if (head.kind() == ResponseHead.Kind.LOCAL_REDIRECT) return new Ending.Redirect(head.location());
+            return relayBody(head, buf, consumed, n);
+        }
+
+        /** stdout ended (or we killed the program) before the blank line: 502.1 or 502.2. */
+        private Ending noHeaders() {
+            if (headerTimedOut) {
+                trace.emit(new TraceEvent.CgiTimeout(latin1(headerBytes)));
+                log("cgi: no complete header block within " + limits.headerTimeout().toMillis() + " ms; stopped "
+                        + "(pid " + child.pid() + ", script " + request.scriptFile() + ", headers "
+                        + ByteQuote.quote(headerBytes, 256) + ")");
+                return new Ending.NoHead(exit -> new GatewayFailure.HeaderTimeout(headerBytes, limits.headerTimeout(),
+                        limits.headerTimeoutStatus()));
+            }
+            return new Ending.NoHead(exit -> {
+                trace.emit(new TraceEvent.CgiPrematureTermination(latin1(headerBytes),
+                        exit.signalled() ? "" : Integer.toString(exit.exitCode()),
+                        exit.signalled() ? org.tracegate.process.Signals.name(exit.signal()) : ""));
+                log("cgi: premature termination: " + exit.describe() + " before a complete header block; headers "
+                        + ByteQuote.quote(headerBytes, 256) + " (pid " + child.pid() + ", script "
+                        + request.scriptFile() + ")");
+                return new GatewayFailure.PrematureExit(headerBytes, exit.errorCode(), exit.describe());
+            });
+        }
+
+        private Ending relayBody(ResponseHead head, byte[] buf, int consumed, int filled) {
+            boolean bodyAllowed = !"HEAD".equals(request.method()) && head.status() != 204 && head.status() != 304;
+            OutputStream to;
+            try {
+                to = sink.begin(head.status(), head.reason(), endToEnd(head.headers()));
+            } catch (IOException e) {
+                child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
+                return new Ending.Broken(head.status(), "client went away before the response started: " + e.getMessage());
+            }
+            Watchdog.Deadline idle = watchdog.arm(limits.idleTimeout(), () -> {
+                idleTimedOut = true;
+                child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
+            });
+            long declared = head.contentLength();
+            InputStream out = child.stdout();
+            try {
+                int off = consumed;
+                int n = filled;
+                while (true) {
+                    int len = n - off;
+                    if (len > 0) {
+                        if (declared >= 0 && bodyBytes + len > declared) {
+                            return new Ending.Broken(head.status(), "the program sent more than its declared "
+                                    + "Content-Length of " + declared + " bytes");
+                        }
+                        if (bodyAllowed) write(to, buf, off, len);
+                        bodyBytes += len;
+                    }
+                    off = 0;
+                    n = read(out, buf);
+                    if (n < 0) break;
+                    idle.touch();
+                }
+                if (idleTimedOut) {
+                    return new Ending.Broken(head.status(), "the program sent nothing for "
+                            + limits.idleTimeout().toMillis() + " ms after the body started (idle timeout)");
+                }
+                if (clientGone) return new Ending.Broken(head.status(), "the client went away");
+                if (bodyAllowed && declared >= 0 && bodyBytes != declared) {
+                    return new Ending.Broken(head.status(), "the program declared Content-Length " + declared
+                            + " but sent " + bodyBytes + " bytes");
+                }
+                try {
+                    to.close();
+                } catch (IOException e) {
+                    return clientLeft(head.status(), e);
+                }
+                return new Ending.Done(head.status());
+            } catch (ClientWriteException e) {
+                return clientLeft(head.status(), e.getCause());
+            } finally {
+                idle.cancel();
+            }
+        }
+
+        private Ending clientLeft(int status, IOException e) {
+            child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
+            return new Ending.Broken(status, "the client went away: " + e.getMessage());
+        }
+
+        /** NPH: validate the status line, then relay every byte untouched; the connection closes after. */
+        private Ending relayNph() {
+            Watchdog.Deadline headerDeadline = watchdog.arm(limits.headerTimeout(), () -> {
+                headerTimedOut = true;
+                child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
+            });
+            byte[] buf = new byte[BUFFER];
+            int filled = 0;
+            int lineEnd = -1;
+            InputStream out = child.stdout();
+            while (lineEnd < 0 && filled < headerLimits.maxLineBytes()) {
+                int n = read(out, buf, filled, Math.min(buf.length, headerLimits.maxLineBytes() + 2) - filled);
+                if (n < 0) break;
+                for (int i = filled; i < filled + n; i++) if (buf[i] == '\n') { lineEnd = i; break; }
+                filled += n;
+            }
+            headerDeadline.cancel();
+            headerBytes = java.util.Arrays.copyOf(buf, filled);
+            if (lineEnd < 0) return noHeaders();
+            int len = lineEnd > 0 && buf[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            NphStatusLine status;
+            try {
+                status = NphStatusLine.parse(buf, 0, len);
+            } catch (InvalidResponseHeadException e) {
+                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
+                String quoted = ByteQuote.quote(e.offendingBytes(), 512);
+                trace.emit(new TraceEvent.CgiInvalidHeaders(latin1(headerBytes), 1, e.reason()));
+                log("cgi: invalid NPH status line: " + quoted + " (pid " + child.pid() + ", script "
+                        + request.scriptFile() + ")");
+                return new Ending.NoHead(exit -> new GatewayFailure.InvalidHeaders(headerBytes, 1, e.reason(), quoted));
+            }
+            trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
+            Watchdog.Deadline idle = watchdog.arm(limits.idleTimeout(), () -> {
+                idleTimedOut = true;
+                child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
+            });
+            try (OutputStream raw = sink.beginRaw()) {
+                int n = filled;
+                while (n > 0) {
+                    write(raw, buf, 0, n);
+                    bodyBytes += n;
+                    n = read(out, buf);
+                    idle.touch();
+                }
+            } catch (ClientWriteException e) {
+                return clientLeft(status.status(), e.getCause());
+            } catch (IOException e) {
+                return clientLeft(status.status(), e);
+            } finally {
+                idle.cancel();
+            }
+            if (idleTimedOut) return new Ending.Broken(status.status(), "NPH program stalled (idle timeout)");
+            return new Ending.Done(status.status());
+        }
+
+        /** Request body → program stdin. When the program stops reading, the rest is still read and counted. */
+        private void pumpStdin() {
+            OutputStream in = child.stdin();
+            boolean programReading = true;
+            if (body != null) {
+                byte[] buf = new byte[BUFFER];
+                try {
+                    int n;
+                    while ((n = body.read(buf)) > 0) {
+                        bytesFromClient += n;
+                        if (programReading) {
+                            try {
+                                in.write(buf, 0, n);
+                                bytesToProgram += n;
+                            } catch (IOException e) {
+                                programReading = false; // EPIPE: it exited or closed stdin
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    log("cgi: reading the request body failed after " + bytesFromClient + " bytes: " + e.getMessage());
+                }
+            }
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // The program already closed its end.
+            }
+            if (body != null) trace.emit(new TraceEvent.CgiRequestEntitySent(bytesToProgram));
+        }
+
+        private void pumpStderr() {
+            String where = " (pid " + child.pid() + ", script " + request.scriptFile() + ")";
+            stderr.drain(child.stderr(), line -> {
+                log("cgi: stderr: " + line + where);
+                if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
+            });
+        }
+
+        /**
+         * The one cleanup path: stop the program if it still runs, wait for the pumps, reap, record.
+         * A program that closed stdout but lingers gets the kill grace to exit on its own.
+         */
+        private ExitStatus close() {
+            ExitStatus exit = await(limits.killGrace());
+            if (exit == null) {
+                child.terminate(EndedBy.LINGER_TIMEOUT, limits.killGrace());
+                exit = await(limits.killGrace().plusSeconds(5));
+            }
+            // A grandchild can hold stderr open after the leader exited: end the group so the pump sees EOF.
+            if (!join(stderrPump, Duration.ofSeconds(1))) {
+                child.terminate(EndedBy.LINGER_TIMEOUT, Duration.ZERO);
+                join(stderrPump, limits.killGrace().plusSeconds(5));
+            }
+            join(stdinPump, Duration.ofDays(1)); // bounded by the connection's own idle timeout
+            child.closePipes();
+            running.remove(child);
+            if (exit == null) exit = await(Duration.ofSeconds(30));
+            if (exit == null) exit = new ExitStatus(-1, 0, false, -1, -1);
+            trace.emit(new TraceEvent.CgiExit(exit.signalled() ? "" : Integer.toString(exit.exitCode()),
+                    exit.signalled() ? org.tracegate.process.Signals.name(exit.signal()) : "", exit.coreDumped(),
+                    child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB()));
+            if (exit.signalled() && child.endedBy() == EndedBy.SELF) {
+                log("cgi: program killed by " + exit.describe() + " (pid " + child.pid() + ", script "
+                        + request.scriptFile() + ")");
+            }
+            return exit;
+        }
+
+        private ExitStatus await(Duration d) {
+            try {
+                return child.onExit().get(d.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("onExit never fails", e);
+            }
+        }
+
+        /** Launch failed: the client's body is still read so its connection stays usable. */
+        private void drainBody() {
+            if (body == null) return;
+            byte[] buf = new byte[BUFFER];
+            try {
+                int n;
+                while ((n = body.read(buf)) > 0) bytesFromClient += n;
+            } catch (IOException ignored) {
+                // The client is gone; nothing to answer.
+            }
+        }
+
+        private ProgramReport report(ExitStatus exit, EndedBy endedBy) {
+            return new ProgramReport(child == null ? -1 : child.pid(), spec.commandLine(), exit, endedBy,
+                    bytesFromClient, bytesToProgram, headerBytes, bodyBytes, stderr.tail(),
+                    System.nanoTime() - startNanos);
+        }
+
+        private void log(String message) { errorLog.log(requestId, message); }
+    }
+
+    /** How the relay ended, before the exit status is known. */
+    private sealed interface Ending {
+        record Done(int status) implements Ending {}
+
+        record Redirect(String location) implements Ending {}
+
+        record Broken(int status, String reason) implements Ending {}
+
+        /** Failed before the head; the failure may need the exit status. */
+        record NoHead(java.util.function.Function<ExitStatus, GatewayFailure> failure) implements Ending {
+            GatewayFailure failure(ExitStatus exit) { return failure.apply(exit); }
+        }
+    }
+
+    /** A write to the client failed: distinguished from a failed read of the program's stdout. */
+    private static final class ClientWriteException extends RuntimeException {
+        ClientWriteException(IOException cause) { super(cause); }
+
+        @Override
+        public synchronized IOException getCause() { return (IOException) super.getCause(); }
+    }
+
+    private static void write(OutputStream to, byte[] buf, int off, int len) {
+        try {
+            to.write(buf, off, len);
+        } catch (IOException e) {
+            throw new ClientWriteException(e);
+        }
+    }
+
+    /** Reads the program's stdout; a read error (our end closed by a kill) counts as EOF. */
+    private static int read(InputStream in, byte[] buf) {
+        return read(in, buf, 0, buf.length);
+    }
+
+    private static int read(InputStream in, byte[] buf, int off, int len) {
+        try {
+            return in.read(buf, off, len);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static boolean join(Thread t, Duration d) {
+        if (t == null) return true;
+        try {
+            return t.join(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<ResponseHead.Header> endToEnd(List<ResponseHead.Header> headers) {
+        List<ResponseHead.Header> out = new ArrayList<>(headers.size());
+        for (ResponseHead.Header h : headers) {
+            if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) out.add(h);
+        }
+        return out;
+    }
+
+    static String latin1(byte[] b) { return new String(b, StandardCharsets.ISO_8859_1); }
+}

@@ -1,0 +1,23 @@
+package org.tracegate.gateway.cgi;
+
+import org.tracegate.process.EndedBy;
+import org.tracegate.process.ExitStatus;
+
+/**
+ * What one program run did, for every request, success included: the evidence behind error pages,
+ * logs and traces.
+ *
+ * @param pid             process id, or -1 when it never started
+ * @param commandLine     the exact argv, quoted
+ * @param exit            how it ended, or null when it never started
+ * @param endedBy         who ended it
+ * @param bytesFromClient request body bytes read from the client (all of them, even those the program did not read)
+ * @param bytesToProgram  request body bytes the program actually accepted on stdin
+ * @param headerBytes     the header block bytes it returned (bounded)
+ * @param bodyBytes       response body bytes relayed to the client
+ * @param stderrTail      the last 8 KiB of its stderr, decoded leniently
+ * @param elapsedNanos    from launch to reap
+ */
+public record ProgramReport(long pid, String commandLine, ExitStatus exit, EndedBy endedBy, long bytesFromClient,
+                            long bytesToProgram, byte[] headerBytes, long bodyBytes, String stderrTail,
+                            long elapsedNanos) {}

@@ -1,0 +1,62 @@
+package org.tracegate.gateway.cgi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Drains a program's stderr so it can never block on a full pipe: each line goes to the error log
+ * (long lines are split), and the last {@link #TAIL_BYTES} bytes are kept for the error page.
+ */
+final class StderrCapture {
+    static final int TAIL_BYTES = 8 * 1024;
+    private static final int MAX_LINE = 4 * 1024;
+
+    private final byte[] tail = new byte[TAIL_BYTES];
+    private long total;
+
+    /** Reads to EOF; {@code onLine} gets every line without its terminator. */
+    void drain(InputStream in, Consumer<String> onLine) {
+        byte[] buf = new byte[8192];
+        byte[] line = new byte[MAX_LINE];
+        int lineLen = 0;
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                remember(buf, n);
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n' || lineLen == MAX_LINE) {
+                        onLine.accept(decode(line, lineLen));
+                        lineLen = 0;
+                        if (b == '\n') continue;
+                    }
+                    line[lineLen++] = b;
+                }
+            }
+        } catch (IOException e) {
+            // Our end was closed during cleanup; what was read is kept.
+        }
+        if (lineLen > 0) onLine.accept(decode(line, lineLen));
+    }
+
+    private synchronized void remember(byte[] buf, int n) {
+        for (int i = 0; i < n; i++) tail[(int) ((total + i) % TAIL_BYTES)] = buf[i];
+        total += n;
+    }
+
+    /** The last bytes of stderr, oldest first. */
+    synchronized String tail() {
+        int len = (int) Math.min(total, TAIL_BYTES);
+        byte[] out = new byte[len];
+        long start = total - len;
+        for (int i = 0; i < len; i++) out[i] = tail[(int) ((start + i) % TAIL_BYTES)];
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(byte[] b, int len) {
+        int end = len > 0 && b[len - 1] == '\r' ? len - 1 : len;
+        return new String(b, 0, end, StandardCharsets.UTF_8);
+    }
+}

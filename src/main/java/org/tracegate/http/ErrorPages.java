@@ -1,0 +1,139 @@
+package org.tracegate.http;
+
+import java.nio.charset.StandardCharsets;
+import org.tracegate.gateway.cgi.ByteQuote;
+
+/**
+ * Renders a {@link Problem} as IIS does: a detailed page for those allowed to see it (by default
+ * loopback callers), a generic one for everyone else, and RFC 9457 problem+json for JSON clients.
+ */
+final class ErrorPages {
+    private static final int MAX_QUOTED_HEADER_BYTES = 4096;
+
+    private ErrorPages() {}
+
+    static String detailedHtml(Problem p) {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title(p))).append("</title>\n<style>")
+                .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:60em;color:#222}")
+                .append("h1{color:#b00;font-size:1.5em}h2{font-size:1.1em;margin-top:1.5em}")
+                .append("table{border-collapse:collapse}th{text-align:left;padding:.2em 1em .2em 0;vertical-align:top;white-space:nowrap}")
+                .append("td{padding:.2em 0}pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap}")
+                .append("</style></head><body>\n<h1>").append(esc(title(p))).append("</h1>\n<p class=\"cause\">")
+                .append(esc(p.cause())).append("</p>\n<h2>Detailed Error Information</h2>\n<table>\n");
+        row(sb, "Module", p.module());
+        row(sb, "Handler", p.handler());
+        row(sb, "Error Code", p.errorCode());
+        row(sb, "Requested URL", p.requestedUrl());
+        row(sb, "Physical Path", p.physicalPath());
+        row(sb, "Elapsed", p.elapsedMillis() + " ms");
+        row(sb, "Bytes Received", Long.toString(p.bytesReceived()));
+        row(sb, "Bytes Sent", Long.toString(p.bytesSent()));
+        row(sb, "Request Id", p.requestId());
+        sb.append("</table>\n");
+        if (p.headerBytes() != null) {
+            sb.append("<h2>Headers returned by the program (").append(p.headerBytes().length).append(" bytes)</h2>\n<pre class=\"headers\">")
+                    .append(esc(quotedHeaders(p))).append("</pre>\n");
+        }
+        if (!p.stderrTail().isEmpty()) {
+            sb.append("<h2>Program stderr (last 8 KiB)</h2>\n<pre class=\"stderr\">").append(esc(p.stderrTail())).append("</pre>\n");
+        }
+        sb.append("<h2>Things you can try</h2>\n<ul>\n");
+        for (String t : p.thingsToTry()) sb.append("<li>").append(esc(t)).append("</li>\n");
+        sb.append("</ul>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    static String genericHtml(Problem p) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + p.status() + " - "
+                + esc(p.title()) + "</title></head><body>\n<h1>" + p.status() + " - " + esc(p.title())
+                + "</h1>\n<p>The server could not complete this request. Request id: " + esc(p.requestId())
+                + "</p>\n</body></html>\n";
+    }
+
+    static String json(Problem p, boolean detailed) {
+        StringBuilder sb = new StringBuilder(1024).append('{');
+        field(sb, "type", "about:blank").append(',');
+        field(sb, "title", p.title()).append(',');
+        sb.append("\"status\":").append(p.status()).append(',');
+        field(sb, "requestId", p.requestId());
+        if (detailed) {
+            sb.append(",\"subStatus\":").append(p.subStatus()).append(',');
+            field(sb, "statusCode", p.statusCode()).append(',');
+            field(sb, "detail", p.cause()).append(',');
+            field(sb, "module", p.module()).append(',');
+            field(sb, "handler", p.handler()).append(',');
+            field(sb, "errorCode", p.errorCode()).append(',');
+            field(sb, "requestedUrl", p.requestedUrl()).append(',');
+            field(sb, "physicalPath", p.physicalPath()).append(',');
+            if (p.headerBytes() != null) field(sb, "headers", new String(p.headerBytes(), StandardCharsets.ISO_8859_1)).append(',');
+            field(sb, "stderrTail", p.stderrTail()).append(',');
+            sb.append("\"elapsedMillis\":").append(p.elapsedMillis())
+                    .append(",\"bytesReceived\":").append(p.bytesReceived())
+                    .append(",\"bytesSent\":").append(p.bytesSent()).append(",\"thingsToTry\":[");
+            for (int i = 0; i < p.thingsToTry().size(); i++) {
+                if (i > 0) sb.append(',');
+                str(sb, p.thingsToTry().get(i));
+            }
+            sb.append(']');
+        }
+        return sb.append("}\n").toString();
+    }
+
+    /** "HTTP Error 502.2 - Bad Gateway". */
+    static String title(Problem p) { return "HTTP Error " + p.statusCode() + " - " + p.title(); }
+
+    private static String quotedHeaders(Problem p) {
+        byte[] h = p.headerBytes();
+        if (h.length == 0) return "(none: the program returned no header bytes)";
+        return ByteQuote.quote(h, MAX_QUOTED_HEADER_BYTES);
+    }
+
+    private static void row(StringBuilder sb, String k, String v) {
+        sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v == null || v.isEmpty() ? "-" : v)).append("</td></tr>\n");
+    }
+
+    private static StringBuilder field(StringBuilder sb, String k, String v) {
+        str(sb, k);
+        sb.append(':');
+        str(sb, v == null ? "" : v);
+        return sb;
+    }
+
+    private static void str(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

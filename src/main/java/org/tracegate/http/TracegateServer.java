@@ -1,0 +1,143 @@
+package org.tracegate.http;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.tracegate.config.ServerConfig;
+import org.tracegate.gateway.ConcurrencyGate;
+import org.tracegate.gateway.ScriptMapper;
+import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.process.ProcessLauncher;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.ErrorLog;
+
+/**
+ * Builds and runs the Jetty server for a {@link ServerConfig}: one connector per listen address, the
+ * CGI handler first, static files from the document root after it, and a 404 page last.
+ */
+public final class TracegateServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final Server server;
+    private final CgiGateway gateway;
+    private final ErrorLog errorLog;
+    private final List<ServerConnector> connectors = new ArrayList<>();
+
+    public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog) {
+        this.config = config;
+        this.errorLog = errorLog;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("tracegate-http");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(threads);
+        server.setStopTimeout(config.limits().shutdownGrace().toMillis());
+
+        HttpConfiguration http = new HttpConfiguration();
+        // Any header block our parser accepts must fit Jetty's response header buffer.
+        http.setResponseHeaderSize(config.limits().headerBlockBytes() + 16 * 1024);
+        http.setRequestHeaderSize(16 * 1024);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        for (String listen : config.listen()) {
+            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            URI u = URI.create("http://" + listen);
+            c.setHost(u.getHost());
+            c.setPort(u.getPort());
+            server.addConnector(c);
+            connectors.add(c);
+        }
+
+        gateway = new CgiGateway(launcher, new Watchdog(), errorLog, config.limits(), config.environment(), System.getenv());
+        ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
+                config.limits().queueTimeout());
+        ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
+        Handler.Sequence handlers = new Handler.Sequence();
+        handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog));
+        if (config.documentRoot() != null) {
+            ResourceHandler files = new ResourceHandler();
+            files.setBaseResource(ResourceFactory.of(server).newResource(config.documentRoot()));
+            files.setDirAllowed(false);
+            files.setWelcomeFiles(List.of("index.html"));
+            handlers.addHandler(files);
+        }
+        handlers.addHandler(new NotFound());
+        server.setHandler(new GracefulHandler(handlers));
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The bound addresses, e.g. for "listening on" lines and tests using port 0. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ServerConnector c : connectors) {
+            out.add(new InetSocketAddress(c.getHost() == null ? "0.0.0.0" : c.getHost(), c.getLocalPort()));
+        }
+        return out;
+    }
+
+    /** "http://127.0.0.1:8080/" for each listener. */
+    public List<String> urls() {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : addresses()) {
+            String host = a.getHostString();
+            if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+            out.add("http://" + host + ":" + a.getPort() + "/");
+        }
+        return out;
+    }
+
+    /**
+     * Stops accepting, lets running programs finish within the shutdown grace, then ends the process
+     * groups of any still running.
+     */
+    @Override
+    public void close() throws Exception {
+        Thread killer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(config.limits().shutdownGrace());
+                gateway.shutdown(config.limits().killGrace());
+            } catch (InterruptedException ignored) {
+                // Stopped in time.
+            }
+        });
+        try {
+            server.stop();
+        } finally {
+            killer.interrupt();
+            gateway.shutdown(config.limits().killGrace());
+        }
+    }
+
+    public ServerConfig config() { return config; }
+
+    /** The last handler: nothing mapped this path. */
+    private static final class NotFound extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            response.setStatus(404);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
+            String body = "<!DOCTYPE html>\n<html><head><title>404 - Not Found</title></head><body><h1>404 - Not Found</h1>"
+                    + "<p>Nothing is served at this path.</p></body></html>\n";
+            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.tracegate.process;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Deadlines checked by one thread on the monotonic clock (lighttpd's once-a-tick trigger, finer).
+ * Pushing a deadline back is a volatile write, so the body relay can mark progress on every read
+ * without touching a timer queue.
+ */
+public final class Watchdog {
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+
+    public Watchdog() {
+        thread = Thread.ofPlatform().daemon().name("tracegate-watchdog").start(this::run);
+    }
+
+    /** Arms a deadline {@code after} from now; {@code onExpiry} runs once on the watchdog thread. */
+    public Deadline arm(Duration after, Runnable onExpiry) {
+        Deadline d = new Deadline(after.toNanos(), onExpiry);
+        armed.add(d);
+        return d;
+    }
+
+    private void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(TICK_NANOS);
+            long now = System.nanoTime();
+            for (Deadline d : armed) {
+                if (now - d.deadline >= 0 && armed.remove(d)) {
+                    try {
+                        d.onExpiry.run();
+                    } catch (RuntimeException e) {
+                        System.err.println("tracegate: watchdog action failed: " + e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A deadline that can be pushed back or cancelled. */
+    public final class Deadline {
+        private final long span;
+        private final Runnable onExpiry;
+        private volatile long deadline;
+
+        private Deadline(long span, Runnable onExpiry) {
+            this.span = span;
+            this.onExpiry = onExpiry;
+            this.deadline = System.nanoTime() + span;
+        }
+
+        /** Progress was made: the deadline is again a full span from now. */
+        public void touch() { deadline = System.nanoTime() + span; }
+
+        /** Returns true when this call disarmed it before it fired. */
+        public boolean cancel() { return armed.remove(this); }
+    }
+}
