@@ -90,7 +90,7 @@ public final class ResponseHeadParser {
 
     /**
      * Fails at the first byte of buf[i, i+take) that crosses a limit, quoting the partial line up to and
-     * including it. A line may hold one byte beyond maxLineBytes only when that byte is a CR that may
+     * including it; the bytes before it are kept, so received() does not depend on the chunking. A line may hold one byte beyond maxLineBytes only when that byte is a CR that may
      * still turn out to precede the LF.
      */
     private void checkLimits(byte[] buf, int i, int m, int take) throws InvalidResponseHeadException {
@@ -107,9 +107,9 @@ public final class ResponseHeadParser {
         int tooLarge = blockAt < take ? blockAt : Integer.MAX_VALUE;
         if (tooLong == Integer.MAX_VALUE && tooLarge == Integer.MAX_VALUE) return;
         int at = Math.min(tooLong, tooLarge);
-        byte[] offending = new byte[lineRaw + at + 1];
-        System.arraycopy(block, lineStart, offending, 0, lineRaw);
-        System.arraycopy(buf, i, offending, lineRaw, at + 1);
+        append(buf, i, at);                            // what precedes the crossing byte still fits
+        byte[] offending = Arrays.copyOfRange(block, lineStart, count + 1);
+        offending[offending.length - 1] = buf[i + at];
         String why = tooLong <= tooLarge ? "header line too long" : "header block too large";
         throw remember(new InvalidResponseHeadException(lines + 1, why, offending));
     }
