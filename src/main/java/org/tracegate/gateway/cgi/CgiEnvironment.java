@@ -1,0 +1,143 @@
+package org.tracegate.gateway.cgi;
+
+import static org.tracegate.gateway.cgi.MetaVariables.*;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.gateway.GatewayRequest;
+
+/** Builds a CGI program's environment: RFC 3875 §4.1 meta-variables, HTTP_* headers, then the policy. */
+public final class CgiEnvironment {
+    private CgiEnvironment() {}
+
+    public static final String VERSION = "0.1.0";
+    public static final String SOFTWARE = "Tracegate/" + VERSION;
+
+    /**
+     * Returns the environment in insertion order: meta-variables, HTTP_* variables, names the policy
+     * inherits from {@code serverEnv}, then the policy's fixed variables. Later entries win; an
+     * overridden name keeps its first position. Nothing else of {@code serverEnv} is passed.
+     */
+    public static Map<String, String> build(GatewayRequest r, EnvironmentPolicy policy, Map<String, String> serverEnv) {
+        List<Map.Entry<String, String>> hs = r.headers();
+        LinkedHashMap<String, String> env = LinkedHashMap.newLinkedHashMap(
+                24 + hs.size() + policy.inherit().size() + policy.set().size());
+        env.put(GATEWAY_INTERFACE, "CGI/1.1");
+        env.put(SERVER_SOFTWARE, SOFTWARE);
+        env.put(REQUEST_METHOD, r.method());
+        env.put(SCRIPT_NAME, r.scriptName());
+        String pathInfo = r.pathInfo();
+        if (pathInfo != null && !pathInfo.isEmpty()) {
+            env.put(PATH_INFO, pathInfo);
+            if (r.documentRoot() != null) env.put(PATH_TRANSLATED, stripTrailingSlashes(r.documentRoot()) + pathInfo);
+        }
+        env.put(QUERY_STRING, r.rawQuery() == null ? "" : r.rawQuery());
+        env.put(SERVER_NAME, r.serverName());
+        env.put(SERVER_PORT, Integer.toString(r.serverPort()));
+        env.put(SERVER_PROTOCOL, r.protocol());
+        env.put(SERVER_ADDR, unbracket(r.serverAddr()));
+        String remote = unbracket(r.remoteAddr());
+        env.put(REMOTE_ADDR, remote);
+        env.put(REMOTE_HOST, remote);                 // RFC 3875 §4.1.9: the address when no DNS lookup is done
+        env.put(REMOTE_PORT, Integer.toString(r.remotePort()));
+        if (r.hasBody()) {
+            env.put(CONTENT_LENGTH, Long.toString(r.contentLength()));
+            if (r.contentType() != null) env.put(CONTENT_TYPE, r.contentType());
+        }
+        String authType = authScheme(hs);
+        if (authType != null) env.put(AUTH_TYPE, authType);
+        env.put(REQUEST_URI, r.requestUri());
+        if (r.scriptFile() != null) env.put(SCRIPT_FILENAME, r.scriptFile().toString());
+        if (r.documentRoot() != null) env.put(DOCUMENT_ROOT, r.documentRoot().toString());
+        if (r.https()) env.put(HTTPS, "on");
+        env.put(REDIRECT_STATUS, "200");              // php-cgi refuses to run without it (force-cgi-redirect)
+
+        for (int i = 0, n = hs.size(); i < n; i++) {
+            Map.Entry<String, String> h = hs.get(i);
+            String name = httpName(h.getKey());
+            String value = h.getValue();
+            if (name == null || value == null || !allowed(name, r.passAuthorization()) || hasCrLfNul(value)) continue;
+            String prev = env.get(name);
+            env.put(name, prev == null ? value : prev + (name.equals("HTTP_COOKIE") ? "; " : ", ") + value);
+        }
+
+        for (String key : policy.inherit()) {
+            String v = serverEnv.get(key);
+            if (v != null) env.put(key, v);
+        }
+        env.putAll(policy.set());
+        return env;
+    }
+
+    /** HTTP_ + upper-cased name with '-' → '_', or null when the name has a byte outside [A-Za-z0-9-]. */
+    static String httpName(String header) {
+        if (header == null || header.isEmpty()) return null;
+        int n = header.length();
+        char[] out = new char[5 + n];
+        HTTP_PREFIX.getChars(0, 5, out, 0);
+        for (int i = 0; i < n; i++) {
+            char c = header.charAt(i);
+            if (c >= 'a' && c <= 'z') c -= 32;
+            else if (c == '-') c = '_';
+            else if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) return null;
+            out[5 + i] = c;
+        }
+        return new String(out);
+    }
+
+    private static boolean allowed(String name, boolean passAuthorization) {
+        return switch (name) {
+            case "HTTP_PROXY" -> false;              // httpoxy: a client must not set the program's proxy
+            case "HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE" -> false;   // they are CONTENT_LENGTH/CONTENT_TYPE
+            case "HTTP_AUTHORIZATION" -> passAuthorization;
+            default -> true;
+        };
+    }
+
+    private static boolean hasCrLfNul(String v) {
+        for (int i = 0, n = v.length(); i < n; i++) {
+            char c = v.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) return true;
+        }
+        return false;
+    }
+
+    /** The scheme word of the first Authorization header, e.g. "Basic"; never the credentials. */
+    private static String authScheme(List<Map.Entry<String, String>> hs) {
+        for (int i = 0, n = hs.size(); i < n; i++) {
+            Map.Entry<String, String> h = hs.get(i);
+            if (!"Authorization".equalsIgnoreCase(h.getKey()) || h.getValue() == null) continue;
+            String v = h.getValue();
+            int s = 0, len = v.length();
+            while (s < len && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) s++;
+            int e = s;
+            while (e < len && isTchar(v.charAt(e))) e++;
+            // Only a clean token followed by whitespace or the end is a scheme; anything else is not reported.
+            if (e == s || (e < len && v.charAt(e) != ' ' && v.charAt(e) != '\t')) return null;
+            return v.substring(s, e);
+        }
+        return null;
+    }
+
+    private static boolean isTchar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    private static String stripTrailingSlashes(Path root) {
+        String s = root.toString();
+        int e = s.length();
+        while (e > 0 && s.charAt(e - 1) == '/') e--;
+        return s.substring(0, e);
+    }
+
+    private static String unbracket(String addr) {
+        if (addr != null && addr.length() >= 2 && addr.charAt(0) == '[' && addr.charAt(addr.length() - 1) == ']') {
+            return addr.substring(1, addr.length() - 1);
+        }
+        return addr;
+    }
+}

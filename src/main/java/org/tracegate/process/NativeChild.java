@@ -1,0 +1,136 @@
+package org.tracegate.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/** A program started by {@link NativeLauncher}: leader of its own process group (pgid == pid). */
+final class NativeChild implements ChildProcess {
+
+    /** Sends the delayed SIGKILLs; kill(2) never blocks, so one daemon thread is plenty. */
+    private static final ScheduledExecutorService KILLER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("tracegate-killer").daemon().factory());
+
+    /*
+     * Pid reuse and group kills. Until the leader is reaped its pid cannot be reused, and while any
+     * member of the group lives the pgid cannot be reused either (the kernel keeps the id in use), so
+     * kill(-pid) reaches our group or, once it is empty, nobody (ESRCH). The number becomes free only
+     * when the leader is reaped AND the group is empty; if our own launcher then gets it back for a new
+     * child (likely enough: pid_max is often 32768), that child leads a group with the same id. NEWEST maps
+     * each pid to the latest child we started with it, and a child signals its group only while no newer
+     * child holds the number. GROUP_LOCK makes "spawn, then record in NEWEST" atomic with respect to the
+     * check-and-kill. A foreign process reusing the number as a group leader within the grace period
+     * remains possible in theory; it needs the whole pid space to wrap around in that time.
+     */
+    private static final Map<Integer, NativeChild> NEWEST = new ConcurrentHashMap<>();
+    static final ReadWriteLock GROUP_LOCK = new ReentrantReadWriteLock();
+
+    private final int pid;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    /** null while running; SELF set by the reaper unless a terminate() came first. */
+    private final AtomicReference<EndedBy> endedBy = new AtomicReference<>();
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private volatile boolean reaped;
+
+    /** Call with GROUP_LOCK's read lock held, right after the spawn. */
+    NativeChild(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+        this.pid = pid;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        NEWEST.put(pid, this);
+    }
+
+    @Override public long pid() { return pid; }
+    @Override public OutputStream stdin() { return stdin; }
+    @Override public InputStream stdout() { return stdout; }
+    @Override public InputStream stderr() { return stderr; }
+
+    /** A copy, so callers cannot complete our future. */
+    @Override public CompletableFuture<ExitStatus> onExit() { return exit.copy(); }
+
+    @Override
+    public EndedBy endedBy() {
+        EndedBy who = endedBy.get();
+        return who == null ? EndedBy.SELF : who;
+    }
+
+    @Override
+    public void terminate(EndedBy who, Duration grace) {
+        endedBy.compareAndSet(null, who);
+        if (!terminating.compareAndSet(false, true)) return;
+        signalGroup(Signals.SIGTERM);
+        // The SIGKILL goes to the group even if the leader has been reaped by then: a grandchild may
+        // outlive it (see the pid reuse note above for why that is safe).
+        long nanos;
+        try {
+            nanos = Math.max(0, grace.toNanos());
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        KILLER.schedule(() -> {
+            signalGroup(Signals.SIGKILL);
+            NEWEST.remove(pid, this);
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void signalGroup(int signal) {
+        GROUP_LOCK.writeLock().lock();
+        try {
+            NativeChild newest = NEWEST.get(pid);
+            if (newest != null && newest != this) return; // the number now names a newer child's group
+            Libc.kill(-pid, signal);
+        } catch (Errno e) {
+            // ESRCH: the group is empty. EPERM: a member changed credentials; nothing more we can do.
+        } finally {
+            GROUP_LOCK.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void closePipes() {
+        closeQuietly(stdin);
+        closeQuietly(stdout);
+        closeQuietly(stderr);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // A pipe close can only fail on a broken pipe flush, which is no concern of ours here.
+        }
+    }
+
+    /** The reaper has collected the exit status; runs on the reaper thread. */
+    void reaped() {
+        reaped = true;
+        endedBy.compareAndSet(null, EndedBy.SELF);
+        if (!terminating.get()) NEWEST.remove(pid, this);
+    }
+
+    boolean isReaped() { return reaped; }
+
+    void complete(ExitStatus status) {
+        exit.complete(status);
+    }
+
+    @Override
+    public String toString() {
+        return "NativeChild[pid=" + pid + ", reaped=" + reaped + "]";
+    }
+}

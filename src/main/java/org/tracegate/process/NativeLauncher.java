@@ -1,0 +1,201 @@
+package org.tracegate.process;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.Closeable;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Starts programs with glibc's posix_spawn through FFM: a vfork-style clone and one exec, in a new
+ * process group, with exactly three inherited descriptors, and the exec errno reported to the caller.
+ * posix_spawn blocks the calling thread only until the child has exec'd (CLONE_VFORK), like the JDK's own
+ * launch; it is the one short native wait a virtual thread may make here.
+ */
+public final class NativeLauncher implements ProcessLauncher {
+
+    /** Signals whose disposition the child gets reset to SIG_DFL (an ignored signal survives exec). */
+    private static final int[] DEFAULT_SIGNALS = {
+        Signals.SIGPIPE, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGTERM, Signals.SIGHUP, Signals.SIGCHLD,
+        Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGALRM, Signals.SIGXFSZ, Signals.SIGTSTP
+    };
+    private static final short SPAWN_FLAGS =
+            Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
+
+    /** Fails (linkage error, IllegalCallerException) when FFM or a libc symbol is unavailable. */
+    public NativeLauncher() {
+        Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
+    }
+
+    @Override
+    public String name() { return "posix_spawn"; }
+
+    @Override
+    public ChildProcess launch(LaunchSpec spec) throws LaunchException {
+        String program = spec.argv().getFirst();
+        // fds: [0] stdin read (child), [1] stdin write (us), [2] stdout read (us), [3] stdout write (child),
+        //      [4] stderr read (us), [5] stderr write (child)
+        int[] fds = {-1, -1, -1, -1, -1, -1};
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            for (int i = 0; i < 3; i++) {
+                Libc.pipe2(pair, Libc.O_CLOEXEC); // CLOEXEC: no other child of this JVM may inherit them
+                fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
+                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
+            }
+            MemorySegment pidOut = arena.allocate(JAVA_INT);
+            int rc;
+            NativeChild child;
+            IOException failure = null;
+            NativeChild.GROUP_LOCK.readLock().lock();
+            try {
+                rc = spawn(arena, spec, fds, pidOut);
+                if (rc != 0) {
+                    closeAll(fds);
+                    throw new LaunchException(execFailure(spec, rc), rc, Errno.name(rc));
+                }
+                try {
+                    Streams streams = openStreams(fds);
+                    child = new NativeChild(pidOut.get(JAVA_INT, 0), streams.in(), streams.out(), streams.err());
+                } catch (IOException e) {
+                    failure = e;
+                    child = new NativeChild(pidOut.get(JAVA_INT, 0), OutputStream.nullOutputStream(),
+                            InputStream.nullInputStream(), InputStream.nullInputStream());
+                } finally {
+                    closeAll(fds);
+                }
+            } finally {
+                NativeChild.GROUP_LOCK.readLock().unlock();
+            }
+            Reaper.INSTANCE.register(child);
+            if (failure != null) {
+                // Out of descriptors, most likely. The program runs already: kill it; the reaper reaps it.
+                child.terminate(EndedBy.SELF, Duration.ZERO);
+                throw new LaunchException("cannot open the pipes of \"" + program + "\": " + failure.getMessage(),
+                        0, "EUNKNOWN");
+            }
+            return child;
+        } catch (Errno e) {
+            closeAll(fds);
+            throw new LaunchException("cannot start \"" + program + "\": " + e.getMessage(), e.errno(),
+                    Errno.name(e.errno()));
+        }
+    }
+
+    /** Builds the file actions and attributes and calls posix_spawn; returns its result (0 or errno). */
+    private static int spawn(Arena arena, LaunchSpec spec, int[] fds, MemorySegment pidOut) throws LaunchException {
+        MemorySegment path = cString(arena, spec.argv().getFirst());
+        MemorySegment argv = cStringArray(arena, spec.argv());
+        MemorySegment envp = cStringArray(arena, spec.environment().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+
+        MemorySegment fa = arena.allocate(Libc.SPAWN_FILE_ACTIONS);
+        MemorySegment attr = arena.allocate(Libc.SPAWN_ATTR);
+        Libc.fileActionsInit(fa);
+        try {
+            Libc.attrInit(attr);
+            try {
+                // Actions run in order in the child: the three pipe ends onto 0/1/2 (dup2 clears CLOEXEC),
+                // chdir, then close everything else. closefrom matters: the JVM holds descriptors that are
+                // not close-on-exec (sockets, jars), which would otherwise leak into every program.
+                Libc.fileActionsDup2(fa, fds[0], 0);
+                Libc.fileActionsDup2(fa, fds[3], 1);
+                Libc.fileActionsDup2(fa, fds[5], 2);
+                if (spec.workingDirectory() != null) {
+                    Libc.fileActionsChdir(fa, cString(arena, spec.workingDirectory().toString()));
+                }
+                Libc.fileActionsCloseFrom(fa, 3);
+
+                // pgroup 0: the child leads a new group (pgid == pid), so terminate() reaches grandchildren.
+                Libc.attrFlags(attr, SPAWN_FLAGS);
+                Libc.attrPgroup(attr, 0);
+                // The JVM's threads block some signals and the mask survives exec: clear it.
+                MemorySegment mask = arena.allocate(Libc.SIGSET);
+                Libc.sigemptyset(mask);
+                Libc.attrSigmask(attr, mask);
+                MemorySegment defaults = arena.allocate(Libc.SIGSET);
+                Libc.sigemptyset(defaults);
+                for (int s : DEFAULT_SIGNALS) Libc.sigaddset(defaults, s);
+                Libc.attrSigdefault(attr, defaults);
+
+                return Libc.posixSpawn(pidOut, path, fa, attr, argv, envp);
+            } finally {
+                Libc.attrDestroy(attr);
+            }
+        } finally {
+            Libc.fileActionsDestroy(fa);
+        }
+    }
+
+    private record Streams(OutputStream in, InputStream out, InputStream err) {}
+
+    /**
+     * Opens Java streams on our pipe ends via /proc/self/fd (a new descriptor on the same pipe); the caller
+     * then closes the raw descriptors. The child ends must still be open here: opening a pipe through /proc
+     * is a FIFO open, which blocks until the other side has an opener.
+     */
+    private static Streams openStreams(int[] fds) throws IOException {
+        List<Closeable> opened = new ArrayList<>(3);
+        try {
+            var in = new FileOutputStream("/proc/self/fd/" + fds[1]);
+            opened.add(in);
+            var out = new FileInputStream("/proc/self/fd/" + fds[2]);
+            opened.add(out);
+            var err = new FileInputStream("/proc/self/fd/" + fds[4]);
+            return new Streams(in, out, err);
+        } catch (IOException e) {
+            for (Closeable c : opened) {
+                try {
+                    c.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String execFailure(LaunchSpec spec, int errno) {
+        String what = Errno.name(errno) + " (" + Libc.strerror(errno) + ")";
+        Path dir = spec.workingDirectory();
+        if (dir != null && (errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.EACCES)
+                && !Files.isDirectory(dir)) {
+            return "cannot change to directory \"" + dir + "\" to execute \"" + spec.argv().getFirst() + "\": " + what;
+        }
+        return "cannot execute \"" + spec.argv().getFirst() + "\": " + what;
+    }
+
+    private static MemorySegment cString(Arena arena, String s) throws LaunchException {
+        if (s.indexOf('\0') >= 0) {
+            throw new LaunchException("argument or environment contains a NUL byte: " + s.replace('\0', '@'),
+                    Errno.EINVAL, "EINVAL");
+        }
+        return arena.allocateFrom(s);
+    }
+
+    /** A NULL-terminated char*[] (allocate() zero-fills, so the last slot is already NULL). */
+    private static MemorySegment cStringArray(Arena arena, List<String> strings) throws LaunchException {
+        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i)));
+        return array;
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int i = 0; i < fds.length; i++) {
+            Libc.close(fds[i]);
+            fds[i] = -1;
+        }
+    }
+}

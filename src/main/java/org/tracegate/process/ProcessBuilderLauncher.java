@@ -1,0 +1,53 @@
+package org.tracegate.process;
+
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The portable fallback: {@link ProcessBuilder}. Limits compared with {@link NativeLauncher}:
+ * <ul>
+ *   <li>no process group: terminate() walks {@link ProcessHandle#descendants()} instead, which misses
+ *       grandchildren that were already re-parented (their parent exited);</li>
+ *   <li>the exit value of a program killed by signal N is reported by the JDK as 128+N, which cannot be
+ *       told from a real {@code exit(128+N)}: we report it as the exit code, as is, and never guess a signal;</li>
+ *   <li>no rusage: cpuMillis and maxRssKiB are -1;</li>
+ *   <li>the errno of a failed exec is parsed from the JDK's message ("error=2, No such file or directory");</li>
+ *   <li>on ENOEXEC (a text file without #!) the JDK retries with /bin/sh, so such a file runs as a shell
+ *       script here, while posix_spawn refuses it.</li>
+ * </ul>
+ */
+public final class ProcessBuilderLauncher implements ProcessLauncher {
+    private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+), (.*)$");
+
+    @Override
+    public String name() { return "ProcessBuilder"; }
+
+    @Override
+    public ChildProcess launch(LaunchSpec spec) throws LaunchException {
+        ProcessBuilder pb = new ProcessBuilder(spec.argv());
+        pb.environment().clear();
+        pb.environment().putAll(spec.environment());
+        if (spec.workingDirectory() != null) pb.directory(spec.workingDirectory().toFile());
+        try {
+            return new ProcessBuilderChild(pb.start());
+        } catch (IOException e) {
+            throw launchException(spec, e);
+        }
+    }
+
+    static LaunchException launchException(LaunchSpec spec, IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        Matcher m = JDK_ERRNO.matcher(message);
+        LaunchException le;
+        if (m.find()) {
+            int errno = Integer.parseInt(m.group(1));
+            le = new LaunchException("cannot execute \"" + spec.argv().getFirst() + "\": " + Errno.name(errno)
+                    + " (" + m.group(2) + ")", errno, Errno.name(errno));
+        } else {
+            le = new LaunchException("cannot execute \"" + spec.argv().getFirst() + "\": " + message, 0, "EUNKNOWN");
+        }
+        le.initCause(e);
+        return le;
+    }
+}

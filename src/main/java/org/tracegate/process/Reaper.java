@@ -1,0 +1,143 @@
+package org.tracegate.process;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Reaps every child of the native launcher on one daemon platform thread, "tracegate-reaper".
+ *
+ * <p>Each child gets a pidfd (readable once the process has exited) registered in one epoll set; the
+ * epoll data is the pid. When it fires we {@code wait4(pid, WNOHANG)}: this cannot hit another process,
+ * because until we reap it the exited child stays a zombie and its pid cannot be reused. Nobody needs to
+ * call onExit() for this to happen, so children never linger as zombies. Registration (epoll_ctl ADD)
+ * runs on the launching thread while the reaper sits in epoll_wait, which the kernel allows.
+ *
+ * <p>If pidfd_open fails (e.g. EMFILE), the child is polled with WNOHANG every 100 ms instead.
+ */
+final class Reaper {
+    static final Reaper INSTANCE = new Reaper();
+
+    private static final int MAX_EVENTS = 64;
+    private static final int POLL_MILLIS = 100;
+
+    private final int epfd = Libc.epollCreate1(Libc.EPOLL_CLOEXEC);
+    private final Map<Integer, Entry> byPid = new ConcurrentHashMap<>();
+    /** Children without a pidfd, polled. */
+    private final Map<Integer, NativeChild> polled = new ConcurrentHashMap<>();
+    /**
+     * onExit() is completed on a virtual thread: dependent stages run in the completing thread, and
+     * caller code must never stall the reaper.
+     */
+    private final ExecutorService completer =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tracegate-exit-", 0).factory());
+
+    private record Entry(NativeChild child, int pidfd) {}
+
+    private Reaper() {
+        Thread t = Thread.ofPlatform().name("tracegate-reaper").daemon().unstarted(this::run);
+        t.start();
+    }
+
+    void register(NativeChild child) {
+        int pid = (int) child.pid();
+        int pidfd;
+        try {
+            pidfd = Libc.pidfdOpen(pid);
+        } catch (Errno e) {
+            polled.put(pid, child);
+            return;
+        }
+        // In the map before epoll can report it: an already exited child fires at once.
+        byPid.put(pid, new Entry(child, pidfd));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ev = arena.allocate(Libc.EPOLL_EVENT);
+            ev.set(ValueLayout.JAVA_INT, 0, Libc.EPOLLIN);
+            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, Libc.EPOLL_EVENT_DATA, pid);
+            Libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, pidfd, ev);
+        } catch (Errno e) {
+            byPid.remove(pid);
+            Libc.close(pidfd);
+            polled.put(pid, child);
+        }
+    }
+
+    private void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(Libc.EPOLL_EVENT, MAX_EVENTS);
+            MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment rusage = arena.allocate(Libc.RUSAGE);
+            while (true) {
+                try {
+                    int n;
+                    try {
+                        n = Libc.epollWait(epfd, events, MAX_EVENTS, polled.isEmpty() ? -1 : POLL_MILLIS);
+                    } catch (Errno e) {
+                        if (e.errno() != Errno.EINTR) throw e;
+                        n = 0;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        long data = events.get(ValueLayout.JAVA_LONG_UNALIGNED,
+                                i * Libc.EPOLL_EVENT.byteSize() + Libc.EPOLL_EVENT_DATA);
+                        Entry e = byPid.get((int) data);
+                        if (e != null) reapReady((int) data, e, status, rusage);
+                    }
+                    for (NativeChild child : polled.values()) {
+                        if (tryReap(child, status, rusage)) polled.remove((int) child.pid());
+                    }
+                } catch (Throwable t) {
+                    // Keep reaping whatever happens; an unexpected failure is a bug worth a line on stderr.
+                    System.err.println("tracegate-reaper: " + t);
+                }
+            }
+        }
+    }
+
+    private void reapReady(int pid, Entry e, MemorySegment status, MemorySegment rusage) {
+        if (tryReap(e.child(), status, rusage)) {
+            byPid.remove(pid);
+            Libc.close(e.pidfd()); // also drops it from the epoll set
+        } else {
+            // Readable pidfd but not yet waitable: should not happen; poll it rather than spin on epoll.
+            byPid.remove(pid);
+            Libc.close(e.pidfd());
+            polled.put(pid, e.child());
+        }
+    }
+
+    /** True once the child is reaped (or found already gone) and its onExit() completion is under way. */
+    private boolean tryReap(NativeChild child, MemorySegment status, MemorySegment rusage) {
+        ExitStatus exit;
+        try {
+            if (Libc.wait4((int) child.pid(), status, Libc.WNOHANG, rusage) == 0) return false;
+            exit = exitStatus(status.get(ValueLayout.JAVA_INT, 0), rusage);
+        } catch (Errno e) {
+            if (e.errno() == Errno.EINTR) return false;
+            // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN by native code). Nothing to report.
+            exit = new ExitStatus(-1, 0, false, -1, -1);
+        }
+        child.reaped();
+        ExitStatus result = exit;
+        completer.execute(() -> child.complete(result));
+        return true;
+    }
+
+    /** Decodes a wait status (WIFEXITED/WEXITSTATUS, WTERMSIG, WCOREDUMP) and the rusage. */
+    static ExitStatus exitStatus(int status, MemorySegment rusage) {
+        long cpuMicros = micros(rusage, Libc.RU_UTIME) + micros(rusage, Libc.RU_STIME);
+        long cpuMillis = cpuMicros / 1000;
+        long maxRssKiB = rusage.get(ValueLayout.JAVA_LONG, Libc.RU_MAXRSS); // KiB on Linux
+        int termSig = status & 0x7f;
+        if (termSig == 0) return new ExitStatus((status >> 8) & 0xff, 0, false, cpuMillis, maxRssKiB);
+        return new ExitStatus(-1, termSig, (status & 0x80) != 0, cpuMillis, maxRssKiB);
+    }
+
+    private static long micros(MemorySegment rusage, long timevalOffset) {
+        return rusage.get(ValueLayout.JAVA_LONG, timevalOffset) * 1_000_000
+                + rusage.get(ValueLayout.JAVA_LONG, timevalOffset + Libc.TV_USEC);
+    }
+}
