@@ -20,7 +20,8 @@ fi
 build() {
     src="$here/src/$1.c"
     bin="$here/cgi-bin/$2"
-    if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ]; then
+    # find -newer rather than test -nt, which POSIX does not define
+    if [ ! -e "$bin" ] || [ -n "$(find "$src" -newer "$bin")" ]; then
         echo "demo/build.sh: $cc -O2 -o cgi-bin/$2 src/$1.c"
         "$cc" -O2 -o "$bin" "$src"
         chmod 755 "$bin"
