@@ -1,0 +1,2 @@
+#!/bin/sh
+printf 'HTTP/9 OK\r\n\r\n'
