@@ -90,8 +90,8 @@ public final class ResponseHeadParser {
 
     /**
      * Fails at the first byte of buf[i, i+take) that crosses a limit, quoting the partial line up to and
-     * including it; the bytes before it are kept, so received() does not depend on the chunking. A line may hold one byte beyond maxLineBytes only when that byte is a CR that may
-     * still turn out to precede the LF.
+     * including it; the bytes before it are kept, so received() does not depend on the chunking. A line
+     * may hold one byte beyond maxLineBytes only when that byte is a CR that may still precede the LF.
      */
     private void checkLimits(byte[] buf, int i, int m, int take) throws InvalidResponseHeadException {
         int lineRaw = count - lineStart;
@@ -171,7 +171,6 @@ public final class ResponseHeadParser {
     /** Applies the per-name rules; [s,p) is the name, [vs,ve) the trimmed value. */
     private void header(int s, int e, int p, int vs, int ve) throws InvalidResponseHeadException {
         int n = p - s;
-        String value = new String(block, vs, ve - vs, StandardCharsets.ISO_8859_1);
         if (nameIs(s, n, "Status")) {
             if (status >= 0) throw error(s, e, "duplicate Status");
             status(s, e, vs, ve);
@@ -180,6 +179,7 @@ public final class ResponseHeadParser {
         if (nameIs(s, n, "Transfer-Encoding")) {
             throw error(s, e, "Transfer-Encoding is not allowed from a CGI program");
         }
+        String value = new String(block, vs, ve - vs, StandardCharsets.ISO_8859_1);
         if (nameIs(s, n, "Content-Length")) {
             long v = contentLength(s, e, vs, ve);
             if (contentLength >= 0) {
