@@ -170,6 +170,14 @@ final class CgiHandler extends Handler.Abstract {
             GatewayRequest gr = gatewayRequest(script, request.getMethod(), request.getHttpURI().getPathQuery(),
                     query(request.getHttpURI().getQuery()), length);
             JettyResponseSink sink = new JettyResponseSink(request, response);
+            try {
+                relay(script, gr, body, sink);
+            } finally {
+                sink.finish();
+            }
+        }
+
+        private void relay(ScriptMapper.Script script, GatewayRequest gr, InputStream body, JettyResponseSink sink) {
             for (int hop = 0; ; hop++) {
                 CgiOutcome outcome = gateway.serve(gr, script.argv(), body, sink, trace);
                 bytesReceived += outcome.report().bytesFromClient();

@@ -18,6 +18,7 @@ final class JettyResponseSink implements ResponseSink {
     private final Request request;
     private final Response response;
     private EndPoint rawEndPoint;
+    private java.util.concurrent.ScheduledFuture<?> probe;
 
     JettyResponseSink(Request request, Response response) {
         this.request = request;
@@ -76,5 +77,12 @@ final class JettyResponseSink implements ResponseSink {
     @Override
     public void onClientGone(Runnable action) {
         request.addFailureListener(failure -> action.run());
+        if (probe != null) probe.cancel(false);
+        probe = ClientProbe.watch(request, action);
+    }
+
+    /** Stops probing the client (the request is over). */
+    void finish() {
+        if (probe != null) probe.cancel(false);
     }
 }
