@@ -123,8 +123,6 @@ final class NativeChild implements ChildProcess {
         if (!terminating.get()) NEWEST.remove(pid, this);
     }
 
-    boolean isReaped() { return reaped; }
-
     void complete(ExitStatus status) {
         exit.complete(status);
     }

@@ -91,6 +91,9 @@ public final class NativeLauncher implements ProcessLauncher {
             closeAll(fds);
             throw new LaunchException("cannot start \"" + program + "\": " + e.getMessage(), e.errno(),
                     Errno.name(e.errno()));
+        } catch (Throwable t) {
+            closeAll(fds); // no-op once the child owns them (closeAll resets the slots to -1)
+            throw t;
         }
     }
 

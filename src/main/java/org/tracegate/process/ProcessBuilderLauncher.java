@@ -12,13 +12,16 @@ import java.util.regex.Pattern;
  *   <li>the exit value of a program killed by signal N is reported by the JDK as 128+N, which cannot be
  *       told from a real {@code exit(128+N)}: we report it as the exit code, as is, and never guess a signal;</li>
  *   <li>no rusage: cpuMillis and maxRssKiB are -1;</li>
- *   <li>the errno of a failed exec is parsed from the JDK's message ("error=2, No such file or directory");</li>
+ *   <li>the errno of a failed exec is parsed from the JDK's message
+ *       ("Exec failed, error: 2 (No such file or directory)");</li>
  *   <li>on ENOEXEC (a text file without #!) the JDK retries with /bin/sh, so such a file runs as a shell
  *       script here, while posix_spawn refuses it.</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
-    private static final Pattern JDK_ERRNO = Pattern.compile("error=(\\d+), (.*)$");
+    /** "error: 2 (No such file or directory)" (JDK 25) or "error=2, No such file or directory" (older JDKs). */
+    private static final Pattern JDK_ERRNO =
+            Pattern.compile("error(?:: (\\d+) \\((.*)\\)|=(\\d+), (.*))\\s*$");
 
     @Override
     public String name() { return "ProcessBuilder"; }
@@ -41,9 +44,11 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
         Matcher m = JDK_ERRNO.matcher(message);
         LaunchException le;
         if (m.find()) {
-            int errno = Integer.parseInt(m.group(1));
+            boolean jdk25 = m.group(1) != null;
+            int errno = Integer.parseInt(jdk25 ? m.group(1) : m.group(3));
+            String text = jdk25 ? m.group(2) : m.group(4);
             le = new LaunchException("cannot execute \"" + spec.argv().getFirst() + "\": " + Errno.name(errno)
-                    + " (" + m.group(2) + ")", errno, Errno.name(errno));
+                    + " (" + text + ")", errno, Errno.name(errno));
         } else {
             le = new LaunchException("cannot execute \"" + spec.argv().getFirst() + "\": " + message, 0, "EUNKNOWN");
         }

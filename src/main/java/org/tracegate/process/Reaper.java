@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 final class Reaper {
     static final Reaper INSTANCE = new Reaper();
 
+    private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
     private static final int MAX_EVENTS = 64;
     private static final int POLL_MILLIS = 100;
 
@@ -53,14 +54,15 @@ final class Reaper {
             return;
         }
         // In the map before epoll can report it: an already exited child fires at once.
-        byPid.put(pid, new Entry(child, pidfd));
+        Entry entry = new Entry(child, pidfd);
+        byPid.put(pid, entry);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ev = arena.allocate(Libc.EPOLL_EVENT);
             ev.set(ValueLayout.JAVA_INT, 0, Libc.EPOLLIN);
             ev.set(ValueLayout.JAVA_LONG_UNALIGNED, Libc.EPOLL_EVENT_DATA, pid);
             Libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, pidfd, ev);
         } catch (Errno e) {
-            byPid.remove(pid);
+            byPid.remove(pid, entry);
             Libc.close(pidfd);
             polled.put(pid, child);
         }
@@ -87,26 +89,25 @@ final class Reaper {
                         if (e != null) reapReady((int) data, e, status, rusage);
                     }
                     for (NativeChild child : polled.values()) {
-                        if (tryReap(child, status, rusage)) polled.remove((int) child.pid());
+                        if (tryReap(child, status, rusage)) polled.remove((int) child.pid(), child);
                     }
                 } catch (Throwable t) {
-                    // Keep reaping whatever happens; an unexpected failure is a bug worth a line on stderr.
-                    System.err.println("tracegate-reaper: " + t);
+                    // Keep reaping whatever happens: a dead reaper would leave every later child a zombie.
+                    LOG.log(System.Logger.Level.ERROR, "tracegate-reaper: unexpected failure", t);
                 }
             }
         }
     }
 
     private void reapReady(int pid, Entry e, MemorySegment status, MemorySegment rusage) {
-        if (tryReap(e.child(), status, rusage)) {
-            byPid.remove(pid);
-            Libc.close(e.pidfd()); // also drops it from the epoll set
-        } else {
-            // Readable pidfd but not yet waitable: should not happen; poll it rather than spin on epoll.
-            byPid.remove(pid);
-            Libc.close(e.pidfd());
-            polled.put(pid, e.child());
-        }
+        boolean done = tryReap(e.child(), status, rusage);
+        // Once reaped, the pid may already belong to a newer child registered meanwhile: remove only ours.
+        // Closing the pidfd drops it from the epoll set before the next epoll_wait, so no stale event
+        // with this pid can reach the newer child.
+        byPid.remove(pid, e);
+        Libc.close(e.pidfd());
+        // Readable pidfd but not yet waitable should not happen; poll it rather than spin on epoll.
+        if (!done) polled.put(pid, e.child());
     }
 
     /** True once the child is reaped (or found already gone) and its onExit() completion is under way. */
