@@ -11,7 +11,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
@@ -23,7 +22,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.tracegate.config.ErrorMode;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.GatewayFailure;
@@ -36,6 +34,7 @@ import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestContext;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
+import org.tracegate.trace.TraceSink;
 
 /**
  * Jetty glue for CGI: maps the URL, refuses what must not run, turns the Jetty request into a
@@ -48,16 +47,18 @@ final class CgiHandler extends Handler.Abstract {
     private static final String RAW_CONN_COUNTER = "tracegate.rawConnCounter";
     private static final int SITE_ID = 1;
     private static final String APP_POOL = "Tracegate";
-    private static final Set<String> NOT_PASSED = Set.of();
 
     private final ServerConfig config;
     private final ScriptMapper mapper;
     private final CgiGateway gateway;
     private final ConcurrencyGate gate;
     private final ErrorLog errorLog;
+    private final TraceSink traceSink;
     private final AtomicLong connections = new AtomicLong();
 
-    CgiHandler(ServerConfig config, ScriptMapper mapper, CgiGateway gateway, ConcurrencyGate gate, ErrorLog errorLog) {
+    CgiHandler(ServerConfig config, ScriptMapper mapper, CgiGateway gateway, ConcurrencyGate gate, ErrorLog errorLog,
+               TraceSink traceSink) {
+        this.traceSink = traceSink;
         this.config = config;
         this.mapper = mapper;
         this.gateway = gateway;
@@ -99,6 +100,7 @@ final class CgiHandler extends Handler.Abstract {
         private final RequestTrace trace;
         private final long startNanos;
         private int subStatus;
+        private int finalStatus = 500;
         private long bytesReceived;
 
         Exchange(Request request, Response response, Callback callback, RequestTrace trace, long startNanos) {
@@ -107,6 +109,7 @@ final class CgiHandler extends Handler.Abstract {
             this.callback = callback;
             this.trace = trace;
             this.startNanos = startNanos;
+            Request.addCompletionListener(request, this::completed);
         }
 
         void refuse(ScriptMapper.Refusal r) {
@@ -286,9 +289,20 @@ final class CgiHandler extends Handler.Abstract {
             response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         }
 
+        /** Records the final status; GENERAL_REQUEST_END is emitted when Jetty completes the response. */
         private void end(int status, int sub) {
+            finalStatus = status;
+            if (sub != 0) subStatus = sub;
+        }
+
+        private void completed(Throwable failure) {
             trace.emit(new TraceEvent.GeneralRequestEnd(Response.getContentBytesWritten(response), bytesReceived,
-                    status, sub == 0 ? subStatus : sub));
+                    finalStatus, subStatus));
+            try {
+                traceSink.requestEnded(trace);
+            } catch (RuntimeException e) {
+                errorLog.log(trace.context().requestId(), "trace sink failed: " + e);
+            }
         }
     }
 

@@ -27,6 +27,7 @@ import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.TraceSink;
 
 /**
  * Builds and runs the Jetty server for a {@link ServerConfig}: one connector per listen address, the
@@ -40,6 +41,10 @@ public final class TracegateServer implements AutoCloseable {
     private final List<ServerConnector> connectors = new ArrayList<>();
 
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog) {
+        this(config, launcher, errorLog, TraceSink.NONE);
+    }
+
+    public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink) {
         this.config = config;
         this.errorLog = errorLog;
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -68,7 +73,7 @@ public final class TracegateServer implements AutoCloseable {
                 config.limits().queueTimeout());
         ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
         Handler.Sequence handlers = new Handler.Sequence();
-        handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog));
+        handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog, traceSink));
         if (config.documentRoot() != null) {
             ResourceHandler files = new ResourceHandler();
             files.setBaseResource(ResourceFactory.of(server).newResource(config.documentRoot()));

@@ -59,6 +59,9 @@ public final class Watchdog {
         /** Progress was made: the deadline is again a full span from now. */
         public void touch() { deadline = System.nanoTime() + span; }
 
+        /** Stops the clock until the next {@link #touch()} (e.g. while we, not the program, are the slow side). */
+        public void pause() { deadline = System.nanoTime() + TimeUnit.DAYS.toNanos(365); }
+
         /** Returns true when this call disarmed it before it fired. */
         public boolean cancel() { return armed.remove(this); }
     }

@@ -40,6 +40,8 @@ public final class CgiGateway {
             "trailer", "trailers", "transfer-encoding", "upgrade");
     private static final int BUFFER = 64 * 1024;
     private static final int MAX_STDERR_EVENTS = 200;
+    /** Recorded (never sent) when the client left before any response: nginx's convention. */
+    public static final int CLIENT_CLOSED = 499;
 
     private final ProcessLauncher launcher;
     private final Watchdog watchdog;
@@ -196,6 +198,9 @@ public final class CgiGateway {
 
         /** stdout ended (or we killed the program) before the blank line: 502.1 or 502.2. */
         private Ending noHeaders() {
+            if (clientGone) {
+                return new Ending.Broken(CLIENT_CLOSED, "the client went away before the program sent its headers");
+            }
             if (headerTimedOut) {
                 trace.emit(new TraceEvent.CgiTimeout(latin1(headerBytes)));
                 log("cgi: no complete header block within " + limits.headerTimeout().toMillis() + " ms; stopped "
@@ -244,9 +249,11 @@ public final class CgiGateway {
                         bodyBytes += len;
                     }
                     off = 0;
-                    n = read(out, buf);
-                    if (n < 0) break;
+                    // Only time spent waiting on the program counts: a slow client is Jetty's idle timeout.
                     idle.touch();
+                    n = read(out, buf);
+                    idle.pause();
+                    if (n < 0) break;
                 }
                 if (idleTimedOut) {
                     return new Ending.Broken(head.status(), "the program sent nothing for "
@@ -316,8 +323,9 @@ public final class CgiGateway {
                 while (n > 0) {
                     write(raw, buf, 0, n);
                     bodyBytes += n;
-                    n = read(out, buf);
                     idle.touch();
+                    n = read(out, buf);
+                    idle.pause();
                 }
             } catch (ClientWriteException e) {
                 return clientLeft(status.status(), e.getCause());
