@@ -337,13 +337,11 @@ public final class ConfigLoader {
     private long integer(ObjectNode t, String at, String name, long dflt, long min, long max) throws ConfigException {
         JsonNode v = t.get(name);
         if (v == null) return dflt;
-        String expected = min == 0 && max == Long.MAX_VALUE ? "a non-negative integer"
-                : min == 1 && max == Long.MAX_VALUE ? "a positive integer"
-                : "an integer from " + min + " to " + max;
+        String key = TomlLocator.join(at, name);
+        String expected = "expected " + (min == 0 ? "a non-negative integer" : min == 1 ? "a positive integer" : "an integer >= " + min);
         BigInteger n = v.isIntegralNumber() ? v.bigIntegerValue() : null;
-        if (n == null || n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw error(TomlLocator.join(at, name), "expected " + expected + ", got " + describe(v));
-        }
+        if (n == null || n.compareTo(BigInteger.valueOf(min)) < 0) throw error(key, expected + ", got " + describe(v));
+        if (n.compareTo(BigInteger.valueOf(max)) > 0) throw error(key, expected + " no larger than " + max + ", got " + describe(v));
         return n.longValueExact();
     }
 
@@ -495,9 +493,13 @@ public final class ConfigLoader {
             return "";
         }
 
-        /** Edit distance, case-insensitive, also comparing with unit suffixes removed ("headerTimeout" ~ "headerTimeoutSeconds"). */
+        /**
+         * Edit distance, case-insensitive, also comparing with unit suffixes removed ("idleTimeoutMillis" ~
+         * "idleTimeoutSeconds"); a prefix of four or more letters counts as 1 ("passAuth" ~ "passAuthorization").
+         */
         static int distance(String a, String b) {
             String x = a.toLowerCase(Locale.ROOT), y = b.toLowerCase(Locale.ROOT);
+            if (x.length() >= 4 && y.startsWith(x)) return 1; // an abbreviation: "passAuth"
             return Math.min(levenshtein(x, y), levenshtein(stem(x), stem(y)));
         }
 
