@@ -14,8 +14,10 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -87,12 +89,14 @@ public final class ConfigLoader {
     private static String read(Path file) throws ConfigException {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, 0, null, "no such file");
         } catch (CharacterCodingException e) {
             throw new ConfigException(file, 0, null, "not valid UTF-8 (TOML files must be UTF-8)");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file, 0, null, "cannot read: permission denied");
         } catch (IOException e) {
             throw new ConfigException(file, 0, null, "cannot read: " + (Files.isDirectory(file) ? "is a directory" : e));
         }

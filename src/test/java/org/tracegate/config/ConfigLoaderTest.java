@@ -119,6 +119,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExampleInTheDocsLoads() throws Exception {
+        String doc = Files.readString(Path.of("docs/configuration.md"));
+        String example = doc.substring(doc.indexOf("```toml", doc.indexOf("## Complete example")) + "```toml".length());
+        example = example.substring(0, example.indexOf("```"));
+        Files.createDirectories(dir.resolve("admin-bin"));
+        ServerConfig c = load(example);
+        assertThat(c.listen()).containsExactly("127.0.0.1:8080", "[::1]:8080");
+        assertThat(c.limits()).isEqualTo(Limits.defaults());
+        assertThat(c.cgi()).hasSize(2);
+        assertThat(c.interpreters()).hasSize(2);
+        assertThat(c.environment().set()).containsEntry("APP_ENV", "demo");
+    }
+
+    @Test
     void emptyFileGivesDefaults() throws Exception {
         assertThat(load("")).isEqualTo(withSource(ServerConfig.defaults(), file));
         assertThat(load("# nothing but a comment\n\n")).isEqualTo(withSource(ServerConfig.defaults(), file));
