@@ -104,14 +104,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void checkListen(String l) throws ConfigException {
-        try {
-            java.net.URI u = new java.net.URI("http://" + l);
-            if (u.getHost() == null || u.getPort() < 0 || u.getPort() > 65535 || !("http://" + l).equals(u.toString())) {
-                throw new java.net.URISyntaxException(l, "not HOST:PORT");
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigException("--listen: expected HOST:PORT (IPv6 as [::1]:PORT), got '" + l + "'");
-        }
+        String problem = ConfigLoader.checkAddress(l);
+        if (problem != null) throw new ConfigException("--listen '" + l + "': " + problem);
     }
 
     static CgiMapping parseCgi(String spec) throws ConfigException {

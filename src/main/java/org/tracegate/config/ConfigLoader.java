@@ -422,7 +422,7 @@ public final class ConfigLoader {
     }
 
     /** Why {@code address} is not a valid HOST:PORT, or null when it is. */
-    static String checkAddress(String address) {
+    public static String checkAddress(String address) {
         int colon = address.lastIndexOf(':');
         if (colon < 0 || address.endsWith("]")) {
             return "missing the port (expected HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\")";

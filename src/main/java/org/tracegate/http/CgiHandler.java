@@ -39,7 +39,7 @@ import org.tracegate.trace.TraceSink;
 /**
  * Jetty glue for CGI: maps the URL, refuses what must not run, turns the Jetty request into a
  * {@link GatewayRequest}, runs it through {@link CgiGateway} and answers failures with error pages.
- * Blocking by design (spawning, pipe I/O): Jetty runs it on a virtual thread.
+ * Blocking by design (spawning, pipe I/O): Jetty runs it on one of its platform threads.
  */
 final class CgiHandler extends Handler.Abstract {
     static final String MODULE = "CgiModule";
@@ -152,6 +152,11 @@ final class CgiHandler extends Handler.Abstract {
                 } else if (request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
                     length = declared;
                     body = Content.Source.asInputStream(request);
+                    // Answer Expect: 100-continue now: once the program's response is committed it is too late,
+                    // and the client would hold the body back while the program waits for it.
+                    if (declared > 0 && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+                        response.writeInterim(100, org.eclipse.jetty.http.HttpFields.EMPTY).get();
+                    }
                 }
                 GatewayFailure.Overloaded busy = gate.acquire();
                 if (busy != null) {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -47,9 +46,12 @@ public final class TracegateServer implements AutoCloseable {
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink) {
         this.config = config;
         this.errorLog = errorLog;
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
+        // JDK 25 such a read pins a virtual thread's carrier without compensation (see CgiGateway.PUMPS).
+        // Enough threads for every running and queued program plus headroom for static files and errors.
+        int maxThreads = config.limits().maxConcurrent() + config.limits().queueSize() + 64;
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 8);
         threads.setName("tracegate-http");
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
         server.setStopTimeout(config.limits().shutdownGrace().toMillis());
 
@@ -115,7 +117,7 @@ public final class TracegateServer implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        Thread killer = Thread.ofVirtual().start(() -> {
+        Thread killer = Thread.ofPlatform().daemon().start(() -> {
             try {
                 Thread.sleep(config.limits().shutdownGrace());
                 gateway.shutdown(config.limits().killGrace());
@@ -125,6 +127,8 @@ public final class TracegateServer implements AutoCloseable {
         });
         try {
             server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Requests still running after the grace: their programs are ended below.
         } finally {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());

@@ -19,6 +19,7 @@ import org.tracegate.config.Limits;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.TraceSink;
 
 /**
  * A real Tracegate server on an ephemeral loopback port, serving the test fixtures
@@ -34,10 +35,10 @@ public final class TestServer implements AutoCloseable {
     public final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(ServerConfig config, Path logDir) throws Exception {
+    private TestServer(ServerConfig config, Path logDir, TraceSink sink) throws Exception {
         this.logDir = logDir;
         this.errorLog = ErrorLog.toDirectory(logDir);
-        this.server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog);
+        this.server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog, sink);
         server.start();
     }
 
@@ -57,8 +58,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig> tweak) throws Exception {
+        return start(tweak, TraceSink.NONE);
+    }
+
+    public static TestServer start(UnaryOperator<ServerConfig> tweak, TraceSink sink) throws Exception {
         Path logs = Files.createTempDirectory("tracegate-test-logs");
-        return new TestServer(tweak.apply(baseConfig()), logs);
+        return new TestServer(tweak.apply(baseConfig()), logs, sink);
     }
 
     public int port() { return server.addresses().getFirst().getPort(); }

@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.tracegate.config.EnvironmentPolicy;
@@ -40,6 +43,13 @@ public final class CgiGateway {
             "trailer", "trailers", "transfer-encoding", "upgrade");
     private static final int BUFFER = 64 * 1024;
     private static final int MAX_STDERR_EVENTS = 200;
+    /**
+     * Pipe pumps run on pooled platform threads, not virtual ones: a blocking read of a pipe pins its
+     * carrier and (measured on JDK 25) the scheduler does not compensate, so two silent programs were
+     * enough to stall every virtual thread, the JDK's own socket pollers included.
+     */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("cgi-pump-", 0).factory());
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
     public static final int CLIENT_CLOSED = 499;
 
@@ -96,8 +106,8 @@ public final class CgiGateway {
         private final StderrCapture stderr = new StderrCapture();
         private final boolean nph;
         private ChildProcess child;
-        private Thread stdinPump;
-        private Thread stderrPump;
+        private Future<?> stdinPump;
+        private Future<?> stderrPump;
         private volatile long bytesFromClient;
         private volatile long bytesToProgram;
         private volatile boolean headerTimedOut;
@@ -136,8 +146,8 @@ public final class CgiGateway {
                 clientGone = true;
                 child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
             });
-            stdinPump = Thread.ofVirtual().name("cgi-stdin-" + child.pid()).start(this::pumpStdin);
-            stderrPump = Thread.ofVirtual().name("cgi-stderr-" + child.pid()).start(this::pumpStderr);
+            stdinPump = PUMPS.submit(this::pumpStdin);
+            stderrPump = PUMPS.submit(this::pumpStderr);
             Ending ending;
             try {
                 ending = nph ? relayNph() : relay();
@@ -484,10 +494,15 @@ public final class CgiGateway {
         }
     }
 
-    private static boolean join(Thread t, Duration d) {
-        if (t == null) return true;
+    private static boolean join(Future<?> f, Duration d) {
+        if (f == null) return true;
         try {
-            return t.join(d);
+            f.get(d.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("pump failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
