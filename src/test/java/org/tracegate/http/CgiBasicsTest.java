@@ -190,6 +190,14 @@ class CgiBasicsTest {
     }
 
     @Test
+    void anyHeaderBlockTheParserAcceptsFitsJettysBuffer() throws Exception {
+        HttpResponse<String> r = ts.get("/t/big-header-block.sh");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("big headers ok\n");
+        assertThat(r.headers().map().keySet()).filteredOn(k -> k.startsWith("x-big-")).hasSize(400);
+    }
+
+    @Test
     void redirects() throws Exception {
         HttpResponse<String> local = ts.send(ts.request("/t/redirect-local.sh?orig=1").POST(HttpRequest.BodyPublishers.ofString("x")));
         assertThat(local.statusCode()).isEqualTo(200);
