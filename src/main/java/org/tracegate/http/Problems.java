@@ -11,7 +11,7 @@ final class Problems {
         return switch (f) {
             case GatewayFailure.PrematureExit p -> List.of(
                     "Read the program's stderr below and in error.log (lines tagged with this request id).",
-                    "Run the program by hand with the same environment (see docs/diagnostics) and check it prints its headers and a blank line before doing any slow or risky work.",
+                    "Run the program by hand with the same environment (see docs/failures.md) and check it prints its headers and a blank line before doing any slow or risky work.",
                     p.exitDescription().startsWith("signal")
                             ? "The program was killed by a signal: look for a crash (core dump, dmesg) or an external kill (OOM killer, ulimit)."
                             : "A non-zero exit status usually means the program hit an error it reported on stderr.");
