@@ -77,6 +77,7 @@ final class CgiHandler extends Handler.Abstract {
         trace.emit(new TraceEvent.GeneralRequestStart(SITE_ID, APP_POOL, trace.context().connId(),
                 trace.context().rawConnId(), request.getHttpURI().asString(), request.getMethod()));
         trace.emit(new TraceEvent.GeneralRequestHeaders(headersText(request)));
+        traceSink.requestStarted(trace);
         response.getHeaders().put("X-Request-Id", trace.context().requestId());
         Exchange ex = new Exchange(request, response, callback, trace, startNanos);
         try {
@@ -291,7 +292,11 @@ final class CgiHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, json ? "application/problem+json" : "text/html;charset=utf-8");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             end(p.status(), p.subStatus());
-            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            trace.emit(new TraceEvent.GeneralResponseHeaders(responseHeadersText(p.status(), response)));
+            trace.emit(new TraceEvent.GeneralResponseEntityBuffer(
+                    new String(bytes, 0, Math.min(bytes.length, ENTITY_BUFFER_BYTES), StandardCharsets.ISO_8859_1), bytes.length));
+            response.write(true, ByteBuffer.wrap(bytes), callback);
         }
 
         /** Records the final status; GENERAL_REQUEST_END is emitted when Jetty completes the response. */
@@ -331,6 +336,16 @@ final class CgiHandler extends Handler.Abstract {
         }
         long raw = ((AtomicLong) meta.getAttribute(RAW_CONN_COUNTER)).getAndIncrement();
         return new RequestContext(UUID.randomUUID(), SITE_ID, APP_POOL, (Long) id, raw);
+    }
+
+    /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
+    static final int ENTITY_BUFFER_BYTES = 4096;
+
+    static String responseHeadersText(int status, Response response) {
+        StringBuilder sb = new StringBuilder(256).append("HTTP/1.1 ").append(status).append(' ')
+                .append(HttpStatus.getMessage(status)).append("\r\n");
+        for (HttpField f : response.getHeaders()) sb.append(f.getName()).append(": ").append(f.getValue()).append("\r\n");
+        return sb.toString();
     }
 
     private static String headersText(Request request) {

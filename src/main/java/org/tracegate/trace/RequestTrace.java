@@ -6,11 +6,16 @@ import java.util.List;
 
 /**
  * The events of one request, in order. Thread-safe: the gateway's pumps emit from their own threads.
- * Kept per request so failed-request rules can decide at the end whether to write them out.
+ * Kept per request so failed-request rules can decide at the end whether to write them out. Bounded:
+ * past {@link #MAX_EVENTS} events only warnings and worse are kept, and the rest are counted.
  */
 public final class RequestTrace {
+    public static final int MAX_EVENTS = 1000;
+
     private final RequestContext context;
     private final List<TraceRecord> records = new ArrayList<>(16);
+    private final long startNanos = System.nanoTime();
+    private int dropped;
 
     public RequestTrace(RequestContext context) { this.context = context; }
 
@@ -18,8 +23,19 @@ public final class RequestTrace {
 
     public void emit(TraceEvent event) {
         TraceRecord r = new TraceRecord(nowMicros(), context, event);
-        synchronized (records) { records.add(r); }
+        synchronized (records) {
+            if (records.size() < MAX_EVENTS || event.level().compareTo(Level.WARNING) <= 0) records.add(r);
+            else dropped++;
+        }
     }
+
+    /** Events not kept because the buffer was full. */
+    public int dropped() {
+        synchronized (records) { return dropped; }
+    }
+
+    /** Time since the trace began, for time-taken rules. */
+    public long elapsedMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
     public List<TraceRecord> records() {
         synchronized (records) { return List.copyOf(records); }

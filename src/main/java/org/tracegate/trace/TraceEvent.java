@@ -134,6 +134,14 @@ public sealed interface TraceEvent {
         public Map<String, Object> fields() { return ordered("Headers", headers); }
     }
 
+    /** The first bytes of the response body actually sent (IIS logs the whole buffer; we keep a bounded prefix). */
+    record GeneralResponseEntityBuffer(String buffer, long totalBytes) implements TraceEvent {
+        public String name() { return "GENERAL_RESPONSE_ENTITY_BUFFER"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Buffer", buffer, "TotalBytes", totalBytes); }
+    }
+
     record GeneralRequestEnd(long bytesSent, long bytesReceived, int httpStatus, int httpSubStatus)
             implements TraceEvent {
         public String name() { return "GENERAL_REQUEST_END"; }

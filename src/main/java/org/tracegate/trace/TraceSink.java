@@ -10,4 +10,35 @@ public interface TraceSink {
     TraceSink NONE = trace -> {};
 
     void requestEnded(RequestTrace trace);
+
+    /** The request began (after GENERAL_REQUEST_START); for rules that fire while it still runs. */
+    default void requestStarted(RequestTrace trace) {}
+
+    /** Several sinks as one; each is guarded so one failing sink cannot hurt the others or the request. */
+    static TraceSink all(java.util.List<TraceSink> sinks) {
+        java.util.List<TraceSink> copy = java.util.List.copyOf(sinks);
+        return new TraceSink() {
+            @Override
+            public void requestEnded(RequestTrace trace) {
+                for (TraceSink s : copy) {
+                    try {
+                        s.requestEnded(trace);
+                    } catch (RuntimeException e) {
+                        System.err.println("tracegate: trace sink failed: " + e);
+                    }
+                }
+            }
+
+            @Override
+            public void requestStarted(RequestTrace trace) {
+                for (TraceSink s : copy) {
+                    try {
+                        s.requestStarted(trace);
+                    } catch (RuntimeException e) {
+                        System.err.println("tracegate: trace sink failed: " + e);
+                    }
+                }
+            }
+        };
+    }
 }

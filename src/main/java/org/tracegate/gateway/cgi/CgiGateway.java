@@ -52,6 +52,8 @@ public final class CgiGateway {
             Thread.ofPlatform().daemon().name("cgi-pump-", 0).factory());
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
     public static final int CLIENT_CLOSED = 499;
+    /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
+    static final int ENTITY_BUFFER_BYTES = 4096;
 
     private final ProcessLauncher launcher;
     private final Watchdog watchdog;
@@ -114,6 +116,7 @@ public final class CgiGateway {
         private volatile boolean idleTimedOut;
         private volatile boolean clientGone;
         private byte[] headerBytes = new byte[0];
+        private final java.io.ByteArrayOutputStream firstBytes = new java.io.ByteArrayOutputStream();
         private long bodyBytes;
         private long startNanos;
         private int stderrEvents;
@@ -239,6 +242,8 @@ public final class CgiGateway {
                 child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
                 return new Ending.Broken(head.status(), "client went away before the response started: " + e.getMessage());
             }
+            trace.emit(new TraceEvent.GeneralResponseHeaders(responseHeadersText(head.status(), head.reason(),
+                    endToEnd(head.headers()))));
             Watchdog.Deadline idle = watchdog.arm(limits.idleTimeout(), () -> {
                 idleTimedOut = true;
                 child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
@@ -256,6 +261,7 @@ public final class CgiGateway {
                                     + "Content-Length of " + declared + " bytes");
                         }
                         if (bodyAllowed) write(to, buf, off, len);
+                        keepFirstBytes(buf, off, len);
                         bodyBytes += len;
                     }
                     off = 0;
@@ -284,7 +290,14 @@ public final class CgiGateway {
                 return clientLeft(head.status(), e.getCause());
             } finally {
                 idle.cancel();
+                trace.emit(new TraceEvent.GeneralResponseEntityBuffer(latin1(firstBytes.toByteArray()), bodyBytes));
             }
+        }
+
+        /** The first bytes of the body, for GENERAL_RESPONSE_ENTITY_BUFFER. */
+        private void keepFirstBytes(byte[] buf, int off, int len) {
+            int room = ENTITY_BUFFER_BYTES - firstBytes.size();
+            if (room > 0) firstBytes.write(buf, off, Math.min(room, len));
         }
 
         private Ending clientLeft(int status, IOException e) {
@@ -515,6 +528,14 @@ public final class CgiGateway {
             if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) out.add(h);
         }
         return out;
+    }
+
+    static String responseHeadersText(int status, String reason, List<ResponseHead.Header> headers) {
+        StringBuilder sb = new StringBuilder(256).append("HTTP/1.1 ").append(status);
+        if (reason != null && !reason.isEmpty()) sb.append(' ').append(reason);
+        sb.append("\r\n");
+        for (ResponseHead.Header h : headers) sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
+        return sb.toString();
     }
 
     static String latin1(byte[] b) { return new String(b, StandardCharsets.ISO_8859_1); }
