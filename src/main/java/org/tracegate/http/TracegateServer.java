@@ -19,6 +19,8 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.tracegate.admin.RuntimeFiles;
+import org.tracegate.admin.SessionControl;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.ScriptMapper;
@@ -38,12 +40,23 @@ public final class TracegateServer implements AutoCloseable {
     private final CgiGateway gateway;
     private final ErrorLog errorLog;
     private final List<ServerConnector> connectors = new ArrayList<>();
+    private ServerConnector admin;
+    private java.nio.file.Path runtimeDir;
+    private String adminToken;
 
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog) {
         this(config, launcher, errorLog, TraceSink.NONE);
     }
 
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink) {
+        this(config, launcher, errorLog, traceSink, null);
+    }
+
+    /**
+     * @param sessions trace-session control for the admin endpoint, or null for no admin endpoint
+     */
+    public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink,
+                           SessionControl sessions) {
         this.config = config;
         this.errorLog = errorLog;
         // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
@@ -75,6 +88,21 @@ public final class TracegateServer implements AutoCloseable {
                 config.limits().queueTimeout());
         ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
         Handler.Sequence handlers = new Handler.Sequence();
+        if (sessions != null) {
+            // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file.
+            admin = new ServerConnector(server, new HttpConnectionFactory(http));
+            admin.setHost("127.0.0.1");
+            admin.setPort(0);
+            admin.setName("admin");
+            server.addConnector(admin);
+            runtimeDir = RuntimeFiles.directory(config.logDir());
+            try {
+                adminToken = RuntimeFiles.writeToken(runtimeDir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the admin token in " + runtimeDir, e);
+            }
+            handlers.addHandler(new AdminHandler(admin, adminToken, sessions));
+        }
         handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog, traceSink));
         if (config.documentRoot() != null) {
             ResourceHandler files = new ResourceHandler();
@@ -89,6 +117,12 @@ public final class TracegateServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
+        if (admin != null) RuntimeFiles.writeRuntime(runtimeDir, adminUrl(), urls());
+    }
+
+    /** "http://127.0.0.1:PORT/admin/", or null without an admin endpoint. */
+    public String adminUrl() {
+        return admin == null ? null : "http://127.0.0.1:" + admin.getLocalPort() + "/admin/";
     }
 
     /** The bound addresses, e.g. for "listening on" lines and tests using port 0. */
@@ -132,6 +166,7 @@ public final class TracegateServer implements AutoCloseable {
         } finally {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
+            if (admin != null) RuntimeFiles.remove(runtimeDir);
         }
     }
 

@@ -1,0 +1,82 @@
+package org.tracegate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How `tracegate trace …` finds a running server: a runtime file in the log directory holding the admin
+ * address, and a token file only the server's user can read. Both are removed on a clean stop.
+ */
+public final class RuntimeFiles {
+    public static final String RUNTIME = "tracegate.runtime.json";
+    public static final String TOKEN = "admin.token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RuntimeFiles() {}
+
+    /** The directory for runtime files: the log directory, or a per-user one under /tmp when none is set. */
+    public static Path directory(Path logDir) {
+        if (logDir != null) return logDir.toAbsolutePath().normalize();
+        return Path.of(System.getProperty("java.io.tmpdir"), "tracegate-" + System.getProperty("user.name"));
+    }
+
+    /** A fresh random token, written 0600 before anything listens on the admin address. */
+    public static String writeToken(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String token = HexFormat.of().formatHex(raw);
+        Path tmp = Files.createTempFile(dir, ".token", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, token);
+        Files.move(tmp, dir.resolve(TOKEN), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return token;
+    }
+
+    public static void writeRuntime(Path dir, String adminUrl, Iterable<String> urls) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("admin", adminUrl);
+        m.put("listen", urls);
+        m.put("started", java.time.Instant.now().toString());
+        Path tmp = Files.createTempFile(dir, ".runtime", ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), m);
+        Files.move(tmp, dir.resolve(RUNTIME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static void remove(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(RUNTIME));
+            Files.deleteIfExists(dir.resolve(TOKEN));
+        } catch (IOException ignored) {
+            // Best effort: a stale file names a dead pid, which the client reports.
+        }
+    }
+
+    /** The running server's admin URL and token, or an exception saying plainly what is missing. */
+    public static Endpoint find(Path dir) throws IOException {
+        Path runtime = dir.resolve(RUNTIME);
+        if (!Files.isRegularFile(runtime)) {
+            throw new IOException("no running server found: " + runtime + " does not exist (start one with "
+                    + "`tracegate serve --log-dir " + dir + "`, and pass the same --log-dir here)");
+        }
+        JsonNode n = JSON.readTree(runtime.toFile());
+        long pid = n.path("pid").asLong();
+        if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+            throw new IOException("the server recorded in " + runtime + " (pid " + pid + ") is not running");
+        }
+        String token = Files.readString(dir.resolve(TOKEN)).trim();
+        return new Endpoint(n.path("admin").asText(), token, pid);
+    }
+
+    public record Endpoint(String adminUrl, String token, long pid) {}
+}
