@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.tracegate.accesslog.AccessLogWriter;
+import org.tracegate.accesslog.NcsaLogWriter;
+import org.tracegate.accesslog.W3cLogWriter;
 import org.tracegate.config.CgiMapping;
 import org.tracegate.config.ConfigException;
 import org.tracegate.config.ConfigLoader;
@@ -14,6 +17,7 @@ import org.tracegate.config.ServerConfig;
 import org.tracegate.http.TracegateServer;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.TraceSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +47,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Time allowed between body reads.")
     Double idleTimeout;
 
+    @Option(names = "--access-log", paramLabel = "FORMAT", description = "Access log in the log directory: w3c (default), ncsa or off.")
+    String accessLog = "w3c";
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -52,8 +59,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             System.err.println("tracegate: " + e.getMessage());
             return 2;
         }
+        if (!List.of("w3c", "ncsa", "off").contains(accessLog)) {
+            System.err.println("tracegate: --access-log: expected w3c, ncsa or off, got '" + accessLog + "'");
+            return 2;
+        }
         ErrorLog errorLog = config.logDir() == null ? ErrorLog.to(System.err) : ErrorLog.toDirectory(config.logDir());
-        TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog);
+        AccessLogWriter access = config.logDir() == null ? null : switch (accessLog) {
+            case "w3c" -> new W3cLogWriter(config.logDir());
+            case "ncsa" -> new NcsaLogWriter(config.logDir());
+            default -> null;
+        };
+        TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
+                TraceSink.NONE, null, access);
         try {
             server.start();
         } catch (IOException e) {
@@ -74,6 +91,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 + config.limits().shutdownGrace().toSeconds() + " s)");
         server.close();
         errorLog.close();
+        if (access != null) access.close();
         return 0;
     }
 

@@ -44,7 +44,7 @@ public sealed interface GatewayFailure {
     }
 
     /** exec failed: missing program or interpreter, not executable, not a known executable format. */
-    record LaunchFailed(String errnoName, String detail) implements GatewayFailure {
+    record LaunchFailed(String errnoName, int errno, String detail) implements GatewayFailure {
         public int status() { return 502; }
         public int subStatus() { return 3; }
         public String errorCode() { return errnoName; }

@@ -46,6 +46,7 @@ final class CgiHandler extends Handler.Abstract {
     private static final String CONN_ID = "tracegate.connId";
     private static final String RAW_CONN_COUNTER = "tracegate.rawConnCounter";
     private static final int SITE_ID = 1;
+    private static final int EPIPE = 32;
     private static final String APP_POOL = "Tracegate";
 
     private final ServerConfig config;
@@ -101,6 +102,8 @@ final class CgiHandler extends Handler.Abstract {
         private final RequestTrace trace;
         private final long startNanos;
         private int subStatus;
+        private int win32Status;
+        private String programExit;
         private int finalStatus = 500;
         private long bytesReceived;
 
@@ -190,6 +193,7 @@ final class CgiHandler extends Handler.Abstract {
             for (int hop = 0; ; hop++) {
                 CgiOutcome outcome = gateway.serve(gr, script.argv(), body, sink, trace);
                 bytesReceived += outcome.report().bytesFromClient();
+                if (outcome.report().exit() != null) programExit = outcome.report().exit().errorCode();
                 switch (outcome) {
                     case CgiOutcome.Completed c -> {
                         if (sink.raw()) sink.closeRaw();
@@ -202,6 +206,7 @@ final class CgiHandler extends Handler.Abstract {
                         return;
                     }
                     case CgiOutcome.Aborted a -> {
+                        if (a.report().endedBy() == org.tracegate.process.EndedBy.CLIENT_DISCONNECT) win32Status = EPIPE;
                         end(a.status(), 0);
                         if (sink.raw()) sink.closeRaw();
                         callback.failed(new IOException("response aborted: " + a.reason()));
@@ -253,6 +258,7 @@ final class CgiHandler extends Handler.Abstract {
         }
 
         private void fail(GatewayFailure f, ScriptMapper.Script script, ProgramReport report) {
+            if (f instanceof GatewayFailure.LaunchFailed l) win32Status = l.errno();
             Problem p = problem(f.status(), f.subStatus(), f.cause(), script.handlerName(), f.errorCode(),
                     script.scriptFile().toString(), report == null ? null : report.headerBytes(),
                     report == null ? "" : report.stderrTail(), Problems.thingsToTry(f));
@@ -303,6 +309,9 @@ final class CgiHandler extends Handler.Abstract {
         private void end(int status, int sub) {
             finalStatus = status;
             if (sub != 0) subStatus = sub;
+            // Before the callback completes: Jetty's request log may run before completion listeners.
+            request.setAttribute(RequestOutcome.ATTRIBUTE, new RequestOutcome(trace.context().activityId().toString(),
+                    subStatus, win32Status, programExit));
         }
 
         private void completed(Throwable failure) {

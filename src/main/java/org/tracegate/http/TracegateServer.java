@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.SessionControl;
 import org.tracegate.config.ServerConfig;
@@ -52,11 +53,17 @@ public final class TracegateServer implements AutoCloseable {
         this(config, launcher, errorLog, traceSink, null);
     }
 
-    /**
-     * @param sessions trace-session control for the admin endpoint, or null for no admin endpoint
-     */
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink,
                            SessionControl sessions) {
+        this(config, launcher, errorLog, traceSink, sessions, null);
+    }
+
+    /**
+     * @param sessions  trace-session control for the admin endpoint, or null for no admin endpoint
+     * @param accessLog where every request is logged, or null for no access log
+     */
+    public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog, TraceSink traceSink,
+                           SessionControl sessions, AccessLogWriter accessLog) {
         this.config = config;
         this.errorLog = errorLog;
         // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
@@ -113,6 +120,7 @@ public final class TracegateServer implements AutoCloseable {
         }
         handlers.addHandler(new NotFound());
         server.setHandler(new GracefulHandler(handlers));
+        if (accessLog != null) server.setRequestLog(new AccessLogAdapter(accessLog));
     }
 
     public void start() throws Exception {

@@ -140,7 +140,7 @@ public final class CgiGateway {
                 trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
                 log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
                 drainBody();
-                return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.getMessage()),
+                return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.errno(), e.getMessage()),
                         report(null, EndedBy.SELF));
             }
             running.add(child);
