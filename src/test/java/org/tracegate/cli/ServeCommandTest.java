@@ -1,0 +1,190 @@
+package org.tracegate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tracegate.e2e.Exec;
+
+/** The real launcher, bin/tracegate, run as an external process. */
+class ServeCommandTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Path JAR = ROOT.resolve("target/tracegate.jar");
+    private static final String JAVA_HOME = "/usr/lib/jvm/temurin-25-jdk-amd64";
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process server;
+
+    /** Builds the jar once here, so the launcher's own build step never runs (or races) during a test. */
+    @BeforeAll
+    static void buildJar() throws Exception {
+        if (Files.isRegularFile(JAR) && !stale()) return;
+        Exec.Result r = Exec.run(ROOT, java.util.Map.of("JAVA_HOME", JAVA_HOME, "HOME", System.getProperty("user.home")),
+                Duration.ofMinutes(5), List.of("mvn", "-q", "-B", "-o", "-DskipTests", "package"));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(JAR).isRegularFile();
+    }
+
+    private static boolean stale() throws IOException {
+        long jar = Files.getLastModifiedTime(JAR).toMillis();
+        try (Stream<Path> s = Stream.concat(Files.walk(ROOT.resolve("src/main")), Stream.of(ROOT.resolve("pom.xml")))) {
+            return s.anyMatch(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toMillis() > jar;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        }
+    }
+
+    @AfterEach
+    void killServer() throws InterruptedException {
+        if (server != null && server.isAlive()) Exec.kill(server);
+    }
+
+    /** A started launcher with its stdout lines in a queue and its stderr collected. */
+    private record Launched(Process process, LinkedBlockingQueue<String> stdout, Path stderrFile, Thread reader) {
+        /** Waits (bounded) for the process and for its stdout to be fully read. */
+        void finish() throws InterruptedException {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
+            assertThat(reader.join(Duration.ofSeconds(5))).as("stdout drained").isTrue();
+        }
+
+        /** What the launcher wrote to stderr so far (a file: complete once the process has exited). */
+        String stderr() {
+            try {
+                return Files.readString(stderrFile);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        }
+    }
+
+    private Launched launch(String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/tracegate").toString()));
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("tracegate-launcher", ".stderr");
+        err.toFile().deleteOnExit();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectError(err.toFile());
+        pb.environment().put("JAVA_HOME", JAVA_HOME);
+        server = pb.start();
+        server.getOutputStream().close();
+        LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
+        Process p = server;
+        Thread o = Thread.ofPlatform().daemon().start(() -> lines(p.getInputStream(), out::add));
+        return new Launched(server, out, err, o);
+    }
+
+    private static void lines(java.io.InputStream in, java.util.function.Consumer<String> sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) sink.accept(l);
+        } catch (IOException ignored) {
+            // The process ended.
+        }
+    }
+
+    /** Waits (bounded) for the "listening on" line; returns the port. */
+    private static int awaitListening(Launched l) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            String line = l.stdout().poll(200, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.matches()) return Integer.parseInt(m.group(1));
+            }
+            if (!l.process().isAlive() && l.stdout().isEmpty()) {
+                throw new AssertionError("launcher exited " + l.process().exitValue() + " before listening; stderr:\n" + l.stderr());
+            }
+        }
+        throw new AssertionError("no 'listening on' line within 60 s; stderr:\n" + l.stderr());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesThenStopsOnSigtermWithExitZero() throws Exception {
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0");
+        int port = awaitListening(l);
+        HttpResponse<String> r = get(port, "/cgi-bin/env.sh?x=1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("env-QUERY_STRING=x=1").contains("env-SCRIPT_NAME=/cgi-bin/env.sh");
+
+        l.process().destroy(); // SIGTERM
+        assertThat(l.process().waitFor(15, TimeUnit.SECONDS)).as("exited within the grace").isTrue();
+        assertThat(l.process().exitValue()).as("stderr:\n%s", l.stderr()).isZero();
+    }
+
+    @Test
+    void requestInFlightAtSigtermStillCompletes() throws Exception {
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0");
+        int port = awaitListening(l);
+        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cgi-bin/sleep-then-ok.sh?2"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        // Wait until the program really runs (its "sleep 2" is a descendant of the server).
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (l.process().descendants().noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 2"))) {
+            assertThat(System.nanoTime()).as("sleep-then-ok.sh never started").isLessThan(end);
+            Thread.sleep(20);
+        }
+        l.process().destroy(); // SIGTERM while the request is in flight
+        HttpResponse<String> r = slow.get(20, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok\n");
+        assertThat(l.process().waitFor(15, TimeUnit.SECONDS)).isTrue();
+        l.finish();
+        assertThat(l.process().exitValue()).as("stderr:\n%s", l.stderr()).isZero();
+        assertThat(l.stderr()).contains("tracegate: stopping");
+    }
+
+    @Test
+    void badListenAddressIsRefused() throws Exception {
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "nonsense");
+        l.finish();
+        assertThat(l.process().exitValue()).isNotZero();
+        assertThat(l.stderr()).contains("--listen").contains("nonsense");
+        assertThat(l.stdout()).noneMatch(s -> s.contains("listening on"));
+    }
+
+    @Test
+    void missingCgiDirectoryIsNamed() throws Exception {
+        Launched l = launch("serve", "--cgi", "/x=/no/such/dir", "--listen", "127.0.0.1:0");
+        l.finish();
+        assertThat(l.process().exitValue()).isNotZero();
+        assertThat(l.stderr()).contains("/no/such/dir");
+        assertThat(l.stdout()).noneMatch(s -> s.contains("listening on"));
+    }
+
+    @Test
+    void unknownOptionIsNamed() throws Exception {
+        Launched l = launch("serve", "--frobnicate");
+        l.finish();
+        assertThat(l.process().exitValue()).isNotZero();
+        assertThat(l.stderr()).contains("--frobnicate");
+        assertThat(l.stdout()).noneMatch(s -> s.contains("listening on"));
+    }
+}
