@@ -78,14 +78,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             errorLog.close();
             return 1;
         }
-        for (String url : server.urls()) System.out.println("listening on " + url);
-        System.out.flush();
-
         CountDownLatch stop = new CountDownLatch(1);
-        // Our own handlers (not a shutdown hook) so a SIGTERM ends in a graceful stop and exit status 0.
+        // Our own handlers (not a shutdown hook) so a SIGTERM ends in a graceful stop and exit status 0;
+        // installed before "listening on" so a caller that signals right after seeing it gets that too.
         for (String sig : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
         }
+        for (String url : server.urls()) System.out.println("listening on " + url);
+        System.out.flush();
         stop.await();
         System.err.println("tracegate: stopping (letting running programs finish for up to "
                 + config.limits().shutdownGrace().toSeconds() + " s)");

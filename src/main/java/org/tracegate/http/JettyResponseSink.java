@@ -74,9 +74,12 @@ final class JettyResponseSink implements ResponseSink {
         rawEndPoint.close();
     }
 
+    /**
+     * Jetty's failure listeners are not used: they also fire on a graceful stop, which is not a client
+     * leaving. Writes to a gone client fail on their own; a silent program's client is probed.
+     */
     @Override
     public void onClientGone(Runnable action) {
-        request.addFailureListener(failure -> action.run());
         if (probe != null) probe.cancel(false);
         probe = ClientProbe.watch(request, action);
     }

@@ -41,6 +41,7 @@ public final class TracegateServer implements AutoCloseable {
     private final CgiGateway gateway;
     private final ErrorLog errorLog;
     private final List<ServerConnector> connectors = new ArrayList<>();
+    private final Watchdog watchdog;
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -81,8 +82,12 @@ public final class TracegateServer implements AutoCloseable {
         http.setRequestHeaderSize(16 * 1024);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty's idle timeout must outlast ours: a program may legitimately stay silent that long.
+        long idleMillis = Math.max(30_000, Math.max(config.limits().headerTimeout().toMillis(),
+                config.limits().idleTimeout().toMillis()) + 10_000);
         for (String listen : config.listen()) {
             ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            c.setIdleTimeout(idleMillis);
             URI u = URI.create("http://" + listen);
             c.setHost(u.getHost());
             c.setPort(u.getPort());
@@ -90,7 +95,8 @@ public final class TracegateServer implements AutoCloseable {
             connectors.add(c);
         }
 
-        gateway = new CgiGateway(launcher, new Watchdog(), errorLog, config.limits(), config.environment(), System.getenv());
+        watchdog = new Watchdog();
+        gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
         ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
@@ -175,6 +181,7 @@ public final class TracegateServer implements AutoCloseable {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
             if (admin != null) RuntimeFiles.remove(runtimeDir);
+            watchdog.close();
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * Pushing a deadline back is a volatile write, so the body relay can mark progress on every read
  * without touching a timer queue.
  */
-public final class Watchdog {
+public final class Watchdog implements AutoCloseable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
@@ -19,6 +19,13 @@ public final class Watchdog {
 
     public Watchdog() {
         thread = Thread.ofPlatform().daemon().name("tracegate-watchdog").start(this::run);
+    }
+
+    /** Stops the watchdog thread; armed deadlines never fire. */
+    @Override
+    public void close() {
+        thread.interrupt();
+        armed.clear();
     }
 
     /** Arms a deadline {@code after} from now; {@code onExpiry} runs once on the watchdog thread. */

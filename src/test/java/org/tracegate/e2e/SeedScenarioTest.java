@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.http.TestServer;
@@ -39,7 +38,6 @@ class SeedScenarioTest {
     }
 
     @Test
-    @Disabled("bug: fixed-length request bodies intermittently stall with the native launcher: every virtual-thread carrier gets pinned in FileInputStream.read on the program's stdout/stderr pipes, so the stdin pump and Jetty's content delivery starve and the program waits for a body that never comes (502.1 at the header timeout). See the e2e report.")
     void hundredMegabytePostGetsTheDetailed502Point2Page() throws Exception {
         HttpResponse<String> r = server.send(server.request(PATH)
                 .header("Content-Type", "application/octet-stream")
@@ -61,7 +59,6 @@ class SeedScenarioTest {
     }
 
     @Test
-    @Disabled("bug: fixed-length request bodies intermittently stall with the native launcher: every virtual-thread carrier gets pinned in FileInputStream.read on the program's stdout/stderr pipes, so the stdin pump and Jetty's content delivery starve and the program waits for a body that never comes (502.1 at the header timeout). See the e2e report.")
     void curlWithAHundredMegabyteFileGets502() throws Exception {
         Path big = tmp.resolve("big.bin");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
@@ -79,7 +76,6 @@ class SeedScenarioTest {
     }
 
     @Test
-    @Disabled("bug: fixed-length request bodies intermittently stall with the native launcher: every virtual-thread carrier gets pinned in FileInputStream.read on the program's stdout/stderr pipes, so the stdin pump and Jetty's content delivery starve and the program waits for a body that never comes (502.1 at the header timeout). See the e2e report.")
     void jsonClientsGetProblemJsonWith502Point2() throws Exception {
         HttpResponse<String> r = server.send(server.request(PATH)
                 .header("Accept", "application/json")
