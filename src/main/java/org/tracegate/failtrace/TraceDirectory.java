@@ -123,9 +123,13 @@ final class TraceDirectory {
 
     /** Write-then-rename, so a reader never sees half an index. */
     private void replace(Path target, String content) throws IOException {
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = Files.createTempFile(dir, ".index", ".tmp"); // unique: another server may share the directory
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** What the index needs, from the head of an existing file (written by an earlier run). */
