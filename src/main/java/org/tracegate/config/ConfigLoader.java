@@ -47,7 +47,7 @@ public final class ConfigLoader {
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
     private static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
-            "limits", "cgi", "interpreter", "restrictions", "environment");
+            "limits", "cgi", "interpreter", "restrictions", "environment", "failedRequestTracing");
     private static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
             "idleTimeoutSeconds", "killGraceMillis", "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes",
             "headerLineBytes", "headerLines", "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds",
@@ -56,6 +56,8 @@ public final class ConfigLoader {
     private static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
     private static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
     private static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
+    private static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
+    private static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
 
     /** Longest duration accepted, in seconds: 365 days. */
     private static final long MAX_SECONDS = 365L * 24 * 3600;
@@ -135,8 +137,9 @@ public final class ConfigLoader {
         List<InterpreterMapping> interpreters = interpreters(tables(root, "interpreter"));
         Restrictions restrictions = restrictions(table(root, "restrictions"));
         EnvironmentPolicy environment = environment(table(root, "environment"));
+        FailedRequestTracing frt = failedRequestTracing(table(root, "failedRequestTracing"));
         return new ServerConfig(listen == null ? d.listen() : listen, cgi, interpreters, restrictions, limits,
-                environment, documentRoot, logDir, traceDir, errorMode == null ? d.errorMode() : errorMode,
+                environment, documentRoot, logDir, traceDir, errorMode == null ? d.errorMode() : errorMode, frt,
                 file.toAbsolutePath().normalize());
     }
 
@@ -286,6 +289,56 @@ public final class ConfigLoader {
         return new EnvironmentPolicy(inherit == null ? d.inherit() : inherit, set);
     }
 
+    private FailedRequestTracing failedRequestTracing(ObjectNode t) throws ConfigException {
+        if (t == null) return FailedRequestTracing.disabled();
+        String at = "failedRequestTracing";
+        knownKeys(t, at, FRT_KEYS);
+        List<TraceRule> rules = new ArrayList<>();
+        List<ObjectNode> tables = tables(t, at, "rule");
+        for (int i = 0; i < tables.size(); i++) rules.add(rule(tables.get(i), at + ".rule[" + i + "]"));
+        return new FailedRequestTracing(
+                bool(t, at, "enabled", !rules.isEmpty()),
+                path(t, at, "directory", false),
+                (int) integer(t, at, "maxLogFiles", FailedRequestTracing.DEFAULT_MAX_LOG_FILES, 1, 100_000),
+                (int) integer(t, at, "maxLogFileSizeKB", FailedRequestTracing.DEFAULT_MAX_LOG_FILE_SIZE_KB, 1, 1L << 20),
+                rules);
+    }
+
+    private TraceRule rule(ObjectNode t, String at) throws ConfigException {
+        knownKeys(t, at, RULE_KEYS);
+        String path = string(t, at, "path");
+        if (path != null && path.isEmpty()) throw error(at + ".path", "expected a pattern such as \"*\" or \"/cgi-bin/*\", got \"\"");
+        String codes = string(t, at, "statusCodes");
+        List<StatusRange> ranges = List.of();
+        if (codes != null) {
+            try {
+                ranges = StatusRange.parseList(codes);
+            } catch (IllegalArgumentException e) {
+                throw error(at + ".statusCodes", e.getMessage());
+            }
+        }
+        Duration timeTaken = duration(t, at, "timeTakenSeconds", null, 0, true);
+        if (ranges.isEmpty() && timeTaken == null) {
+            throw error(at, "a rule needs statusCodes or timeTakenSeconds (or both) to say when a request has failed");
+        }
+        String verbosityName = string(t, at, "verbosity");
+        TraceVerbosity verbosity = verbosityName == null ? TraceVerbosity.VERBOSE : TraceVerbosity.parse(verbosityName);
+        if (verbosity == null) {
+            throw error(at + ".verbosity", "expected one of CriticalError, Error, Warning, Information, Verbose, got " + quote(verbosityName));
+        }
+        List<String> areaNames = strings(t, at, "areas");
+        Set<String> areas = new LinkedHashSet<>(areaNames == null ? TraceRule.AREAS : List.of());
+        for (int i = 0; areaNames != null && i < areaNames.size(); i++) {
+            String area = TraceRule.area(areaNames.get(i));
+            if (area == null) {
+                throw error(at + ".areas[" + i + "]", "expected one of " + String.join(", ", TraceRule.AREAS) + ", got " + quote(areaNames.get(i)));
+            }
+            areas.add(area);
+        }
+        if (areas.isEmpty()) throw error(at + ".areas", "expected at least one area (leave the key out for all)");
+        return new TraceRule(path == null ? "*" : path, ranges, timeTaken, verbosity, areas);
+    }
+
     // ---- typed readers: each returns null (or the default) when the key is absent ---------------
 
     /** Reads {@code parent.name} as a table: null when absent. Tables and keys share one path namespace. */
@@ -298,12 +351,17 @@ public final class ConfigLoader {
     }
 
     private List<ObjectNode> tables(ObjectNode root, String name) throws ConfigException {
-        JsonNode v = root.get(name);
+        return tables(root, "", name);
+    }
+
+    private List<ObjectNode> tables(ObjectNode node, String at, String name) throws ConfigException {
+        JsonNode v = node.get(name);
+        String key = TomlLocator.join(at, name);
         if (v == null) return List.of();
-        if (!v.isArray()) throw error(name, "expected an array of tables ([[" + name + "]]), got " + describe(v));
+        if (!v.isArray()) throw error(key, "expected an array of tables ([[" + key + "]]), got " + describe(v));
         List<ObjectNode> tables = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
-            if (!v.get(i).isObject()) throw error(name + "[" + i + "]", "expected a table, got " + describe(v.get(i)));
+            if (!v.get(i).isObject()) throw error(key + "[" + i + "]", "expected a table, got " + describe(v.get(i)));
             tables.add((ObjectNode) v.get(i));
         }
         return tables;
@@ -468,9 +526,18 @@ public final class ConfigLoader {
 
     /** "Did you mean …?" suggestions and hints for misplaced keys. */
     static final class KeyHints {
-        private static final Map<String, Set<String>> SECTIONS = Map.of(
+        /** Ordered, so a name found in several tables is hinted the same way every time. */
+        private static final Map<String, Set<String>> SECTIONS = sections(
                 "", TOP_KEYS, "limits", LIMITS_KEYS, "cgi", CGI_KEYS, "interpreter", INTERPRETER_KEYS,
-                "restrictions", RESTRICTIONS_KEYS, "environment", ENVIRONMENT_KEYS);
+                "restrictions", RESTRICTIONS_KEYS, "environment", ENVIRONMENT_KEYS, "failedRequestTracing", FRT_KEYS,
+                "failedRequestTracing.rule", RULE_KEYS);
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Set<String>> sections(Object... kv) {
+            Map<String, Set<String>> m = new LinkedHashMap<>();
+            for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Set<String>) kv[i + 1]);
+            return m;
+        }
 
         private KeyHints() {}
 
@@ -487,14 +554,15 @@ public final class ConfigLoader {
             if (!at.isEmpty() && TOP_KEYS.contains(name)) {
                 return " ('" + name + "' is a top-level key: move it above the first [table] header)";
             }
+            List<String> homes = new ArrayList<>();
             for (var section : SECTIONS.entrySet()) {
                 String home = section.getKey();
                 if (!home.isEmpty() && !at.replaceAll("\\[\\d+]$", "").equals(home) && section.getValue().contains(name)) {
-                    String header = home.equals("cgi") || home.equals("interpreter") ? "[[" + home + "]]" : "[" + home + "]";
-                    return " ('" + name + "' belongs in " + header + ")";
+                    boolean array = home.equals("cgi") || home.equals("interpreter") || home.endsWith(".rule");
+                    homes.add(array ? "[[" + home + "]]" : "[" + home + "]");
                 }
             }
-            return "";
+            return homes.isEmpty() ? "" : " ('" + name + "' belongs in " + String.join(" or ", homes) + ")";
         }
 
         /**

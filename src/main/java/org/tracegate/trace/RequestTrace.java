@@ -37,6 +37,26 @@ public final class RequestTrace {
     /** Time since the trace began, for time-taken rules. */
     public long elapsedMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
+    /** The first event of {@code type}, or null. Scans in place, without copying, so sinks stay cheap. */
+    public <T extends TraceEvent> T first(Class<T> type) {
+        synchronized (records) {
+            for (int i = 0; i < records.size(); i++) {
+                if (type.isInstance(records.get(i).event())) return type.cast(records.get(i).event());
+            }
+            return null;
+        }
+    }
+
+    /** The last event of {@code type}, or null; like {@link #first}. */
+    public <T extends TraceEvent> T last(Class<T> type) {
+        synchronized (records) {
+            for (int i = records.size() - 1; i >= 0; i--) {
+                if (type.isInstance(records.get(i).event())) return type.cast(records.get(i).event());
+            }
+            return null;
+        }
+    }
+
     public List<TraceRecord> records() {
         synchronized (records) { return List.copyOf(records); }
     }
