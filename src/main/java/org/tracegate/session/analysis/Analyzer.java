@@ -109,7 +109,7 @@ public final class Analyzer {
 
         String path = r.path() == null ? "(unknown URL)" : r.path();
         String verb = r.verb() == null ? "(unknown method)" : r.verb();
-        String request = received > 0 ? verb + " of " + Durations.bytes(received) + " bytes to " + path : verb + " " + path;
+        String request = facts.hasBody() ? verb + " of " + Durations.bytes(received) + " bytes to " + path : verb + " " + path;
         String headline = request + (did == null ? "" : "; " + did) + "; " + r.statusText() + " was returned.";
 
         byte[] response = responseBytes(r);
@@ -119,13 +119,22 @@ public final class Analyzer {
             notes.add("IIS ETW rows have one-second timestamps: gaps under a second show as 0 s");
         }
         return new Diagnosis(r.file().source().toString(), r.file().formatDescription(), r.contextId(), r.verb(),
-                r.url(), r.path(), received, r.endNumber("BytesSent"), r.statusText(), r.endNumber("Win32Status"),
+                r.url(), r.path(), script, received, r.endNumber("BytesSent"), r.statusText(), r.endNumber("Win32Status"),
                 r.endNumber("TimeTaken"), timeline(r), program, headline, cause, kind, advice, response,
                 buffer == null ? -1 : buffer.number("TotalBytes"), notes);
     }
 
     /** What the reports need about the request, for the cause and advice sentences. */
-    record Facts(RequestEvents request, String script, Diagnosis.Program program, long received) {}
+    record Facts(RequestEvents request, String script, Diagnosis.Program program, long received) {
+        /**
+         * Whether the request carried a body worth naming. IIS's BytesReceived counts the request
+         * head too, so for GET and HEAD it is a few hundred bytes of headers, not a body.
+         */
+        boolean hasBody() {
+            String verb = request.verb();
+            return received > 0 && verb != null && !verb.equals("GET") && !verb.equals("HEAD");
+        }
+    }
 
     private static String who(Facts f) {
         return f.script() + (f.program() != null && f.program().pid() > 0 ? " (pid " + f.program().pid() + ")" : "");

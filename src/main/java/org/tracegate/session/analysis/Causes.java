@@ -74,7 +74,7 @@ final class Causes {
         String when = p != null && p.ran() != null ? " " + Durations.human(p.ran()) + " after it started," : "";
         String before = noHeaders ? " before sending any HTTP header" : " before finishing its HTTP headers";
         String during = "";
-        if (f.received() >= (1 << 20)) {
+        if (f.hasBody() && f.received() >= (1 << 20)) {
             during = ", while handling a " + Durations.bytes(f.received()) + "-byte " + (verb == null ? "request" : verb);
         }
         String likely;
@@ -88,13 +88,15 @@ final class Causes {
     static List<String> prematureAdvice(Analyzer.Facts f) {
         List<String> a = new ArrayList<>();
         String verb = f.request().verb() == null ? "GET" : f.request().verb();
-        String len = f.received() > 0 ? " CONTENT_LENGTH=" + f.received() : "";
-        a.add("Run it by hand with the same method and body size and watch its exit status: `REQUEST_METHOD=" + verb
-                + len + " ./" + f.script() + (f.received() > 0 ? " < body" : "") + "; echo $?`.");
+        String len = f.hasBody() ? " CONTENT_LENGTH=" + f.received() : "";
+        a.add("Run it by hand with the same method" + (f.hasBody() ? " and body size" : "") + " and watch its exit status: `REQUEST_METHOD=" + verb
+                + len + " ./" + f.script() + (f.hasBody() ? " < body" : "") + "; echo $?`.");
         if (f.program() == null || f.program().stderrTail().isEmpty()) {
-            a.add("Read what it printed on stderr: error.log lines tagged with the request id.");
+            a.add(f.request().file().format().equals("session")
+                    ? "Read what it printed on stderr: error.log lines tagged with the request id."
+                    : "IIS does not keep a CGI program's stderr: run it by hand, or under Tracegate, to see what it says.");
         }
-        if (f.received() >= (1 << 20)) {
+        if (f.hasBody() && f.received() >= (1 << 20)) {
             a.add("Check its own upload and memory limits and the machine's (`ulimit -v`, cgroup memory.max): "
                     + "it died during a " + Durations.bytes(f.received()) + "-byte body.");
         }

@@ -49,6 +49,7 @@ public final class JsonReport {
         o.put("contextId", d.contextId());
         o.put("verb", d.verb());
         o.put("url", d.url());
+        o.put("script", d.script());
         o.put("bytesReceived", d.bytesReceived());
         o.put("bytesSent", d.bytesSent());
         o.put("status", d.status());

@@ -22,7 +22,7 @@ public record Report(List<TraceFile> files, int requests, List<Diagnosis> failur
 
     public Map<String, Long> byStatus() { return count(Diagnosis::status); }
 
-    public Map<String, Long> byScript() { return count(d -> d.program() != null ? d.program().script() : d.path()); }
+    public Map<String, Long> byScript() { return count(Diagnosis::script); }
 
     public Map<String, Long> byCause() { return count(Diagnosis::causeKind); }
 

@@ -121,7 +121,10 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
             if (!first.isEmpty()) return baseName(first);
         }
         String p = path();
-        return p == null ? "(unknown)" : p;
+        if (p == null) return "(unknown)";
+        // A W3C row has only the URL: the first segment with an extension is the program, the rest PATH_INFO.
+        for (String segment : p.split("/")) if (segment.indexOf('.') > 0) return segment;
+        return p;
     }
 
     static String baseName(String path) {

@@ -64,9 +64,8 @@ public final class TextReport {
         out.println("What to try next");
         for (String a : d.advice()) out.println("  - " + a);
         if (hex && d.response() != null) {
-            out.println("Response bytes" + (d.responseTotal() >= 0 ? " (status line and headers, then the first "
-                    + Math.max(0, d.response().length) + " bytes shown; body was " + Durations.bytes(d.responseTotal())
-                    + " bytes)" : ""));
+            out.println("Response bytes as sent (" + d.response().length + " bytes: status line, headers, body"
+                    + (d.responseTotal() >= 0 ? "; the body was " + Durations.bytes(d.responseTotal()) + " bytes" : "") + ")");
             for (String line : HexDump.lines(d.response())) out.println(line);
         }
         if (!d.notes().isEmpty()) {
@@ -83,7 +82,7 @@ public final class TextReport {
         Instant previous = null;
         for (Diagnosis.Step s : steps) {
             String gap = previous == null ? "" : "+" + Durations.human(Duration.between(previous, s.time()));
-            out.println(String.format("  %s  %-12s %-27s %s", clock.format(s.time()), gap, s.event(), s.detail()).stripTrailing());
+            out.println(String.format("  %s  %-12s %-32s %s", clock.format(s.time()), gap, s.event(), s.detail()).stripTrailing());
             previous = s.time();
         }
         if (steps.size() > 1) {
