@@ -163,4 +163,25 @@ class TraceAnalyzeCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("No failed requests among 1 request in 1 file.\n");
     }
+
+    @Test
+    void ourOwnSessionNamesTheSignalAndTheStderrTail() throws Exception {
+        Path file = dir.resolve("crash.jsonl");
+        SessionWriter w = SessionWriter.open(file, SessionFilter.all(), 1 << 20);
+        RequestContext ctx = SeedRecords.newContext();
+        w.writeRequest(List.of(
+                SeedRecords.at("2026-11-23T21:00:00.000100Z", ctx, new TraceEvent.GeneralRequestStart(1, "p", 1, 0, "http://h/cgi-bin/crash-c", "GET")),
+                SeedRecords.at("2026-11-23T21:00:00.002100Z", ctx, new TraceEvent.CgiLaunch("\"/srv/cgi-bin/crash-c\"", "0", 4242)),
+                SeedRecords.at("2026-11-23T21:00:00.003000Z", ctx, new TraceEvent.CgiStderr("about to dereference NULL")),
+                SeedRecords.at("2026-11-23T21:00:00.004100Z", ctx, new TraceEvent.CgiPrematureTermination("Content-Type: te", "", "SIGSEGV")),
+                SeedRecords.at("2026-11-23T21:00:00.004300Z", ctx, new TraceEvent.CgiExit("", "SIGSEGV", true, "SELF", 1, 900)),
+                SeedRecords.at("2026-11-23T21:00:00.006100Z", ctx, new TraceEvent.GeneralRequestEnd(1200, 80, 502, 2))));
+        w.close();
+        TraceCli r = TraceCli.run("analyze", file.toString());
+        assertThat(r.out()).contains("GET /cgi-bin/crash-c; the program crash-c (pid 4242) ran 2 ms and ended "
+                        + "(signal SIGSEGV (core dumped)) after sending only part of its headers (16 bytes); 502.2 was returned.")
+                .contains("  headers sent: 16 bytes: \"Content-Type: te\"")
+                .contains("    \"about to dereference NULL\"")
+                .contains("was killed by signal SIGSEGV (core dumped)");
+    }
 }
