@@ -1,0 +1,33 @@
+package org.tracegate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracegate trace}: work with trace files. Subcommands are listed in {@code subcommands};
+ * recording ({@code start}/{@code stop}) slots in by adding its classes there.
+ */
+@Command(name = "trace", mixinStandardHelpOptions = true,
+        description = "Convert and analyze trace files (Tracegate sessions, IIS ETW rows, FREB fr*.xml, W3C logs).",
+        subcommands = {
+                TraceConvertCommand.class,
+                TraceAnalyzeCommand.class,
+        })
+public final class TraceCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports an unreadable input the same way in every subcommand: "tracegate: FILE: why". */
+    static int unreadable(CommandLine cli, String message) {
+        cli.getErr().println("tracegate: " + message);
+        cli.getErr().flush();
+        return 2;
+    }
+}

@@ -1,0 +1,86 @@
+package org.tracegate.session;
+
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.tracegate.trace.Area;
+import org.tracegate.trace.TraceEvent;
+import org.tracegate.trace.TraceRecord;
+
+/**
+ * Which requests and areas a session records.
+ *
+ * <p>The URL glob is matched against the path of the request's GENERAL_REQUEST_START RequestURL (no
+ * scheme, host or query): {@code *} matches within one path segment, {@code **} across segments,
+ * {@code ?} one character. A null glob matches every request.
+ *
+ * @param urlGlob e.g. {@code /cgi-bin/**}, or null for all
+ * @param areas   the areas whose events are kept (IIS's trace areas), never empty
+ */
+public record SessionFilter(String urlGlob, Set<Area> areas) {
+
+    public SessionFilter {
+        if (areas == null || areas.isEmpty()) throw new IllegalArgumentException("a session needs at least one area");
+        areas = Set.copyOf(areas);
+    }
+
+    /** Every request, every area. */
+    public static SessionFilter all() {
+        return new SessionFilter(null, EnumSet.allOf(Area.class));
+    }
+
+    public boolean keeps(Area area) {
+        return areas.contains(area);
+    }
+
+    /** Whether the request whose records these are is recorded (by its GENERAL_REQUEST_START). */
+    public boolean keepsRequest(List<TraceRecord> records) {
+        if (urlGlob == null) return true;
+        for (TraceRecord r : records) {
+            if (r.event() instanceof TraceEvent.GeneralRequestStart s) return matchesUrl(s.requestUrl());
+        }
+        return false; // no start: nothing to match the glob against
+    }
+
+    public boolean matchesUrl(String requestUrl) {
+        if (urlGlob == null) return true;
+        return globPattern(urlGlob).matcher(pathOf(requestUrl)).matches();
+    }
+
+    static String pathOf(String requestUrl) {
+        try {
+            String p = URI.create(requestUrl).getRawPath();
+            if (p != null) return p.isEmpty() ? "/" : p;
+        } catch (IllegalArgumentException e) {
+            // fall through to the crude cut: IIS URLs are not always valid URIs
+        }
+        String s = requestUrl;
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            int slash = s.indexOf('/', scheme + 3);
+            s = slash < 0 ? "/" : s.substring(slash);
+        }
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q);
+    }
+
+    static Pattern globPattern(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                re.append(".*");
+                i++;
+            } else if (c == '*') {
+                re.append("[^/]*");
+            } else if (c == '?') {
+                re.append("[^/]");
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}

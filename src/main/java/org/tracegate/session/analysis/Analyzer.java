@@ -1,0 +1,207 @@
+package org.tracegate.session.analysis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.tracegate.session.RecordedEvent;
+import org.tracegate.session.formats.TraceFile;
+
+/**
+ * Turns a file's events into diagnoses of its failed requests. The rules are ordered by how much
+ * they explain: a launch that failed, an invalid header block, a header timeout, a program that ended
+ * before its headers, a response cut off, and last the status alone (all a W3C log has).
+ */
+public final class Analyzer {
+    /** Requests with more body than this are "large" for the cause sentence: bodies that size are where programs die. */
+    private static final long LARGE_BODY = 1 << 20;
+    private static final Set<String> TIMELINE = Set.of("GENERAL_REQUEST_START", "CGI_LAUNCH", "CGI_HEADERS_RECEIVED",
+            "CGI_INVALID_HEADERS", "CGI_TIMEOUT", "CGI_PREMATURE_TERMINATION", "CGI_RESPONSE_ABORTED", "CGI_EXIT",
+            "MODULE_SET_RESPONSE_ERROR_STATUS", "GENERAL_REQUEST_END");
+    private static final int MAX_TIMELINE = 12;
+    private static final int STDERR_TAIL = 5;
+    private static final int MAX_RESPONSE_BYTES = 1024;
+
+    private Analyzer() {}
+
+    /** Every request in the files, and the diagnoses of those that failed. */
+    public static Report analyze(List<TraceFile> files) {
+        List<Diagnosis> failures = new ArrayList<>();
+        int requests = 0;
+        for (TraceFile f : files) {
+            for (RequestEvents r : RequestEvents.group(f)) {
+                requests++;
+                if (r.failed()) failures.add(diagnose(r));
+            }
+        }
+        return new Report(files, requests, failures);
+    }
+
+    public static Diagnosis diagnose(RequestEvents r) {
+        RecordedEvent launch = r.first("CGI_LAUNCH");
+        RecordedEvent invalid = r.first("CGI_INVALID_HEADERS");
+        RecordedEvent timeout = r.first("CGI_TIMEOUT");
+        RecordedEvent premature = r.first("CGI_PREMATURE_TERMINATION");
+        RecordedEvent aborted = r.first("CGI_RESPONSE_ABORTED");
+        RecordedEvent exitEvent = r.last("CGI_EXIT");
+        RecordedEvent fail = invalid != null ? invalid : timeout != null ? timeout : premature;
+
+        String script = r.script();
+        Diagnosis.Program program = null;
+        if (launch != null) {
+            boolean launchFailed = RequestEvents.launchFailed(launch);
+            RecordedEvent until = exitEvent != null ? exitEvent : fail != null ? fail : aborted != null ? aborted
+                    : r.last("GENERAL_REQUEST_END");
+            Duration ran = launchFailed || until == null ? null : Duration.between(launch.time(), until.time());
+            String headers = fail != null ? orEmpty(fail.text("Headers"))
+                    : r.first("CGI_HEADERS_RECEIVED") != null ? orEmpty(r.first("CGI_HEADERS_RECEIVED").text("Headers")) : null;
+            List<String> stderr = r.all("CGI_STDERR").stream().map(e -> orEmpty(e.text("Text"))).toList();
+            program = new Diagnosis.Program(script, launchFailed ? -1 : launch.number("ProcessId"),
+                    launch.text("CommandLine"), launchFailed ? launch.text("ErrorCode") : null, ran,
+                    exit(premature, exitEvent), headers,
+                    stderr.subList(Math.max(0, stderr.size() - STDERR_TAIL), stderr.size()));
+        }
+
+        long received = r.endNumber("BytesReceived");
+        Facts facts = new Facts(r, script, program, received);
+        String kind;
+        String cause;
+        List<String> advice;
+        String did;
+        if (program != null && program.launchError() != null) {
+            kind = "could not start (" + program.launchError() + ")";
+            cause = Causes.launchFailed(facts);
+            advice = Causes.launchAdvice(facts);
+            did = "the program " + script + " could not be started (" + program.launchError() + ")";
+        } else if (invalid != null) {
+            kind = "invalid header block";
+            cause = Causes.invalidHeaders(facts, invalid);
+            advice = Causes.invalidHeadersAdvice(facts);
+            did = "the program " + who(facts) + " sent an invalid header block (" + invalid.text("Reason") + " at line "
+                    + invalid.number("Line") + ")";
+        } else if (timeout != null) {
+            kind = "no complete headers in time (timeout)";
+            cause = Causes.timeout(facts);
+            advice = Causes.timeoutAdvice(facts);
+            did = "the program " + who(facts) + " sent no complete header block" + ranFor(program) + " and was stopped";
+        } else if (premature != null) {
+            boolean none = program == null || program.headers() == null || program.headers().isEmpty();
+            kind = none ? "ended before any header" : "ended in the middle of its headers";
+            cause = Causes.premature(facts);
+            advice = Causes.prematureAdvice(facts);
+            did = "the program " + who(facts) + (program != null && program.ran() != null
+                    ? " ran " + Durations.human(program.ran()) + " and" : "") + " ended"
+                    + (program != null && program.exit() != null ? " (" + program.exit() + ")" : "")
+                    + (none ? " before sending any header (Headers= empty)"
+                            : " after sending only part of its headers (" + program.headers().length() + " bytes)");
+        } else if (aborted != null) {
+            kind = "response cut off";
+            cause = "The response was cut off after it had started: " + aborted.text("Reason") + ".";
+            advice = Causes.abortedAdvice(facts);
+            did = "the response from " + who(facts) + " was cut off (" + aborted.text("Reason") + ")";
+        } else {
+            kind = "status " + r.statusText();
+            cause = Causes.byStatus(r.status(), r.subStatus(), r.endNumber("Win32Status"));
+            advice = Causes.statusAdvice(facts);
+            did = null;
+        }
+
+        String path = r.path() == null ? "(unknown URL)" : r.path();
+        String verb = r.verb() == null ? "(unknown method)" : r.verb();
+        String request = facts.hasBody() ? verb + " of " + Durations.bytes(received) + " bytes to " + path : verb + " " + path;
+        String headline = request + (did == null ? "" : "; " + did) + "; " + r.statusText() + " was returned.";
+
+        byte[] response = responseBytes(r);
+        RecordedEvent buffer = r.last("GENERAL_RESPONSE_ENTITY_BUFFER");
+        List<String> notes = new ArrayList<>(r.file().notes());
+        if (r.file().format().equals("etw-rows")) {
+            notes.add("IIS ETW rows have one-second timestamps: gaps under a second show as 0 s");
+        }
+        return new Diagnosis(r.file().source().toString(), r.file().formatDescription(), r.contextId(), r.verb(),
+                r.url(), r.path(), script, received, r.endNumber("BytesSent"), r.statusText(), r.endNumber("Win32Status"),
+                r.endNumber("TimeTaken"), timeline(r), program, headline, cause, kind, advice, response,
+                buffer == null ? -1 : buffer.number("TotalBytes"), notes);
+    }
+
+    /** What the reports need about the request, for the cause and advice sentences. */
+    record Facts(RequestEvents request, String script, Diagnosis.Program program, long received) {
+        /**
+         * Whether the request carried a body worth naming. IIS's BytesReceived counts the request
+         * head too, so for GET and HEAD it is a few hundred bytes of headers, not a body.
+         */
+        boolean hasBody() {
+            String verb = request.verb();
+            return received > 0 && verb != null && !verb.equals("GET") && !verb.equals("HEAD");
+        }
+    }
+
+    private static String who(Facts f) {
+        return f.script() + (f.program() != null && f.program().pid() > 0 ? " (pid " + f.program().pid() + ")" : "");
+    }
+
+    private static String ranFor(Diagnosis.Program p) {
+        return p == null || p.ran() == null ? "" : " in " + Durations.human(p.ran());
+    }
+
+    /** Our events say how the program ended; IIS's do not (null). */
+    private static String exit(RecordedEvent premature, RecordedEvent exitEvent) {
+        RecordedEvent e = exitEvent != null ? exitEvent : premature;
+        if (e == null) return null;
+        String signal = e.text("Signal");
+        String code = e.text("ExitCode");
+        if (signal != null && !signal.isEmpty()) {
+            return "signal " + signal + (Boolean.TRUE.equals(e.data().get("CoreDumped")) ? " (core dumped)" : "");
+        }
+        if (code != null && !code.isEmpty()) return "exit status " + code;
+        return null;
+    }
+
+    private static List<Diagnosis.Step> timeline(RequestEvents r) {
+        List<Diagnosis.Step> steps = new ArrayList<>();
+        for (RecordedEvent e : r.events()) {
+            if (!TIMELINE.contains(e.name())) continue;
+            if (steps.size() == MAX_TIMELINE - 1 && !e.name().equals("GENERAL_REQUEST_END")) continue;
+            steps.add(new Diagnosis.Step(e.time(), e.name(), detail(e)));
+        }
+        return steps;
+    }
+
+    private static String detail(RecordedEvent e) {
+        return switch (e.name()) {
+            case "GENERAL_REQUEST_START" -> orEmpty(e.text("RequestVerb"));
+            case "CGI_LAUNCH" -> RequestEvents.launchFailed(e) ? "ErrorCode " + e.text("ErrorCode")
+                    : "pid " + e.number("ProcessId");
+            case "CGI_HEADERS_RECEIVED" -> orEmpty(e.text("Headers")).length() + " header bytes";
+            case "CGI_PREMATURE_TERMINATION", "CGI_TIMEOUT" -> headersDetail(e.text("Headers"))
+                    + (exit(e, null) == null ? "" : ", " + exit(e, null));
+            case "CGI_INVALID_HEADERS" -> e.text("Reason") + " at line " + e.number("Line");
+            case "CGI_RESPONSE_ABORTED" -> orEmpty(e.text("Reason"));
+            case "CGI_EXIT" -> (exit(null, e) == null ? "" : exit(null, e))
+                    + (e.text("EndedBy") == null ? "" : ", ended by " + e.text("EndedBy"));
+            case "MODULE_SET_RESPONSE_ERROR_STATUS" -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
+                    + (e.text("ErrorCode") == null ? "" : " ErrorCode " + e.text("ErrorCode"));
+            case "GENERAL_REQUEST_END" -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
+                    + (e.number("BytesSent") >= 0 ? ", sent " + Durations.bytes(e.number("BytesSent")) + " bytes" : "");
+            default -> "";
+        };
+    }
+
+    private static String headersDetail(String headers) {
+        return headers == null || headers.isEmpty() ? "Headers= (empty)" : "Headers= " + headers.length() + " bytes";
+    }
+
+    /** The status line and headers, a blank line, then the body prefix: the bytes as the client got them. */
+    private static byte[] responseBytes(RequestEvents r) {
+        RecordedEvent head = r.last("GENERAL_RESPONSE_HEADERS");
+        RecordedEvent body = r.last("GENERAL_RESPONSE_ENTITY_BUFFER");
+        if (head == null && body == null) return null;
+        String text = (head == null ? "" : orEmpty(head.text("Headers")) + "\r\n") + (body == null ? "" : orEmpty(body.text("Buffer")));
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1); // the trace keeps bytes as latin-1 text
+        return b.length <= MAX_RESPONSE_BYTES ? b : java.util.Arrays.copyOf(b, MAX_RESPONSE_BYTES);
+    }
+
+    static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
