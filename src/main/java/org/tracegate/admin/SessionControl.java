@@ -13,11 +13,12 @@ public interface SessionControl {
      *
      * @param urlPattern glob on the URL path, or null for all
      * @param areas      areas to record ("General", "CGI"), empty for all
-     * @param output     the session file, or null for a generated name in the trace directory
+     * @param output     the session file, or null for a generated name in the sessions directory
+     * @param maxBytes   the file stops growing at this size (later events are counted as dropped)
      * @return the session file
      * @throws IllegalStateException when a session is already running
      */
-    Path start(String urlPattern, List<String> areas, Path output) throws IOException;
+    Path start(String urlPattern, List<String> areas, Path output, long maxBytes) throws IOException;
 
     /** Ends the running session; returns its summary (file, events, dropped, bytes, maxBytes, truncated). */
     Map<String, Object> stop() throws IOException;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code tracegate}: the command line. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
 @Command(name = "tracegate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A CGI/1.1 application server that tells the operator exactly why a program failed.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

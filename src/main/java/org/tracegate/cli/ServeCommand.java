@@ -10,7 +10,11 @@ import java.util.concurrent.CountDownLatch;
 import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.accesslog.NcsaLogWriter;
 import org.tracegate.accesslog.W3cLogWriter;
+import org.tracegate.admin.RuntimeFiles;
+import org.tracegate.admin.SessionManager;
 import org.tracegate.config.CgiMapping;
+import org.tracegate.config.TraceRule;
+import org.tracegate.failtrace.FailedRequestTracer;
 import org.tracegate.config.ConfigException;
 import org.tracegate.config.ConfigLoader;
 import org.tracegate.config.ServerConfig;
@@ -47,6 +51,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Time allowed between body reads.")
     Double idleTimeout;
 
+    @Option(names = "--trace-failed", paramLabel = "STATUS_CODES",
+            description = "Write a failed-request trace for every path whose status is in this list, e.g. 500-599,404.2.")
+    String traceFailed;
+
     @Option(names = "--access-log", paramLabel = "FORMAT", description = "Access log in the log directory: w3c (default), ncsa or off.")
     String accessLog = "w3c";
 
@@ -69,8 +77,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             case "ncsa" -> new NcsaLogWriter(config.logDir());
             default -> null;
         };
+        FailedRequestTracer freb = config.failedRequestTracing().enabled() && !config.failedRequestTracing().rules().isEmpty()
+                ? new FailedRequestTracer(config.failedRequestTracing(), config.failedRequestTraceDirectory()) : null;
+        SessionManager sessions = new SessionManager(RuntimeFiles.directory(config.logDir()).resolve("sessions"));
+        TraceSink sinks = TraceSink.all(freb == null ? List.of(sessions) : List.of(freb, sessions));
         TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
-                TraceSink.NONE, null, access);
+                sinks, sessions, access);
         try {
             server.start();
         } catch (IOException e) {
@@ -90,6 +102,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         System.err.println("tracegate: stopping (letting running programs finish for up to "
                 + config.limits().shutdownGrace().toSeconds() + " s)");
         server.close();
+        sessions.close();
+        if (freb != null) freb.close();
         errorLog.close();
         if (access != null) access.close();
         return 0;
@@ -117,6 +131,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (logDir != null) config = config.withLogDir(logDir.toAbsolutePath().normalize());
         if (traceDir != null) config = config.withTraceDir(traceDir.toAbsolutePath().normalize());
         if (headerTimeout != null) config = config.withLimits(config.limits().withHeaderTimeout(seconds(headerTimeout, "--header-timeout")));
+        if (traceFailed != null) {
+            config = config.withFailedRequestTracing(config.failedRequestTracing().withRule(TraceRule.forStatusCodes(traceFailed)));
+        }
         if (idleTimeout != null) config = config.withLimits(config.limits().withIdleTimeout(seconds(idleTimeout, "--idle-timeout")));
         return config;
     }

@@ -10,8 +10,10 @@ import picocli.CommandLine.Spec;
  * recording ({@code start}/{@code stop}) slots in by adding its classes there.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-        description = "Convert and analyze trace files (Tracegate sessions, IIS ETW rows, FREB fr*.xml, W3C logs).",
+        description = "Record trace sessions from a running server; convert and analyze trace files (Tracegate sessions, IIS ETW rows, FREB fr*.xml, W3C logs).",
         subcommands = {
+                TraceStartCommand.class,
+                TraceStopCommand.class,
                 TraceConvertCommand.class,
                 TraceAnalyzeCommand.class,
         })

@@ -26,12 +26,16 @@ final class TraceStartCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "The session file (default: a new file in the server's trace directory).")
     Path output;
 
+    @Option(names = "--max-size", paramLabel = "MB", description = "The session file stops growing at this size (default 256).")
+    long maxSizeMb = 256;
+
     @Override
     public Integer call() {
         try {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("url", url);
             body.put("areas", areas);
+            body.put("maxBytes", maxSizeMb << 20);
             if (output != null) body.put("output", output.toAbsolutePath().normalize().toString());
             var reply = new AdminClient(logDir).call("POST", "trace/start", body);
             System.out.println("trace session started: " + reply.path("file").asText());

@@ -52,7 +52,8 @@ public final class AdminHandler extends Handler.Abstract {
                     body.path("areas").forEach(a -> areas.add(a.asText()));
                     String url = body.path("url").isTextual() ? body.path("url").asText() : null;
                     Path output = body.path("output").isTextual() ? Path.of(body.path("output").asText()) : null;
-                    Path file = sessions.start(url, areas, output);
+                    long maxBytes = body.path("maxBytes").asLong(org.tracegate.admin.SessionManager.DEFAULT_MAX_BYTES);
+                    Path file = sessions.start(url, areas, output, maxBytes);
                     yield reply(response, callback, 200, Map.of("file", file.toString()));
                 }
                 case "POST /admin/trace/stop" -> reply(response, callback, 200, sessions.stop());
