@@ -27,7 +27,7 @@ start rules 18191 --trace-failed 500-599
 start session 18192
 "$root/bin/tracegate" trace start --log-dir "$work/session" --output "$work/session/all.jsonl" >/dev/null
 
-for port in 18190 18191 18192; do wrk -t1 -c$CONNS -d2s "http://127.0.0.1:$port/cgi-bin/hello" >/dev/null; done
+for port in 18190 18191 18192; do wrk -t1 -c$CONNS -d5s "http://127.0.0.1:$port/cgi-bin/hello" >/dev/null; done
 printf 'rep\toff rps\trules rps\tsession rps\n'
 declare -A sum=([off]=0 [rules]=0 [session]=0)
 for rep in $(seq 1 "$REPS"); do

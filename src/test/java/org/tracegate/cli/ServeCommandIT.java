@@ -109,6 +109,44 @@ class ServeCommandIT {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static Exec.Result tracegate(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/tracegate").toString()));
+        cmd.addAll(List.of(args));
+        return Exec.run(ROOT, java.util.Map.of("JAVA_HOME", JAVA_HOME), Duration.ofSeconds(60), cmd);
+    }
+
+    @Test
+    void traceSessionFromTheCliSurvivesAServerCrash() throws Exception {
+        Path logs = Files.createTempDirectory("tracegate-crash");
+        Path session = logs.resolve("s.jsonl");
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0",
+                "--log-dir", logs.toString());
+        int port = awaitListening(l);
+        Exec.Result started = tracegate("trace", "start", "--log-dir", logs.toString(), "--output", session.toString());
+        assertThat(started.exitCode()).as("%s", started).isZero();
+        assertThat(started.stdout()).contains("trace session started: " + session);
+        for (int i = 0; i < 3; i++) assertThat(get(port, "/cgi-bin/env.sh?n=" + i).statusCode()).isEqualTo(200);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (countLines(session, "GENERAL_REQUEST_END") < 3) {
+            assertThat(System.nanoTime()).as("3 requests flushed to the session").isLessThan(end);
+            Thread.sleep(50);
+        }
+
+        l.process().destroyForcibly(); // SIGKILL: no clean stop, no end line
+        assertThat(l.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Exec.Result stop = tracegate("trace", "stop", "--log-dir", logs.toString());
+        assertThat(stop.exitCode()).isNotZero();
+        assertThat(stop.stderr()).contains("is not running");
+        Exec.Result csv = tracegate("trace", "convert", session.toString(), "--format", "csv");
+        assertThat(csv.exitCode()).as("%s", csv).isZero();
+        assertThat(csv.stdout().lines().filter(x -> x.contains("GENERAL_REQUEST_END")).count()).isEqualTo(3);
+    }
+
+    private static long countLines(Path file, String needle) throws IOException {
+        if (!Files.exists(file)) return 0;
+        try (var lines = Files.lines(file)) { return lines.filter(x -> x.contains(needle)).count(); }
+    }
+
     @Test
     void servesThenStopsOnSigtermWithExitZero() throws Exception {
         Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0");
