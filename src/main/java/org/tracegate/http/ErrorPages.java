@@ -1,6 +1,10 @@
 package org.tracegate.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.tracegate.gateway.cgi.ByteQuote;
 
 /**
@@ -9,6 +13,7 @@ import org.tracegate.gateway.cgi.ByteQuote;
  */
 final class ErrorPages {
     private static final int MAX_QUOTED_HEADER_BYTES = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorPages() {}
 
@@ -53,32 +58,32 @@ final class ErrorPages {
     }
 
     static String json(Problem p, boolean detailed) {
-        StringBuilder sb = new StringBuilder(1024).append('{');
-        field(sb, "type", "about:blank").append(',');
-        field(sb, "title", p.title()).append(',');
-        sb.append("\"status\":").append(p.status()).append(',');
-        field(sb, "requestId", p.requestId());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "about:blank");
+        m.put("title", p.title());
+        m.put("status", p.status());
+        m.put("requestId", p.requestId());
         if (detailed) {
-            sb.append(",\"subStatus\":").append(p.subStatus()).append(',');
-            field(sb, "statusCode", p.statusCode()).append(',');
-            field(sb, "detail", p.cause()).append(',');
-            field(sb, "module", p.module()).append(',');
-            field(sb, "handler", p.handler()).append(',');
-            field(sb, "errorCode", p.errorCode()).append(',');
-            field(sb, "requestedUrl", p.requestedUrl()).append(',');
-            field(sb, "physicalPath", p.physicalPath()).append(',');
-            if (p.headerBytes() != null) field(sb, "headers", new String(p.headerBytes(), StandardCharsets.ISO_8859_1)).append(',');
-            field(sb, "stderrTail", p.stderrTail()).append(',');
-            sb.append("\"elapsedMillis\":").append(p.elapsedMillis())
-                    .append(",\"bytesReceived\":").append(p.bytesReceived())
-                    .append(",\"bytesSent\":").append(p.bytesSent()).append(",\"thingsToTry\":[");
-            for (int i = 0; i < p.thingsToTry().size(); i++) {
-                if (i > 0) sb.append(',');
-                str(sb, p.thingsToTry().get(i));
-            }
-            sb.append(']');
+            m.put("subStatus", p.subStatus());
+            m.put("statusCode", p.statusCode());
+            m.put("detail", p.cause());
+            m.put("module", p.module());
+            m.put("handler", p.handler());
+            m.put("errorCode", p.errorCode());
+            m.put("requestedUrl", p.requestedUrl());
+            m.put("physicalPath", p.physicalPath());
+            if (p.headerBytes() != null) m.put("headers", new String(p.headerBytes(), StandardCharsets.ISO_8859_1));
+            m.put("stderrTail", p.stderrTail());
+            m.put("elapsedMillis", p.elapsedMillis());
+            m.put("bytesReceived", p.bytesReceived());
+            m.put("bytesSent", p.bytesSent());
+            m.put("thingsToTry", p.thingsToTry());
         }
-        return sb.append("}\n").toString();
+        try {
+            return JSON.writeValueAsString(m) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers always serializes", e);
+        }
     }
 
     /** "HTTP Error 502.2 - Bad Gateway". */
@@ -92,32 +97,6 @@ final class ErrorPages {
 
     private static void row(StringBuilder sb, String k, String v) {
         sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v == null || v.isEmpty() ? "-" : v)).append("</td></tr>\n");
-    }
-
-    private static StringBuilder field(StringBuilder sb, String k, String v) {
-        str(sb, k);
-        sb.append(':');
-        str(sb, v == null ? "" : v);
-        return sb;
-    }
-
-    private static void str(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
     }
 
     static String esc(String s) {
