@@ -61,6 +61,19 @@ public sealed interface GatewayFailure {
         }
     }
 
+    /**
+     * The program sent a valid header block, then its body broke off (idle timeout, a short or long
+     * Content-Length) before any byte reached the client: still answerable with an error page.
+     */
+    record ResponseBroken(byte[] headerBytes, String reason, boolean timedOut) implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return timedOut ? 1 : 2; }
+        public String errorCode() { return timedOut ? "TIMEOUT" : "BROKEN_BODY"; }
+        public String cause() {
+            return "The CGI program sent its headers, but then " + reason + "; nothing had been sent to the client yet.";
+        }
+    }
+
     /** Local redirects went round more often than the hop limit allows. */
     record TooManyRedirects(int hops, String lastLocation) implements GatewayFailure {
         public int status() { return 502; }

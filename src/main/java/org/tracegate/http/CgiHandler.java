@@ -206,7 +206,17 @@ final class CgiHandler extends Handler.Abstract {
                         return;
                     }
                     case CgiOutcome.Aborted a -> {
-                        if (a.report().endedBy() == org.tracegate.process.EndedBy.CLIENT_DISCONNECT) win32Status = EPIPE;
+                        boolean clientLeft = a.report().endedBy() == org.tracegate.process.EndedBy.CLIENT_DISCONNECT;
+                        if (clientLeft) win32Status = EPIPE;
+                        if (!clientLeft && !sink.raw() && !response.isCommitted()) {
+                            // Headers parsed but nothing sent yet: an error page still fits, and is better than
+                            // the bare 500 Jetty would make of a failed callback.
+                            response.reset();
+                            response.getHeaders().put("X-Request-Id", trace.context().requestId());
+                            fail(new GatewayFailure.ResponseBroken(a.report().headerBytes(), a.reason(),
+                                    a.report().endedBy() == org.tracegate.process.EndedBy.IDLE_TIMEOUT), script, a.report());
+                            return;
+                        }
                         end(a.status(), 0);
                         if (sink.raw()) sink.closeRaw();
                         callback.failed(new IOException("response aborted: " + a.reason()));

@@ -30,6 +30,9 @@ final class Problems {
             case GatewayFailure.HeaderTimeout t -> List.of(
                     "The program took too long before sending its headers: make it send them before slow work, or raise limits.headerTimeoutSeconds.",
                     "Check what it waits for: a database, a lock, a network call, or reading a request body that never comes.");
+            case GatewayFailure.ResponseBroken b -> List.of(
+                    "The program's output stopped after its headers: check its stderr and what it waits for.",
+                    "A declared Content-Length must match the body exactly; leave it out if the size is not known.");
             case GatewayFailure.TooManyRedirects r -> List.of(
                     "The program answers with a local Location that leads back to itself: check the redirect target.");
             case GatewayFailure.Overloaded o -> List.of(

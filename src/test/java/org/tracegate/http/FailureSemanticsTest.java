@@ -130,6 +130,17 @@ class FailureSemanticsTest {
     }
 
     @Test
+    void stallRightAfterTheHeadersStillGetsAnErrorPage() throws Exception {
+        HttpResponse<String> r = ts.get("/t/headers-then-stall.sh");
+        assertGateway(r, "502.1", "TIMEOUT");
+        assertThat(text(r)).contains("sent its headers, but then").contains("idle timeout")
+                .contains("\"Content-Type: text/plain\\r\\n\\r\\n\"");
+        HttpResponse<String> shortCl = ts.get("/t/short-content-length-empty.sh");
+        assertGateway(shortCl, "502.2", "BROKEN_BODY");
+        assertThat(text(shortCl)).contains("declared Content-Length 100 but sent 0 bytes");
+    }
+
+    @Test
     void clientDisconnectKillsTheProgramWithinASecond() throws Exception {
         long pid;
         try (Socket s = new Socket("127.0.0.1", ts.port())) {

@@ -47,7 +47,8 @@ class HygieneTest {
     @BeforeAll
     static void start() throws Exception {
         assertThat(TestServer.DEMO.resolve("hello-c")).as("run demo/build.sh first").isExecutable();
-        server = TestServer.start();
+        // Header timeout 2 s (the hangs), idle timeout 10 s: a loaded machine must not turn a slow good request into an abort.
+        server = TestServer.start(c -> c.withLimits(c.limits().withIdleTimeout(Duration.ofSeconds(10))));
     }
 
     @AfterAll
