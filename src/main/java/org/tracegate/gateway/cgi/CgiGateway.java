@@ -48,14 +48,6 @@ public final class CgiGateway {
      * carrier and (measured on JDK 25) the scheduler does not compensate, so two silent programs were
      * enough to stall every virtual thread, the JDK's own socket pollers included.
      */
-    /** Concurrent posix_spawn calls beyond 2 lose throughput on these VMs (measured: bench/README.md). */
-    static final int SPAWN_CONCURRENCY = 2;
-    private static final java.util.concurrent.Semaphore SPAWNS = new java.util.concurrent.Semaphore(SPAWN_CONCURRENCY);
-    /**
-     * One relay buffer per thread: request threads and pump threads are pooled, so a request reuses the
-     * buffer its thread already has instead of allocating 64 KiB (allocation was the top JFR site).
-     */
-    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("cgi-pump-", 0).factory());
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
@@ -143,7 +135,7 @@ public final class CgiGateway {
         CgiOutcome execute() {
             startNanos = System.nanoTime();
             try {
-                child = launch();
+                child = launcher.launch(spec);
             } catch (LaunchException e) {
                 trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
                 log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
@@ -157,8 +149,7 @@ public final class CgiGateway {
                 clientGone = true;
                 child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
             });
-            // No body: close stdin at once rather than hand an empty copy to a pump thread.
-            stdinPump = body == null ? closeStdinNow() : PUMPS.submit(this::pumpStdin);
+            stdinPump = PUMPS.submit(this::pumpStdin);
             stderrPump = PUMPS.submit(this::pumpStderr);
             Ending ending;
             try {
@@ -182,16 +173,6 @@ public final class CgiGateway {
             };
         }
 
-        /** At most {@link #SPAWN_CONCURRENCY} spawns at a time (bench/README.md: more spawners is slower here). */
-        private ChildProcess launch() throws LaunchException {
-            SPAWNS.acquireUninterruptibly();
-            try {
-                return launcher.launch(spec);
-            } finally {
-                SPAWNS.release();
-            }
-        }
-
         /** Reads the header block, then relays the body. */
         private Ending relay() {
             InputStream out = child.stdout();
@@ -200,7 +181,7 @@ public final class CgiGateway {
                 headerTimedOut = true;
                 child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
             });
-            byte[] buf = BUFFERS.get();
+            byte[] buf = new byte[BUFFER];
             int n = 0;
             int consumed = 0;
             try {
@@ -330,7 +311,7 @@ public final class CgiGateway {
                 headerTimedOut = true;
                 child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
             });
-            byte[] buf = BUFFERS.get();
+            byte[] buf = new byte[BUFFER];
             int filled = 0;
             int lineEnd = -1;
             InputStream out = child.stdout();
@@ -380,21 +361,12 @@ public final class CgiGateway {
             return new Ending.Done(status.status());
         }
 
-        private Future<?> closeStdinNow() {
-            try {
-                child.stdin().close();
-            } catch (IOException ignored) {
-                // The program already closed its end.
-            }
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
-
         /** Request body → program stdin. When the program stops reading, the rest is still read and counted. */
         private void pumpStdin() {
             OutputStream in = child.stdin();
             boolean programReading = true;
             if (body != null) {
-                byte[] buf = BUFFERS.get();
+                byte[] buf = new byte[BUFFER];
                 try {
                     int n;
                     while ((n = body.read(buf)) > 0) {
@@ -474,7 +446,7 @@ public final class CgiGateway {
         /** Launch failed: the client's body is still read so its connection stays usable. */
         private void drainBody() {
             if (body == null) return;
-            byte[] buf = BUFFERS.get();
+            byte[] buf = new byte[BUFFER];
             try {
                 int n;
                 while ((n = body.read(buf)) > 0) bytesFromClient += n;

@@ -13,17 +13,13 @@ final class StderrCapture {
     static final int TAIL_BYTES = 8 * 1024;
     private static final int MAX_LINE = 4 * 1024;
 
-    /** Read and line buffers per (pooled) pump thread; the tail ring only once a program writes to stderr. */
-    private static final ThreadLocal<byte[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new byte[][] {new byte[8192], new byte[MAX_LINE]});
-    private byte[] tail;
+    private final byte[] tail = new byte[TAIL_BYTES];
     private long total;
 
     /** Reads to EOF; {@code onLine} gets every line without its terminator. */
     void drain(InputStream in, Consumer<String> onLine) {
-        byte[][] buffers = BUFFERS.get();
-        byte[] buf = buffers[0];
-        byte[] line = buffers[1];
+        byte[] buf = new byte[8192];
+        byte[] line = new byte[MAX_LINE];
         int lineLen = 0;
         try {
             int n;
@@ -46,14 +42,12 @@ final class StderrCapture {
     }
 
     private synchronized void remember(byte[] buf, int n) {
-        if (tail == null) tail = new byte[TAIL_BYTES];
         for (int i = 0; i < n; i++) tail[(int) ((total + i) % TAIL_BYTES)] = buf[i];
         total += n;
     }
 
     /** The last bytes of stderr, oldest first. */
     synchronized String tail() {
-        if (tail == null) return "";
         int len = (int) Math.min(total, TAIL_BYTES);
         byte[] out = new byte[len];
         long start = total - len;
