@@ -77,10 +77,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             case "ncsa" -> new NcsaLogWriter(config.logDir());
             default -> null;
         };
-        FailedRequestTracer freb = config.failedRequestTracing().enabled() && !config.failedRequestTracing().rules().isEmpty()
-                ? new FailedRequestTracer(config.failedRequestTracing(), config.failedRequestTraceDirectory()) : null;
+        TraceSink freb = FailedRequestTracer.from(config);
         SessionManager sessions = new SessionManager(RuntimeFiles.directory(config.logDir()).resolve("sessions"));
-        TraceSink sinks = TraceSink.all(freb == null ? List.of(sessions) : List.of(freb, sessions));
+        TraceSink sinks = TraceSink.all(List.of(freb, sessions));
         TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
                 sinks, sessions, access);
         try {
@@ -103,7 +102,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 + config.limits().shutdownGrace().toSeconds() + " s)");
         server.close();
         sessions.close();
-        if (freb != null) freb.close();
+        if (freb instanceof FailedRequestTracer tracer) tracer.close();
         errorLog.close();
         if (access != null) access.close();
         return 0;
