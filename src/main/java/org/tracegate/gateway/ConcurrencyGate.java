@@ -39,6 +39,4 @@ public final class ConcurrencyGate {
     }
 
     public void release() { slots.release(); }
-
-    public int inUse() { return maxConcurrent - slots.availablePermits(); }
 }

@@ -311,7 +311,7 @@ final class CgiHandler extends Handler.Abstract {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             trace.emit(new TraceEvent.GeneralResponseHeaders(responseHeadersText(p.status(), response)));
             trace.emit(new TraceEvent.GeneralResponseEntityBuffer(
-                    new String(bytes, 0, Math.min(bytes.length, ENTITY_BUFFER_BYTES), StandardCharsets.ISO_8859_1), bytes.length));
+                    new String(bytes, 0, Math.min(bytes.length, CgiGateway.ENTITY_BUFFER_BYTES), StandardCharsets.ISO_8859_1), bytes.length));
             response.write(true, ByteBuffer.wrap(bytes), callback);
         }
 
@@ -356,9 +356,6 @@ final class CgiHandler extends Handler.Abstract {
         long raw = ((AtomicLong) meta.getAttribute(RAW_CONN_COUNTER)).getAndIncrement();
         return new RequestContext(UUID.randomUUID(), SITE_ID, APP_POOL, (Long) id, raw);
     }
-
-    /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
-    static final int ENTITY_BUFFER_BYTES = 4096;
 
     static String responseHeadersText(int status, Response response) {
         StringBuilder sb = new StringBuilder(256).append("HTTP/1.1 ").append(status).append(' ')

@@ -23,6 +23,12 @@ public record ExitStatus(int exitCode, int signal, boolean coreDumped, long cpuM
         return "exit status " + exitCode;
     }
 
+    /** The exit status as trace text, or "" when a signal ended it. */
+    public String exitCodeText() { return signal != 0 ? "" : Integer.toString(exitCode); }
+
+    /** The signal's name as trace text, or "" when it exited. */
+    public String signalName() { return signal != 0 ? Signals.name(signal) : ""; }
+
     /** The short error code for pages and logs: "3" or "SIGSEGV". */
     public String errorCode() {
         return signal != 0 ? Signals.name(signal) : Integer.toString(exitCode);

@@ -53,7 +53,7 @@ public final class CgiGateway {
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
     public static final int CLIENT_CLOSED = 499;
     /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
-    static final int ENTITY_BUFFER_BYTES = 4096;
+    public static final int ENTITY_BUFFER_BYTES = 4096;
 
     private final ProcessLauncher launcher;
     private final Watchdog watchdog;
@@ -80,9 +80,6 @@ public final class CgiGateway {
     public void shutdown(Duration killGrace) {
         for (ChildProcess c : running) c.terminate(EndedBy.SHUTDOWN, killGrace);
     }
-
-    /** How many programs are running now. */
-    public int running() { return running.size(); }
 
     /**
      * Runs one program for one request.
@@ -224,8 +221,7 @@ public final class CgiGateway {
             }
             return new Ending.NoHead(exit -> {
                 trace.emit(new TraceEvent.CgiPrematureTermination(latin1(headerBytes),
-                        exit.signalled() ? "" : Integer.toString(exit.exitCode()),
-                        exit.signalled() ? org.tracegate.process.Signals.name(exit.signal()) : ""));
+                        exit.exitCodeText(), exit.signalName()));
                 log("cgi: premature termination: " + exit.describe() + " before a complete header block; headers "
                         + ByteQuote.quote(headerBytes, 256) + " (pid " + child.pid() + ", script "
                         + request.scriptFile() + ")");
@@ -420,8 +416,7 @@ public final class CgiGateway {
             running.remove(child);
             if (exit == null) exit = await(Duration.ofSeconds(30));
             if (exit == null) exit = new ExitStatus(-1, 0, false, -1, -1);
-            trace.emit(new TraceEvent.CgiExit(exit.signalled() ? "" : Integer.toString(exit.exitCode()),
-                    exit.signalled() ? org.tracegate.process.Signals.name(exit.signal()) : "", exit.coreDumped(),
+            trace.emit(new TraceEvent.CgiExit(exit.exitCodeText(), exit.signalName(), exit.coreDumped(),
                     child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB()));
             if (exit.signalled() && child.endedBy() == EndedBy.SELF) {
                 log("cgi: program killed by " + exit.describe() + " (pid " + child.pid() + ", script "
