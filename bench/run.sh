@@ -8,14 +8,14 @@
 # burst hits all of them alike instead of one server's whole series. Ratios are computed per run, never
 # against numbers from another day.
 #
-# Usage: bench/run.sh            env: DUR=10s REPS=3 CONNS="1 8 64" SERVERS="tracegate apache_event lighttpd
+# Usage: bench/run.sh            env: DUR=10s REPS=3 WARM=20s CONNS="1 8 64" SERVERS="tracegate apache_event lighttpd
 #                                     nginx_fcgiwrap" SPAWN_N=1000 PORT_BASE=18280 RESULTS=<dir>
 # Needs: apache2 lighttpd nginx fcgiwrap wrk curl gcc python3, JDK 25 (bin/jdk.sh finds it), Maven.
 # At the defaults a run takes ~17 min (3 reps x ~5 min + setup). Raw results stay in $RESULTS; the scratch dir
 # (configs, programs, server logs) is removed on exit and every server is stopped by its own PID.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-DUR=${DUR:-10s}; REPS=${REPS:-3}; CONNS=${CONNS:-"1 8 64"}; SPAWN_N=${SPAWN_N:-1000}
+DUR=${DUR:-10s}; REPS=${REPS:-3}; WARM=${WARM:-20s}; CONNS=${CONNS:-"1 8 64"}; SPAWN_N=${SPAWN_N:-1000}
 SERVERS=${SERVERS:-"tracegate apache_event lighttpd nginx_fcgiwrap"}
 PORT_BASE=${PORT_BASE:-18280}     # our own ports: the shared peers (18080-18086) may be in use by others
 RESULTS=${RESULTS:-/tmp/tracegate-bench-results.$(date +%Y%m%d-%H%M%S)}
@@ -134,8 +134,9 @@ for s in $SERVERS; do
     esac
     waitport "$(port $s)"
 done
-# Warm-up: Tracegate's JIT, Apache's cgid daemon and worker threads all reach steady state before timing.
-for s in $SERVERS; do wrk -t1 -c8 -d3s "http://127.0.0.1:$(port $s)/cgi-bin/hello" >/dev/null 2>&1 || true; done
+# Warm-up, the same for every server: Tracegate's JIT (its throughput climbs for ~15 s after start), Apache's
+# cgid daemon and worker threads all reach steady state before timing.
+for s in $SERVERS; do wrk -t1 -c8 -d"$WARM" "http://127.0.0.1:$(port $s)/cgi-bin/hello" >/dev/null 2>&1 || true; done
 
 SPAWN=$RESULTS/spawn.tsv; HTTP=$RESULTS/http.tsv; STREAM=$RESULTS/stream.tsv
 : > "$SPAWN"; : > "$HTTP"; : > "$STREAM"

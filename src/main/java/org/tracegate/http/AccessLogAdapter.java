@@ -28,7 +28,7 @@ final class AccessLogAdapter implements RequestLog {
                 host(request.getConnectionMetaData().getRemoteSocketAddress()), Request.getRemotePort(request),
                 request.getHeaders().get(HttpHeader.USER_AGENT), request.getHeaders().get(HttpHeader.REFERER),
                 request.getConnectionMetaData().getProtocol(), response.getStatus(), o == null ? 0 : o.subStatus(),
-                o == null ? 0 : o.win32Status(), Response.getContentBytesWritten(response) + headerBytes(response),
+                o == null ? 0 : o.win32Status(), JettyResponseSink.contentBytesWritten(request, response) + headerBytes(response),
                 Request.getContentBytesRead(request), taken, o == null ? null : o.activityId(),
                 o == null ? null : o.programExit(), request.getHeaders().get(HttpHeader.HOST)));
     }

@@ -325,7 +325,7 @@ final class CgiHandler extends Handler.Abstract {
         }
 
         private void completed(Throwable failure) {
-            trace.emit(new TraceEvent.GeneralRequestEnd(Response.getContentBytesWritten(response), bytesReceived,
+            trace.emit(new TraceEvent.GeneralRequestEnd(JettyResponseSink.contentBytesWritten(request, response), bytesReceived,
                     finalStatus, subStatus));
             try {
                 traceSink.requestEnded(trace);

@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Method;
 import java.nio.channels.SelectableChannel;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,17 +34,22 @@ final class ClientProbe {
     private static final int EAGAIN = 11, EINTR = 4;
 
     private static final MethodHandle RECV;
-    private static final Method FD_VAL;
+    private static final MethodHandle FD_VAL;
     private static final long ERRNO_OFFSET;
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r ->
             Thread.ofPlatform().daemon().name("tracegate-client-probe").unstarted(r));
 
     static {
         MethodHandle recv = null;
-        Method fdVal = null;
+        MethodHandle fdVal = null;
         long errnoOffset = 0;
         try {
-            fdVal = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+            // A method handle, not reflection: the lookup itself fails when sun.nio.ch is not exported to us,
+            // so probing is reported off here instead of failing quietly on every request.
+            Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
+            fdVal = java.lang.invoke.MethodHandles.lookup().findVirtual(selCh, "getFDVal",
+                    java.lang.invoke.MethodType.methodType(int.class)).asType(
+                    java.lang.invoke.MethodType.methodType(int.class, SelectableChannel.class));
             Linker linker = Linker.nativeLinker();
             var capture = Linker.Option.captureStateLayout();
             errnoOffset = capture.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
@@ -84,9 +88,9 @@ final class ClientProbe {
         if (!(ep instanceof SelectableChannelEndPoint s)) return -1;
         SelectableChannel ch = s.getChannel();
         try {
-            return (int) FD_VAL.invoke(ch);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return -1;
+            return (int) FD_VAL.invokeExact(ch);
+        } catch (Throwable e) {
+            return -1; // a channel that is not the JDK's own (ClassCastException)
         }
     }
 

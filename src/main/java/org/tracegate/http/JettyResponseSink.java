@@ -1,15 +1,17 @@
 package org.tracegate.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import org.eclipse.jetty.io.Content;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseSink;
 
@@ -17,6 +19,8 @@ import org.tracegate.gateway.cgi.ResponseSink;
 final class JettyResponseSink implements ResponseSink {
     private final Request request;
     private final Response response;
+    /** Request attribute: an AtomicLong of NPH bytes, which go to the connection, not Jetty's response. */
+    static final String NPH_BYTES = "org.tracegate.nphBytes";
     private EndPoint rawEndPoint;
     private java.util.concurrent.ScheduledFuture<?> probe;
 
@@ -26,7 +30,7 @@ final class JettyResponseSink implements ResponseSink {
     }
 
     @Override
-    public OutputStream begin(int status, String reason, List<ResponseHead.Header> headers) throws IOException {
+    public WritableByteChannel begin(int status, String reason, List<ResponseHead.Header> headers) throws IOException {
         response.setStatus(status);
         var fields = response.getHeaders();
         for (ResponseHead.Header h : headers) {
@@ -37,33 +41,70 @@ final class JettyResponseSink implements ResponseSink {
                 fields.add(h.name(), h.value());
             }
         }
-        return Content.Sink.asOutputStream(response);
+        return new BlockingChannel((last, buf, callback) -> response.write(last, buf, callback));
+    }
+
+    /** Content bytes sent for this request: Jetty's count plus an NPH program's raw bytes. */
+    static long contentBytesWritten(Request request, Response response) {
+        return Response.getContentBytesWritten(response)
+                + (request.getAttribute(NPH_BYTES) instanceof AtomicLong n ? n.get() : 0);
     }
 
     @Override
-    public OutputStream beginRaw() {
+    public WritableByteChannel beginRaw() {
         rawEndPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         EndPoint ep = rawEndPoint;
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
+        // NPH bytes bypass the HTTP framing; "last" means nothing on a raw endpoint (closeRaw() ends it).
+        AtomicLong sent = new AtomicLong();
+        request.setAttribute(NPH_BYTES, sent);
+        return new BlockingChannel((last, buf, callback) -> {
+            sent.addAndGet(buf.remaining());
+            if (buf.hasRemaining()) ep.write(callback, buf);
+            else callback.succeeded();
+        });
+    }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                FutureCallback done = new FutureCallback();
-                ep.write(done, ByteBuffer.wrap(b.clone(), off, len));
-                try {
-                    done.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                }
+    /**
+     * A blocking channel over one of Jetty's asynchronous writes: each write waits for its callback, so the
+     * caller's buffer is free again (and may be a reused direct buffer) when write() returns.
+     */
+    private static final class BlockingChannel implements WritableByteChannel {
+        private final AsyncWrite target;
+        private boolean open = true;
+
+        BlockingChannel(AsyncWrite target) { this.target = target; }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (!open) throw new ClosedChannelException();
+            int n = src.remaining();
+            send(false, src);
+            src.position(src.limit());
+            return n;
+        }
+
+        private void send(boolean last, ByteBuffer buf) throws IOException {
+            try (Blocker.Callback done = Blocker.callback()) {
+                target.write(last, buf, done);
+                done.block();
             }
-        };
+        }
+
+        @Override
+        public boolean isOpen() { return open; }
+
+        /** Ends the response (the last, empty write). */
+        @Override
+        public void close() throws IOException {
+            if (!open) return;
+            open = false;
+            send(true, BufferUtil.EMPTY_BUFFER);
+        }
+    }
+
+    @FunctionalInterface
+    private interface AsyncWrite {
+        void write(boolean last, ByteBuffer buf, Callback callback);
     }
 
     boolean raw() { return rawEndPoint != null; }

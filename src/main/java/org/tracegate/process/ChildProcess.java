@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A running program in its own process group. Its three pipes are the only descriptors it inherited.
- * Blocking stream I/O is fine: callers use virtual threads.
+ * Its streams block: callers read and write them on pooled platform threads (see docs/architecture.md).
  */
 public interface ChildProcess {
 

@@ -74,7 +74,7 @@ public final class NativeLauncher implements ProcessLauncher {
                     child = new NativeChild(pidOut.get(JAVA_INT, 0), OutputStream.nullOutputStream(),
                             InputStream.nullInputStream(), InputStream.nullInputStream());
                 } finally {
-                    closeAll(fds);
+                    closeAll(fds); // the child's ends, and ours unless the streams took them over
                 }
             } finally {
                 NativeChild.GROUP_LOCK.readLock().unlock();
@@ -145,11 +145,21 @@ public final class NativeLauncher implements ProcessLauncher {
     private record Streams(OutputStream in, InputStream out, InputStream err) {}
 
     /**
-     * Opens Java streams on our pipe ends via /proc/self/fd (a new descriptor on the same pipe); the caller
-     * then closes the raw descriptors. The child ends must still be open here: opening a pipe through /proc
-     * is a FIFO open, which blocks until the other side has an opener.
+     * Java streams on our pipe ends. Preferably the descriptors themselves become the streams' (no syscall;
+     * the slots are set to -1 so the caller does not close them). Without access to sun.nio.ch, each is
+     * re-opened via /proc/self/fd (a new descriptor on the same pipe) and the caller closes the originals;
+     * the child ends must still be open then, since opening a pipe through /proc is a FIFO open, which
+     * blocks until the other side has an opener.
      */
     private static Streams openStreams(int[] fds) throws IOException {
+        if (Descriptors.WRAPPABLE) {
+            var in = new FileOutputStream(Descriptors.wrap(fds[1]));
+            var out = new FileInputStream(Descriptors.wrap(fds[2]));
+            var err = new FileInputStream(Descriptors.wrap(fds[4]));
+            Streams streams = new Streams(in, out, err);
+            fds[1] = fds[2] = fds[4] = -1;
+            return streams;
+        }
         List<Closeable> opened = new ArrayList<>(3);
         try {
             var in = new FileOutputStream("/proc/self/fd/" + fds[1]);
@@ -197,7 +207,7 @@ public final class NativeLauncher implements ProcessLauncher {
 
     private static void closeAll(int[] fds) {
         for (int i = 0; i < fds.length; i++) {
-            Libc.close(fds[i]);
+            if (fds[i] >= 0) Libc.close(fds[i]);
             fds[i] = -1;
         }
     }

@@ -68,6 +68,10 @@ class ServeCommandIT {
     private Launched launch(String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/tracegate").toString()));
         cmd.addAll(List.of(args));
+        return launch(cmd);
+    }
+
+    private Launched launch(List<String> cmd) throws IOException {
         Path err = Files.createTempFile("tracegate-launcher", ".stderr");
         err.toFile().deleteOnExit();
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectError(err.toFile());
@@ -158,6 +162,27 @@ class ServeCommandIT {
         l.process().destroy(); // SIGTERM
         assertThat(l.process().waitFor(15, TimeUnit.SECONDS)).as("exited within the grace").isTrue();
         assertThat(l.process().exitValue()).as("stderr:\n%s", l.stderr()).isZero();
+    }
+
+    /**
+     * Started from the class path (which ignores the jar manifest's Add-Exports) without the launcher's
+     * --add-exports: the JDK-internal shortcuts are off
+     * (pipe descriptors re-opened through /proc instead of adopted; no client probing), and said so, but
+     * programs still run and their output arrives whole.
+     */
+    @Test
+    void withoutTheJdkExportsTheFallbacksServe() throws Exception {
+        Launched l = launch(List.of(Path.of(JAVA_HOME, "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", JAR.toString(), "org.tracegate.cli.Main", "serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0"));
+        int port = awaitListening(l);
+        assertThat(get(port, "/cgi-bin/env.sh?x=1").body()).contains("env-QUERY_STRING=x=1");
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 50_000; i++) expected.append(i).append('\n');
+        assertThat(get(port, "/cgi-bin/seq-body.sh?50000").body()).isEqualTo(expected.toString());
+        l.process().destroy();
+        l.finish();
+        assertThat(l.process().exitValue()).isZero();
+        assertThat(l.stderr()).contains("client-disconnect probing is off");
     }
 
     @Test

@@ -54,6 +54,16 @@ class RequestTraceTest {
         assertThat((Long) fields(t, "CGI_LAUNCH").get("ProcessId")).isPositive();
     }
 
+    /** NPH bytes go to the connection, past Jetty's response: they are still counted as sent. */
+    @Test
+    void nphBytesAreCountedAsSent() throws Exception {
+        traces.clear();
+        String raw = ts.raw("GET /t/nph-ok.sh HTTP/1.1\r\nHost: x\r\n\r\n");
+        RequestTrace t = next();
+        assertThat(fields(t, "GENERAL_REQUEST_END")).containsEntry("HttpStatus", 200)
+                .containsEntry("BytesSent", (long) raw.length());
+    }
+
     @Test
     void theSeedsSequenceForAProgramThatDiesBeforeHeaders() throws Exception {
         traces.clear();

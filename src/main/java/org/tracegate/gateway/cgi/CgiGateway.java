@@ -3,6 +3,10 @@ package org.tracegate.gateway.cgi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +109,9 @@ public final class CgiGateway {
         private final StderrCapture stderr = new StderrCapture();
         private final boolean nph;
         private ChildProcess child;
+        /** The relay buffer (direct, pooled); returned to the pool unless a write to the client failed. */
+        private ByteBuffer buf;
+        private boolean writeFailed;
         private Future<?> stdinPump;
         private Future<?> stderrPump;
         private volatile long bytesFromClient;
@@ -154,6 +161,8 @@ public final class CgiGateway {
             } catch (RuntimeException e) {
                 child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
                 ending = new Ending.Broken(500, "internal error: " + e);
+            } finally {
+                if (buf != null && !writeFailed) RelayBuffers.give(buf);
             }
             ExitStatus exit = close();
             ProgramReport report = report(exit, child.endedBy());
@@ -172,18 +181,21 @@ public final class CgiGateway {
 
         /** Reads the header block, then relays the body. */
         private Ending relay() {
-            InputStream out = child.stdout();
+            ReadableByteChannel out = Channels.newChannel(child.stdout()); // a FileChannel for a native child
             ResponseHeadParser parser = new ResponseHeadParser(headerLimits);
             Watchdog.Deadline headerDeadline = watchdog.arm(limits.headerTimeout(), () -> {
                 headerTimedOut = true;
                 child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
             });
-            byte[] buf = new byte[BUFFER];
-            int n = 0;
+            buf = RelayBuffers.take();
             int consumed = 0;
             try {
-                while (!parser.isComplete() && (n = read(out, buf)) > 0) {
-                    consumed = parser.feed(buf, 0, n);
+                // The parser reads a heap copy of what arrived during the header block only; the body
+                // stays in the direct buffer.
+                while (!parser.isComplete() && read(out, buf) > 0) {
+                    byte[] chunk = new byte[buf.remaining()];
+                    buf.get(0, chunk);
+                    consumed = parser.feed(chunk, 0, chunk.length);
                 }
             } catch (InvalidResponseHeadException e) {
                 headerDeadline.cancel();
@@ -203,7 +215,8 @@ public final class CgiGateway {
             ResponseHead head = parser.result();
             trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
             if (head.kind() == ResponseHead.Kind.LOCAL_REDIRECT) return new Ending.Redirect(head.location());
-            return relayBody(head, buf, consumed, n);
+            buf.position(consumed);
+            return relayBody(head, out);
         }
 
         /** stdout ended (or we killed the program) before the blank line: 502.1 or 502.2. */
@@ -229,9 +242,10 @@ public final class CgiGateway {
             });
         }
 
-        private Ending relayBody(ResponseHead head, byte[] buf, int consumed, int filled) {
+        /** Relays the body: what is left in {@link #buf} after the header block, then the rest of stdout. */
+        private Ending relayBody(ResponseHead head, ReadableByteChannel out) {
             boolean bodyAllowed = !"HEAD".equals(request.method()) && head.status() != 204 && head.status() != 304;
-            OutputStream to;
+            WritableByteChannel to;
             try {
                 to = sink.begin(head.status(), head.reason(), endToEnd(head.headers()));
             } catch (IOException e) {
@@ -245,25 +259,21 @@ public final class CgiGateway {
                 child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
             });
             long declared = head.contentLength();
-            InputStream out = child.stdout();
             try {
-                int off = consumed;
-                int n = filled;
                 while (true) {
-                    int len = n - off;
+                    int len = buf.remaining();
                     if (len > 0) {
                         if (declared >= 0 && bodyBytes + len > declared) {
                             return new Ending.Broken(head.status(), "the program sent more than its declared "
                                     + "Content-Length of " + declared + " bytes");
                         }
-                        if (bodyAllowed) write(to, buf, off, len);
-                        keepFirstBytes(buf, off, len);
+                        keepFirstBytes(buf);
+                        if (bodyAllowed) write(to, buf);
                         bodyBytes += len;
                     }
-                    off = 0;
                     // Only time spent waiting on the program counts: a slow client is Jetty's idle timeout.
                     idle.touch();
-                    n = read(out, buf);
+                    int n = read(out, buf);
                     idle.pause();
                     if (n < 0) break;
                 }
@@ -291,12 +301,16 @@ public final class CgiGateway {
         }
 
         /** The first bytes of the body, for GENERAL_RESPONSE_ENTITY_BUFFER. */
-        private void keepFirstBytes(byte[] buf, int off, int len) {
+        private void keepFirstBytes(ByteBuffer b) {
             int room = ENTITY_BUFFER_BYTES - firstBytes.size();
-            if (room > 0) firstBytes.write(buf, off, Math.min(room, len));
+            if (room <= 0) return;
+            byte[] copy = new byte[Math.min(room, b.remaining())];
+            b.get(b.position(), copy);
+            firstBytes.write(copy, 0, copy.length);
         }
 
         private Ending clientLeft(int status, IOException e) {
+            writeFailed = true;
             child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
             return new Ending.Broken(status, "the client went away: " + e.getMessage());
         }
@@ -307,23 +321,25 @@ public final class CgiGateway {
                 headerTimedOut = true;
                 child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
             });
-            byte[] buf = new byte[BUFFER];
-            int filled = 0;
+            ReadableByteChannel out = Channels.newChannel(child.stdout());
+            buf = RelayBuffers.take();
             int lineEnd = -1;
-            InputStream out = child.stdout();
-            while (lineEnd < 0 && filled < headerLimits.maxLineBytes()) {
-                int n = read(out, buf, filled, Math.min(buf.length, headerLimits.maxLineBytes() + 2) - filled);
-                if (n < 0) break;
-                for (int i = filled; i < filled + n; i++) if (buf[i] == '\n') { lineEnd = i; break; }
-                filled += n;
+            // Reads until the status line's LF (or the line limit), appending: the buffer stays flipped later.
+            buf.limit(Math.min(buf.capacity(), headerLimits.maxLineBytes() + 2));
+            while (lineEnd < 0 && buf.position() < headerLimits.maxLineBytes()) {
+                int from = buf.position();
+                if (readMore(out, buf) < 0) break;
+                for (int i = from; i < buf.position(); i++) if (buf.get(i) == '\n') { lineEnd = i; break; }
             }
             headerDeadline.cancel();
-            headerBytes = java.util.Arrays.copyOf(buf, filled);
+            buf.flip();
+            headerBytes = new byte[buf.remaining()];
+            buf.get(0, headerBytes);
             if (lineEnd < 0) return noHeaders();
-            int len = lineEnd > 0 && buf[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            int len = lineEnd > 0 && headerBytes[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
             NphStatusLine status;
             try {
-                status = NphStatusLine.parse(buf, 0, len);
+                status = NphStatusLine.parse(headerBytes, 0, len);
             } catch (InvalidResponseHeadException e) {
                 child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
                 String quoted = ByteQuote.quote(e.offendingBytes(), 512);
@@ -337,10 +353,10 @@ public final class CgiGateway {
                 idleTimedOut = true;
                 child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
             });
-            try (OutputStream raw = sink.beginRaw()) {
-                int n = filled;
+            try (WritableByteChannel raw = sink.beginRaw()) {
+                int n = buf.remaining();
                 while (n > 0) {
-                    write(raw, buf, 0, n);
+                    write(raw, buf);
                     bodyBytes += n;
                     idle.touch();
                     n = read(out, buf);
@@ -481,22 +497,34 @@ public final class CgiGateway {
         public synchronized IOException getCause() { return (IOException) super.getCause(); }
     }
 
-    private static void write(OutputStream to, byte[] buf, int off, int len) {
+    /** Writes all of {@code buf} (the sink blocks until it is taken). */
+    private static void write(WritableByteChannel to, ByteBuffer buf) {
         try {
-            to.write(buf, off, len);
+            while (buf.hasRemaining()) to.write(buf);
         } catch (IOException e) {
             throw new ClientWriteException(e);
         }
     }
 
-    /** Reads the program's stdout; a read error (our end closed by a kill) counts as EOF. */
-    private static int read(InputStream in, byte[] buf) {
-        return read(in, buf, 0, buf.length);
+    /**
+     * Refills {@code buf} from the program's stdout and flips it for reading; a read error (our end closed
+     * by a kill) counts as EOF. Returns the count read, or -1 (buffer left empty).
+     */
+    private static int read(ReadableByteChannel in, ByteBuffer buf) {
+        buf.clear();
+        int n = readMore(in, buf);
+        buf.flip();
+        return n;
     }
 
-    private static int read(InputStream in, byte[] buf, int off, int len) {
+    /** One read appended at the buffer's position (no flip); -1 at EOF or on error. Never returns 0. */
+    private static int readMore(ReadableByteChannel in, ByteBuffer buf) {
         try {
-            return in.read(buf, off, len);
+            int n;
+            do {
+                n = in.read(buf);
+            } while (n == 0 && buf.hasRemaining());
+            return n;
         } catch (IOException e) {
             return -1;
         }
