@@ -2,10 +2,10 @@
 # Tracing overhead: a static C hello program at concurrency 8 through three Tracegate servers started
 # side by side — tracing off, failed-request rules on (500-599, none fire), and a trace session recording
 # every event — measured alternately, REPS rounds of DUR each, so machine noise hits all three alike.
-# Usage: bench/trace-overhead.sh            (env: DUR=10s REPS=3 CONNS=8)
+# Usage: bench/trace-overhead.sh            (env: DUR=10s REPS=3 CONNS=8 WARM=20s)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-DUR=${DUR:-10s}; REPS=${REPS:-3}; CONNS=${CONNS:-8}
+DUR=${DUR:-10s}; REPS=${REPS:-3}; CONNS=${CONNS:-8}; WARM=${WARM:-20s}
 work=$(mktemp -d /tmp/tracegate-bench.XXXXXX)
 trap 'for p in $(cat "$work"/*.pid 2>/dev/null); do kill -TERM "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 3; }
@@ -27,7 +27,8 @@ start rules 18191 --trace-failed 500-599
 start session 18192
 "$root/bin/tracegate" trace start --log-dir "$work/session" --output "$work/session/all.jsonl" >/dev/null
 
-for port in 18190 18191 18192; do wrk -t1 -c$CONNS -d5s "http://127.0.0.1:$port/cgi-bin/hello" >/dev/null; done
+# Warm-up as in run.sh: the JIT settles within ~15 s of load.
+for port in 18190 18191 18192; do wrk -t1 -c$CONNS -d"$WARM" "http://127.0.0.1:$port/cgi-bin/hello" >/dev/null; done
 printf 'rep\toff rps\trules rps\tsession rps\n'
 declare -A sum=([off]=0 [rules]=0 [session]=0)
 for rep in $(seq 1 "$REPS"); do

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param headerLineBytes    longest CGI header line; default 16 KiB
  * @param headerLines        most CGI header lines; default 500
  * @param headerBlockBytes   largest CGI header block; default 64 KiB
- * @param maxConcurrent      programs running at once; default 64
+ * @param maxConcurrent      programs running at once; default 8 per CPU (see {@link #defaultMaxConcurrent()})
  * @param queueSize          requests waiting for a slot; default 256
  * @param queueTimeout       longest wait for a slot (503.2 after); default 10 s
  * @param redirectHops       local redirects followed per request; default 5
@@ -36,9 +36,20 @@ public record Limits(
         Duration queueTimeout,
         int redirectHops) {
 
+    /**
+     * 8 programs per CPU (at least 8): 16 on a 2-core machine. Measured there (bench/README.md), 64 hello
+     * requests at once got a p99 latency of ~430 ms when all 64 programs ran together and ~200–250 ms when
+     * 16–32 ran and the rest waited their turn in the fair queue, at the same throughput: beyond a few
+     * programs per core, more at once only makes the scheduler's order, not the queue's, decide who waits.
+     * Slow programs need more: raise it (a full gate answers 503.2 after queueTimeout, saying so).
+     */
+    public static int defaultMaxConcurrent() {
+        return Math.max(8, 8 * Runtime.getRuntime().availableProcessors());
+    }
+
     public static Limits defaults() {
         return new Limits(Duration.ofSeconds(30), 502, Duration.ofSeconds(60), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), 1L << 30, 1L << 20, 16 * 1024, 500, 64 * 1024, 64, 256,
+                Duration.ofSeconds(10), 1L << 30, 1L << 20, 16 * 1024, 500, 64 * 1024, defaultMaxConcurrent(), 256,
                 Duration.ofSeconds(10), 5);
     }
 

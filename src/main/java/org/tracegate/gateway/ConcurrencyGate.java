@@ -25,7 +25,9 @@ public final class ConcurrencyGate {
 
     /** Takes a slot, or returns the failure to answer with. The caller must {@link #release()} a taken slot. */
     public GatewayFailure.Overloaded acquire() throws InterruptedException {
-        if (slots.tryAcquire()) return null;
+        // tryAcquire(0, …), not tryAcquire(): the untimed form barges past queued requests even on a fair
+        // semaphore, so a request arriving at the right moment could overtake one that has waited seconds.
+        if (slots.tryAcquire(0, TimeUnit.NANOSECONDS)) return null;
         if (waiting.incrementAndGet() > queueSize) {
             waiting.decrementAndGet();
             return new GatewayFailure.Overloaded(maxConcurrent, Duration.ZERO);
@@ -39,4 +41,7 @@ public final class ConcurrencyGate {
     }
 
     public void release() { slots.release(); }
+
+    /** Requests waiting for a slot now. */
+    public int waiting() { return waiting.get(); }
 }
