@@ -7,20 +7,49 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Holds a chunked request body so CONTENT_LENGTH can be exact (CGI needs it up front): in memory up to
- * a threshold, then in a temp file deleted on close.
+ * a threshold, then in a temp file deleted on close. Spooling happens before the concurrency gate, so
+ * hundreds of uploads can spool at once: all in-memory spools together stay within a {@link Budget}, and
+ * a body that does not fit goes to a file however small it is.
  */
 final class BodySpool implements AutoCloseable {
+    /** What all in-memory spools may hold together; the server's is a quarter of the heap. */
+    static final class Budget {
+        final long limit;
+        private final AtomicLong used = new AtomicLong();
+
+        Budget(long limit) { this.limit = limit; }
+
+        boolean reserve(long n) {
+            while (true) {
+                long u = used.get();
+                if (u + n > limit) return false;
+                if (used.compareAndSet(u, u + n)) return true;
+            }
+        }
+
+        void release(long n) { used.addAndGet(-n); }
+
+        long used() { return used.get(); }
+    }
+
+    static final Budget HEAP_QUARTER = new Budget(Runtime.getRuntime().maxMemory() / 4);
+
     private final long length;
     private final byte[] memory;
     private final Path file;
+    private final Budget budget;
+    private long held;
 
-    private BodySpool(long length, byte[] memory, Path file) {
+    private BodySpool(long length, byte[] memory, Path file, Budget budget, long held) {
         this.length = length;
         this.memory = memory;
         this.file = file;
+        this.budget = budget;
+        this.held = held;
     }
 
     /** Thrown when the body is larger than allowed; what was read is discarded. */
@@ -34,28 +63,40 @@ final class BodySpool implements AutoCloseable {
     }
 
     static BodySpool read(InputStream in, long memoryLimit, long maxBody) throws IOException {
+        return read(in, memoryLimit, maxBody, HEAP_QUARTER);
+    }
+
+    static BodySpool read(InputStream in, long memoryLimit, long maxBody, Budget budget) throws IOException {
         ByteArrayOutputStream mem = new ByteArrayOutputStream(8192);
         byte[] buf = new byte[64 * 1024];
         long total = 0;
         Path file = null;
         OutputStream fileOut = null;
+        long held = 0; // reserved for mem: twice its size, since the final toByteArray() copies it
         try {
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
                 if (total > maxBody) throw new TooLarge(total);
-                if (fileOut == null && total > memoryLimit) {
+                if (fileOut == null && (total > memoryLimit || !budget.reserve(2L * n))) {
                     file = Files.createTempFile("tracegate-body-", ".spool");
                     fileOut = Files.newOutputStream(file);
                     mem.writeTo(fileOut);
                     mem = null;
+                    budget.release(held);
+                    held = 0;
+                } else if (fileOut == null) {
+                    held += 2L * n;
                 }
                 if (fileOut != null) fileOut.write(buf, 0, n);
                 else mem.write(buf, 0, n);
             }
             if (fileOut != null) fileOut.close();
-            return new BodySpool(total, mem == null ? null : mem.toByteArray(), file);
+            BodySpool spool = new BodySpool(total, mem == null ? null : mem.toByteArray(), file, budget, held);
+            held = 0;
+            return spool;
         } catch (IOException | RuntimeException e) {
+            budget.release(held);
             if (fileOut != null) fileOut.close();
             if (file != null) Files.deleteIfExists(file);
             throw e;
@@ -64,12 +105,16 @@ final class BodySpool implements AutoCloseable {
 
     long length() { return length; }
 
+    boolean inFile() { return file != null; }
+
     InputStream open() throws IOException {
         return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory);
     }
 
     @Override
     public void close() throws IOException {
+        budget.release(held);
+        held = 0;
         if (file != null) Files.deleteIfExists(file);
     }
 }
