@@ -74,6 +74,11 @@ final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle PIPE2 = errnoCall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    /** int fcntl(int fd, int cmd, ...): the third argument (an int here) is variadic. */
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
+    static final int F_SETPIPE_SZ = 1031;
     private static final MethodHandle CLOSE = plainCall("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle STRERROR = plainCall("strerror", ADDRESS, JAVA_INT);
     private static final MethodHandle FA_INIT = plainCall("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
@@ -201,6 +206,11 @@ final class Libc {
     }
 
     /** close(2); errors are ignored: every caller owns the fd and is done with it (Linux always frees it). */
+    /** fcntl(fd, cmd, arg) for an int argument; returns the result or throws {@link Errno}. */
+    static int fcntl(int fd, int cmd, int arg) {
+        return withErrno("fcntl", c -> (int) FCNTL.invokeExact(c, fd, cmd, arg));
+    }
+
     static void close(int fd) {
         if (fd < 0) return;
         plain("close", () -> (int) CLOSE.invokeExact(fd));

@@ -40,6 +40,8 @@ final class NativeChild implements ChildProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
+    /** Holds a {@link LargePipes} share until the pipes are closed. */
+    private final AtomicBoolean largePipe;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     /** null while running; SELF set by the reaper unless a terminate() came first. */
     private final AtomicReference<EndedBy> endedBy = new AtomicReference<>();
@@ -47,8 +49,9 @@ final class NativeChild implements ChildProcess {
     private volatile boolean reaped;
 
     /** Call with GROUP_LOCK's read lock held, right after the spawn. */
-    NativeChild(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+    NativeChild(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, boolean largePipe) {
         this.pid = pid;
+        this.largePipe = new AtomicBoolean(largePipe);
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -106,6 +109,7 @@ final class NativeChild implements ChildProcess {
         closeQuietly(stdin);
         closeQuietly(stdout);
         closeQuietly(stderr);
+        if (largePipe.compareAndSet(true, false)) LargePipes.release();
     }
 
     private static void closeQuietly(java.io.Closeable c) {

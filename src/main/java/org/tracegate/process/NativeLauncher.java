@@ -66,14 +66,18 @@ public final class NativeLauncher implements ProcessLauncher {
                     closeAll(fds);
                     throw new LaunchException(execFailure(spec, rc), rc, Errno.name(rc));
                 }
+                boolean largePipe = LargePipes.enlarge(fds[2]);
                 try {
                     Streams streams = openStreams(fds);
-                    child = new NativeChild(pidOut.get(JAVA_INT, 0), streams.in(), streams.out(), streams.err());
+                    child = new NativeChild(pidOut.get(JAVA_INT, 0), streams.in(), streams.out(), streams.err(),
+                            largePipe);
+                    largePipe = false; // the child gives the share back when its pipes close
                 } catch (IOException e) {
                     failure = e;
                     child = new NativeChild(pidOut.get(JAVA_INT, 0), OutputStream.nullOutputStream(),
-                            InputStream.nullInputStream(), InputStream.nullInputStream());
+                            InputStream.nullInputStream(), InputStream.nullInputStream(), false);
                 } finally {
+                    if (largePipe) LargePipes.release();
                     closeAll(fds); // the child's ends, and ours unless the streams took them over
                 }
             } finally {

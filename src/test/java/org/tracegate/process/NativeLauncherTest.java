@@ -55,6 +55,32 @@ class NativeLauncherTest {
         child.closePipes();
     }
 
+    /** Stdout pipes are enlarged for at most LargePipes.MAX_AT_ONCE programs at once; closing gives shares back. */
+    @Test
+    void largeStdoutPipesAreBoundedAndGivenBack() throws Exception {
+        int before = LargePipes.inUse();
+        List<ChildProcess> children = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < LargePipes.MAX_AT_ONCE + 3; i++) children.add(launcher.launch(spec(dir, "/bin/cat")));
+            assertThat(LargePipes.inUse()).isEqualTo(LargePipes.MAX_AT_ONCE);
+            // The first child's stdout takes 256 KiB without a reader: a 64 KiB pipe would block the writer.
+            ChildProcess first = children.getFirst();
+            byte[] chunk = new byte[200 * 1024];
+            first.stdin().write(chunk);
+            first.stdin().close();
+            assertThat(first.onExit().get(10, TimeUnit.SECONDS).exitCode()).as("cat wrote 200 KiB unread").isZero();
+            assertThat(first.stdout().readAllBytes()).hasSize(chunk.length);
+        } finally {
+            for (ChildProcess c : children) {
+                c.stdin().close();
+                c.onExit().get(10, TimeUnit.SECONDS);
+                c.closePipes();
+                c.closePipes(); // idempotent: the share is given back once
+            }
+        }
+        assertThat(LargePipes.inUse()).isEqualTo(before);
+    }
+
     @Test
     void reportsCpuTimeAndPeakMemory() throws Exception {
         ExitStatus s = run(launcher, sh(dir, "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done")).status();

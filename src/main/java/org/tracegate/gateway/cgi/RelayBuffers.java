@@ -11,8 +11,9 @@ import java.util.concurrent.ArrayBlockingQueue;
  * bounded: beyond {@link #KEPT} buffers, extra ones are simply dropped to the GC.
  */
 final class RelayBuffers {
-    static final int SIZE = 64 * 1024;
-    private static final int KEPT = 64;
+    /** Matches the enlarged stdout pipe (process.LargePipes), so one read can empty it. */
+    static final int SIZE = 256 * 1024;
+    private static final int KEPT = 32;
     private static final ArrayBlockingQueue<ByteBuffer> FREE = new ArrayBlockingQueue<>(KEPT);
 
     private RelayBuffers() {}
