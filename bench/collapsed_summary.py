@@ -26,8 +26,9 @@ pct = lambda v: f"{100 * v / total:.1f}"
 print(f"{total} samples; " + ", ".join(f"{k} {pct(v)} %" for k, v in where.most_common()))
 print("threads: " + ", ".join(f"{k} {pct(v)} %" for k, v in kinds.most_common()))
 print("\n| deepest Tracegate/Jetty frame | % | deepest user-space frame | % |\n|---|---|---|---|")
+short = lambda f: f if f.startswith('(') else f.split('/')[-1]
 a, b = ours.most_common(top), user.most_common(top)
 for i in range(max(len(a), len(b))):
-    l = f"| `{a[i][0].split('/')[-1]}` | {pct(a[i][1])} |" if i < len(a) else "| | |"
-    r = f" `{b[i][0].split('/')[-1]}` | {pct(b[i][1])} |" if i < len(b) else " | |"
+    l = f"| `{short(a[i][0])}` | {pct(a[i][1])} |" if i < len(a) else "| | |"
+    r = f" `{short(b[i][0])}` | {pct(b[i][1])} |" if i < len(b) else " | |"
     print(l + r)

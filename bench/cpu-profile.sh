@@ -17,9 +17,7 @@ mkdir -p "$OUT"
 work=$(mktemp -d /tmp/tracegate-cpu.XXXXXX)
 trap '[ -f "$work/pid" ] && kill -TERM "$(cat "$work/pid")" 2>/dev/null; sleep 1; rm -rf "$work"' EXIT
 mkdir -p "$work/cgi" "$work/log"
-gcc -O2 -static -o "$work/cgi/hello" "$root/bench/hello.c"
-printf '#!/bin/sh\nprintf '"'"'Content-Type: application/octet-stream\\r\\n\\r\\n'"'"'\nexec head -c 1G /dev/zero\n' > "$work/cgi/stream.sh"
-chmod 755 "$work/cgi/stream.sh"
+. "$root/bench/programs.sh"; bench_programs "$work/cgi"
 # loop=: the profiler writes one file per period, so the warm-up and each phase land in files of their own.
 TRACEGATE_JAVA_OPTS="-agentpath:$lib=start,event=cpu,interval=1ms,loop=1s,file=$work/p-%n{100000}.collapsed,collapsed" \
     "$root/bin/tracegate" serve --cgi "/cgi-bin/=$work/cgi" --listen "127.0.0.1:$PORT" --access-log off \

@@ -11,14 +11,12 @@ work=$(mktemp -d /tmp/tracegate-relay.XXXXXX)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
 gcc -O2 -o "$work/relay" "$root/bench/relay.c"
-mkdir -p "$work/cgi-bin"
-printf '#!/bin/sh\nprintf '"'"'Content-Type: application/octet-stream\\r\\n\\r\\n'"'"'\nexec head -c 1G /dev/zero\n' > "$work/cgi-bin/stream.sh"
-chmod 755 "$work/cgi-bin/stream.sh"
+. "$root/bench/programs.sh"; bench_programs "$work/cgi-bin"
 i=0
 for m in mem copy splice; do "$work/relay" $m $((PORT_BASE + i)) & pids+=($!); i=$((i + 1)); done
 "$root/bin/tracegate" serve --cgi "/cgi-bin/=$work/cgi-bin" --listen "127.0.0.1:$((PORT_BASE + 3))" \
     --access-log off --log-dir "$work/logs" > "$work/tracegate.out" 2>&1 & pids+=($!)
-for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$((PORT_BASE + 3))/cgi-bin/stream.sh" -r 0-0 --max-time 1 && break; sleep 0.2; done
+for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$((PORT_BASE + 3))/cgi-bin/hello" && break; sleep 0.2; done
 curl -s -o /dev/null "http://127.0.0.1:$((PORT_BASE + 3))/cgi-bin/stream.sh"   # warm-up
 mib() { python3 -c "import sys; print(int(float(sys.argv[1]) / 1048576))" "$1"; }
 out=$work/rows.tsv
@@ -41,7 +39,7 @@ pipe = {r: int(v) for n, r, v in rows if n == 'pipe'}
 vals, ratios = defaultdict(list), defaultdict(list)
 for n, r, v in rows:
     vals[n].append(int(v)); ratios[n].append(int(v) / pipe[r])
-what = {'pipe': '`head -c 1G /dev/zero | cat` (the issue\'s ceiling)', 'c_mem': 'C server, 1 GiB from memory (no producer)',
+what = {'pipe': '`head -c 1G /dev/zero \\| cat` (the issue\'s ceiling)', 'c_mem': 'C server, 1 GiB from memory (no producer)',
         'c_copy': 'C relay of head\'s pipe, read/write 64 KiB', 'c_splice': 'C relay of head\'s pipe, splice(2)',
         'tracegate': 'Tracegate, CGI `exec head -c 1G /dev/zero`'}
 print('| path to curl (loopback) | MiB/s median | runs | ratio to pipe, median |')
