@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One side-by-side run: the C spawn ceiling, Tracegate, Apache httpd (mpm_event + mod_cgid), lighttpd (mod_cgi)
 # and nginx + fcgiwrap — wrk at c=1/8/64 for a static C hello and a /bin/sh hello, peak RSS at c=64, a 1 GiB
-# streamed response and a 256 MiB upload, each against its ceiling measured in the same run.
+# streamed response and a 256 MiB upload, each against its ceiling measured in the same run; then the
+# tracing overhead (bench/trace-overhead.sh).
 #
 # The repetition loop is the OUTERMOST loop: these 2-vCPU VMs are noisy (other tenants, the other worktree's
 # builds), so every configuration is measured close in time to every other within a repetition, and a noise
@@ -193,6 +194,11 @@ for rep in $(seq 1 "$REPS"); do
         printf '%s\tupload\t%s\t%s\t%s\n' "$s" "$rep" "$ok" "bytes=$n code=$code" | tee -a "$STREAM" >&2
     done
 done
+# Last, in the same run: tracing overhead (trace-overhead.sh: tracing off / failed-request rules / a session,
+# alternated on their own ports). The peers are stopped first so they cannot disturb it.
+stop_all
+echo "== tracing overhead" >&2
+DUR=$DUR REPS=$REPS WARM=$WARM "$root/bench/trace-overhead.sh" > "$RESULTS/trace-overhead.txt" 2>&1 || true
 
 {
     echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) vCPU, DUR=$DUR REPS=$REPS SPAWN_N=$SPAWN_N, raw results in $RESULTS"

@@ -91,3 +91,10 @@ if ('tracegate', 'hello', 8) in summary:
         r = sx[('tracegate', 'upload')]; print(f"| upload 256 MiB: ≥ 0.50 of the pipe | {r:.2f} | {'met' if r >= 0.5 else 'missed by %.2f' % (0.5 - r)} |")
     rss = max(summary[k]['rss'] for k in summary if k[0] == 'tracegate' and k[2] == 64)
     print(f"| server RSS at c=64 ≤ 300 MB | {rss:.0f} MiB ({rss * 1.048576:.0f} MB) | {'met' if rss * 1.048576 <= 300 else 'missed'} |")
+    try:
+        ratios = next(l for l in open(f'{res}/trace-overhead.txt') if l.startswith('ratio to off')).split('\t')
+        rules, session = float(ratios[2]), float(ratios[3])
+        print(f"| tracing overhead (failed-request rules on, none fire): ≤ 5 % | {rules:.3f} of tracing off "
+              f"(a trace session recording everything: {session:.3f}) | {'met' if rules >= 0.95 else 'missed'} |")
+    except (OSError, StopIteration, IndexError, ValueError):
+        print("| tracing overhead ≤ 5 % | not measured (trace-overhead.txt missing) | — |")

@@ -159,6 +159,7 @@ public final class CgiGateway {
             try {
                 ending = nph ? relayNph() : relay();
             } catch (RuntimeException e) {
+                writeFailed = true; // where it broke is unknown: the buffer may still be in a write
                 child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
                 ending = new Ending.Broken(500, "internal error: " + e);
             } finally {
