@@ -9,8 +9,7 @@ import java.lang.invoke.MethodType;
  * Turns a raw descriptor from pipe2(2) into a {@link FileDescriptor} a stream can own, through the JDK's
  * {@code sun.nio.ch.IOUtil.newFD} (reachable with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED},
  * which the launcher and the tests pass). It saves three open(2)s of /proc/self/fd and three close(2)s per
- * launch. Without the export, {@link #WRAPPABLE} is
- * false and {@link NativeLauncher} re-opens through /proc instead.
+ * launch. Without the export, {@link #WRAPPABLE} is false and {@link NativeLauncher} re-opens through /proc.
  */
 final class Descriptors {
     private static final MethodHandle NEW_FD = lookup();

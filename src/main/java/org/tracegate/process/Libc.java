@@ -205,12 +205,12 @@ final class Libc {
         withErrno("pipe2", c -> (int) PIPE2.invokeExact(c, fds, flags));
     }
 
-    /** close(2); errors are ignored: every caller owns the fd and is done with it (Linux always frees it). */
     /** fcntl(fd, cmd, arg) for an int argument; returns the result or throws {@link Errno}. */
     static int fcntl(int fd, int cmd, int arg) {
         return withErrno("fcntl", c -> (int) FCNTL.invokeExact(c, fd, cmd, arg));
     }
 
+    /** close(2); errors are ignored: every caller owns the fd and is done with it (Linux always frees it). */
     static void close(int fd) {
         if (fd < 0) return;
         plain("close", () -> (int) CLOSE.invokeExact(fd));
