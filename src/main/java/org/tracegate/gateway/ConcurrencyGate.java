@@ -44,4 +44,7 @@ public final class ConcurrencyGate {
 
     /** Requests waiting for a slot now. */
     public int waiting() { return waiting.get(); }
+
+    /** Threads parked in the semaphore's queue (for tests: {@link #waiting()} counts a request a moment earlier). */
+    int parked() { return slots.getQueueLength(); }
 }

@@ -30,8 +30,9 @@ class ConcurrencyGateTest {
         assertThat(gate.acquire()).isNull();
         CompletableFuture<GatewayFailure.Overloaded> waiter = acquireAsync(gate);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (gate.waiting() == 0 && System.nanoTime() < end) Thread.sleep(1);
-        assertThat(gate.waiting()).as("the first request is queued").isEqualTo(1);
+        while (gate.parked() == 0 && System.nanoTime() < end) Thread.sleep(1);
+        assertThat(gate.parked()).as("the first request is parked in the queue").isEqualTo(1);
+        assertThat(gate.waiting()).isEqualTo(1);
 
         gate.release();
         GatewayFailure.Overloaded newcomer = gate.acquire(); // queues, and times out: the waiter holds the slot
