@@ -63,15 +63,7 @@ record FrebEvent(long epochMicros, String name, Area area, Level level, Map<Stri
     /** IIS's numeric level: 1 CriticalError … 5 Verbose. */
     int levelNumber() { return level.ordinal() + 1; }
 
-    String levelName() {
-        return switch (level) {
-            case CRITICAL_ERROR -> "CriticalError";
-            case ERROR -> "Error";
-            case WARNING -> "Warning";
-            case INFORMATION -> "Information";
-            case VERBOSE -> "Verbose";
-        };
-    }
+    String levelName() { return level.iisName(); }
 
     int opcode() { return OPCODES.getOrDefault(name, 0); }
 

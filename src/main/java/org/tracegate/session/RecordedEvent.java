@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tracegate.trace.Area;
-import org.tracegate.trace.Level;
 import org.tracegate.trace.TraceRecord;
 
 /**
@@ -31,7 +30,7 @@ public record RecordedEvent(long seq, Instant time, String contextId, String pro
         long micros = r.epochMicros();
         Instant time = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
         return new RecordedEvent(seq, time, r.context().contextId(), r.event().area().providerName(), r.event().name(),
-                levelName(r.event().level()), r.event().fields());
+                r.event().level().iisName(), r.event().fields());
     }
 
     /** "General", "CGI", "FastCGI": the provider name without IIS's prefix (the filter's spelling). */
@@ -41,17 +40,6 @@ public record RecordedEvent(long seq, Instant time, String contextId, String pro
 
     public static String areaName(Area area) {
         return area.providerName().substring(3);
-    }
-
-    /** IIS's spelling of a level: "CriticalError", "Error", "Warning", "Information", "Verbose". */
-    public static String levelName(Level level) {
-        return switch (level) {
-            case CRITICAL_ERROR -> "CriticalError";
-            case ERROR -> "Error";
-            case WARNING -> "Warning";
-            case INFORMATION -> "Information";
-            case VERBOSE -> "Verbose";
-        };
     }
 
     /** A field as text, or null when absent. */

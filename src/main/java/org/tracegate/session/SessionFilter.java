@@ -56,7 +56,12 @@ public record SessionFilter(String urlGlob, Set<Area> areas) {
         } catch (IllegalArgumentException e) {
             // fall through to the crude cut: IIS URLs are not always valid URIs
         }
-        String s = requestUrl;
+        return cutToPath(requestUrl);
+    }
+
+    /** The URL without scheme, host and query, by plain string cuts (no URI parsing, so it never fails). */
+    public static String cutToPath(String url) {
+        String s = url;
         int scheme = s.indexOf("://");
         if (scheme >= 0) {
             int slash = s.indexOf('/', scheme + 3);

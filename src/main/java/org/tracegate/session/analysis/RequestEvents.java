@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tracegate.session.RecordedEvent;
+import org.tracegate.session.SessionFilter;
 import org.tracegate.session.formats.TraceFile;
 
 /** One request's events from one file, in file order, with the facts every report needs. */
@@ -72,14 +73,7 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
     /** The URL's path, without scheme, host or query. */
     public String path() {
         String u = url();
-        if (u == null) return null;
-        int scheme = u.indexOf("://");
-        if (scheme >= 0) {
-            int slash = u.indexOf('/', scheme + 3);
-            u = slash < 0 ? "/" : u.substring(slash);
-        }
-        int q = u.indexOf('?');
-        return q < 0 ? u : u.substring(0, q);
+        return u == null ? null : SessionFilter.cutToPath(u);
     }
 
     /** From the last GENERAL_REQUEST_END, else the last MODULE_SET_RESPONSE_ERROR_STATUS; -1 if unknown. */
