@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.tracegate.session.SessionFilter;
+import org.tracegate.traceformats.SessionFilter;
 import org.tracegate.session.SessionSummary;
 import org.tracegate.session.SessionWriter;
 import org.tracegate.trace.Area;

@@ -14,6 +14,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import org.tracegate.trace.RequestTrace;
+import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.traceformats.SessionFilter;
+import org.tracegate.traceformats.SessionFormat;
 import org.tracegate.trace.TraceRecord;
 import org.tracegate.trace.TraceSink;
 

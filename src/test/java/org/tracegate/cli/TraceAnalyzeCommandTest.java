@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.session.SeedRecords;
-import org.tracegate.session.SessionFilter;
+import org.tracegate.traceformats.SessionFilter;
 import org.tracegate.session.SessionWriter;
-import org.tracegate.session.analysis.HexDump;
+import org.tracegate.analysis.HexDump;
 import org.tracegate.trace.RequestContext;
 import org.tracegate.trace.TraceEvent;
 

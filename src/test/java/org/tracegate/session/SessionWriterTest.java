@@ -1,5 +1,9 @@
 package org.tracegate.session;
 
+import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.traceformats.SessionContents;
+import org.tracegate.traceformats.SessionFilter;
+import org.tracegate.traceformats.SessionReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import org.tracegate.session.RecordedEvent;
+import org.tracegate.traceformats.RecordedEvent;
 
 /**
  * Writes events as the IIS 502.2 article shows them: Log Parser's XML output of an ETW trace, one

@@ -1,8 +1,8 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.tracegate.session.RecordedEvent;
+import org.tracegate.traceformats.RecordedEvent;
 
 /**
  * One input file, read into events whatever its format.

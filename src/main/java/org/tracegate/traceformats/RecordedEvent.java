@@ -1,4 +1,4 @@
-package org.tracegate.session;
+package org.tracegate.traceformats;
 
 import java.time.Instant;
 import java.util.Collections;

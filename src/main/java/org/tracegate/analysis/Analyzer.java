@@ -1,12 +1,12 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.tracegate.session.RecordedEvent;
-import org.tracegate.session.formats.TraceFile;
+import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.traceformats.TraceFile;
 
 /**
  * Turns a file's events into diagnoses of its failed requests. The rules are ordered by how much

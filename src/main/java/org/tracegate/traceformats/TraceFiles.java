@@ -1,12 +1,12 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.tracegate.session.SessionContents;
-import org.tracegate.session.SessionReader;
+import org.tracegate.traceformats.SessionContents;
+import org.tracegate.traceformats.SessionReader;
 
 /**
  * Reads any supported trace file, recognized by its content rather than its name (IIS names both

@@ -1,4 +1,4 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tracegate.session.RecordedEvent;
+import org.tracegate.traceformats.RecordedEvent;
 
 /**
  * W3C extended logs (IIS's default log format): {@code #Fields:} names the space-separated columns

@@ -1,12 +1,12 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
-import org.tracegate.session.RecordedEvent;
-import org.tracegate.session.SessionFilter;
-import org.tracegate.session.SessionFormat;
+import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.traceformats.SessionFilter;
+import org.tracegate.traceformats.SessionFormat;
 
 /**
  * Writes events from any input as a session file ({@link SessionFormat}), so IIS traces can be kept

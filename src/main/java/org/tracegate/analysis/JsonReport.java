@@ -1,4 +1,4 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.tracegate.session.SessionFormat;
-import org.tracegate.session.formats.TraceFile;
+import org.tracegate.traceformats.SessionFormat;
+import org.tracegate.traceformats.TraceFile;
 
 /** The same report as {@link TextReport}, as one JSON document for scripts and dashboards. */
 public final class JsonReport {

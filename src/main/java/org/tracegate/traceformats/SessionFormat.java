@@ -1,4 +1,4 @@
-package org.tracegate.session;
+package org.tracegate.traceformats;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

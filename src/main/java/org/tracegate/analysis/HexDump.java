@@ -1,4 +1,4 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import java.util.ArrayList;
 import java.util.List;

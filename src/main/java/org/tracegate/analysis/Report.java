@@ -1,11 +1,11 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.tracegate.session.formats.TraceFile;
+import org.tracegate.traceformats.TraceFile;
 
 /** The analysis of one or more files: how many requests, and a diagnosis per failed one. */
 public record Report(List<TraceFile> files, int requests, List<Diagnosis> failures) {

@@ -1,4 +1,4 @@
-package org.tracegate.session;
+package org.tracegate.traceformats;
 
 import java.net.URI;
 import java.util.EnumSet;

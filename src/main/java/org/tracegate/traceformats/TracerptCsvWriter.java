@@ -1,10 +1,10 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
-import org.tracegate.session.RecordedEvent;
+import org.tracegate.traceformats.RecordedEvent;
 
 /**
  * Writes events in the layout of {@code tracerpt -of CSV}: its header line verbatim (with its ", "

@@ -1,4 +1,4 @@
-package org.tracegate.session.formats;
+package org.tracegate.traceformats;
 
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,8 +1,8 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tracegate.session.RecordedEvent;
+import org.tracegate.traceformats.RecordedEvent;
 
 /**
  * The cause sentences and "what to try next" bullets, in the words of docs/failures.md. One sentence

@@ -1,13 +1,13 @@
-package org.tracegate.session.analysis;
+package org.tracegate.analysis;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tracegate.session.RecordedEvent;
-import org.tracegate.session.SessionFilter;
-import org.tracegate.session.formats.TraceFile;
+import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.traceformats.SessionFilter;
+import org.tracegate.traceformats.TraceFile;
 
 /** One request's events from one file, in file order, with the facts every report needs. */
 public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent> events) {
