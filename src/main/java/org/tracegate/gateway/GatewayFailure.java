@@ -1,12 +1,16 @@
 package org.tracegate.gateway;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Every way a program can fail before its response starts, each with IIS's status.substatus where IIS
- * defines one. The client gets only the status; the operator gets {@link #cause()} and the evidence.
+ * Every way a request can fail before its response starts, each with IIS's status.substatus where IIS
+ * defines one: the program's own failures here, the server's refusals in {@link Refusal}. The client gets
+ * only the status; the operator gets {@link #cause()}, {@link #thingsToTry()} and the evidence.
  */
-public sealed interface GatewayFailure {
+public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, GatewayFailure.InvalidHeaders,
+        GatewayFailure.LaunchFailed, GatewayFailure.HeaderTimeout, GatewayFailure.ResponseBroken,
+        GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, Refusal {
 
     int status();
 
@@ -18,8 +22,14 @@ public sealed interface GatewayFailure {
     /** One sentence in plain words. */
     String cause();
 
+    /** Advice for the operator, most useful first. */
+    List<String> thingsToTry();
+
     /** Header bytes the program returned before failing (possibly empty); empty when not applicable. */
     default byte[] headerBytes() { return new byte[0]; }
+
+    /** "502.2". */
+    default String statusCode() { return status() + "." + subStatus(); }
 
     /** Exited, was killed by a signal, or closed stdout before the blank line ending its headers. */
     record PrematureExit(byte[] headerBytes, String errorCode, String exitDescription) implements GatewayFailure {
@@ -28,6 +38,14 @@ public sealed interface GatewayFailure {
         public String cause() {
             return "The CGI program ended (" + exitDescription + ") before it sent a complete set of HTTP headers"
                     + (headerBytes.length == 0 ? "; it sent no header at all." : ".");
+        }
+        public List<String> thingsToTry() {
+            return List.of(
+                    "Read the program's stderr below and in error.log (lines tagged with this request id).",
+                    "Run the program by hand with the same environment (see docs/failures.md) and check it prints its headers and a blank line before doing any slow or risky work.",
+                    exitDescription.startsWith("signal")
+                            ? "The program was killed by a signal: look for a crash (core dump, dmesg) or an external kill (OOM killer, ulimit)."
+                            : "A non-zero exit status usually means the program hit an error it reported on stderr.");
         }
     }
 
@@ -41,6 +59,12 @@ public sealed interface GatewayFailure {
             return "The CGI program sent an invalid header block: " + reason
                     + (lineNumber > 0 ? " at line " + lineNumber : "") + (quotedLine.isEmpty() ? "." : ": " + quotedLine);
         }
+        public List<String> thingsToTry() {
+            return List.of(
+                    "Fix the quoted header line: a header is Name: value, the name a token without spaces, the value without control characters.",
+                    "End the header block with an empty line, and send Content-Type, Location or Status.",
+                    "Do not send Transfer-Encoding: the server frames the response itself.");
+        }
     }
 
     /** exec failed: missing program or interpreter, not executable, not a known executable format. */
@@ -49,6 +73,16 @@ public sealed interface GatewayFailure {
         public int subStatus() { return 3; }
         public String errorCode() { return errnoName; }
         public String cause() { return "The CGI program could not be started: " + detail + "."; }
+        public List<String> thingsToTry() {
+            return List.of(
+                    switch (errnoName) {
+                        case "ENOENT" -> "Check the shebang line (#!) names an interpreter that exists, and that the program file exists.";
+                        case "ENOEXEC" -> "The file is not a binary the kernel can run and has no #! line: add one, or map its extension to an interpreter.";
+                        case "EACCES" -> "Check the execute permission of the program, of its interpreter and of every directory on the path.";
+                        default -> "Check the program and its interpreter can be executed by the server's user.";
+                    },
+                    "Try running it by hand as the server's user: the same errno will appear.");
+        }
     }
 
     /** No complete header block within the header timeout; the process group was killed. */
@@ -58,6 +92,11 @@ public sealed interface GatewayFailure {
         public String cause() {
             return "The CGI program did not send a complete set of HTTP headers within " + seconds(timeout)
                     + "; it was stopped.";
+        }
+        public List<String> thingsToTry() {
+            return List.of(
+                    "The program took too long before sending its headers: make it send them before slow work, or raise limits.headerTimeoutSeconds.",
+                    "Check what it waits for: a database, a lock, a network call, or reading a request body that never comes.");
         }
     }
 
@@ -72,6 +111,11 @@ public sealed interface GatewayFailure {
         public String cause() {
             return "The CGI program sent its headers, but then " + reason + "; nothing had been sent to the client yet.";
         }
+        public List<String> thingsToTry() {
+            return List.of(
+                    "The program's output stopped after its headers: check its stderr and what it waits for.",
+                    "A declared Content-Length must match the body exactly; leave it out if the size is not known.");
+        }
     }
 
     /** Local redirects went round more often than the hop limit allows. */
@@ -81,6 +125,9 @@ public sealed interface GatewayFailure {
         public String errorCode() { return "REDIRECT_LOOP"; }
         public String cause() {
             return "The CGI program's local redirects exceeded " + hops + " hops (last Location: " + lastLocation + ").";
+        }
+        public List<String> thingsToTry() {
+            return List.of("The program answers with a local Location that leads back to itself: check the redirect target.");
         }
     }
 
@@ -92,6 +139,19 @@ public sealed interface GatewayFailure {
         public String cause() {
             return "All " + maxConcurrent + " CGI slots were busy and no slot freed up within " + seconds(waited) + ".";
         }
+        public List<String> thingsToTry() {
+            return List.of("Retry later (see Retry-After).",
+                    "Raise limits.maxConcurrent or limits.queueSize if the machine has room, or find what keeps programs running long.");
+        }
+    }
+
+    /** The server itself failed (a bug of ours): 500.0 with the request id; never the program's fault. */
+    record ServerFault(String detail) implements GatewayFailure {
+        public int status() { return 500; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "SERVER_FAULT"; }
+        public String cause() { return "The server itself failed: " + detail + "."; }
+        public List<String> thingsToTry() { return List.of("Report this with the request id and error.log."); }
     }
 
     private static String seconds(Duration d) {

@@ -37,8 +37,8 @@ public final class ScriptMapper {
     public record Script(CgiMapping mapping, Path scriptFile, String scriptName, String pathInfo, List<String> argv,
                          String handlerName, String scriptProcessor) implements Result {}
 
-    /** Refused before spawning, with IIS's status.substatus and the reason for the operator. */
-    public record Refusal(int status, int subStatus, String reason, Path physicalPath) implements Result {}
+    /** Refused before spawning. */
+    public record Refused(Refusal refusal) implements Result {}
 
     /** The path is under no CGI prefix: not ours. */
     public record NotMapped() implements Result {}
@@ -61,9 +61,9 @@ public final class ScriptMapper {
             try {
                 seg = decodeSegment(raw);
             } catch (IllegalArgumentException e) {
-                return new Refusal(400, 0, e.getMessage(), null);
+                return new Refused(new Refusal.BadRequest(e.getMessage()));
             }
-            if (seg.equals("..") || seg.equals(".")) return new Refusal(400, 0, "dot segment in path", null);
+            if (seg.equals("..") || seg.equals(".")) return new Refused(new Refusal.BadRequest("dot segment in path"));
             segments.add(seg);
         }
 
@@ -72,15 +72,15 @@ public final class ScriptMapper {
         String scriptName = mapping.prefix().substring(0, mapping.prefix().length() - 1);
         for (int i = 0; i < segments.size(); i++) {
             String seg = segments.get(i);
-            if (seg.isEmpty()) return new Refusal(404, 0, "no program named in the path", candidate);
+            if (seg.isEmpty()) return new Refused(new Refusal.NotFound("no program named in the path", candidate));
             candidate = candidate.resolve(seg);
             scriptName = scriptName + "/" + seg;
             if (Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(candidate)) continue;
-            if (!Files.isRegularFile(candidate)) return new Refusal(404, 0, "no such program", candidate);
+            if (!Files.isRegularFile(candidate)) return new Refused(new Refusal.NotFound("no such program", candidate));
             String pathInfo = i + 1 < segments.size() ? "/" + String.join("/", segments.subList(i + 1, segments.size())) : "";
             return script(mapping, candidate, scriptName, pathInfo, method);
         }
-        return new Refusal(404, 0, "the path names a directory, not a program", candidate);
+        return new Refused(new Refusal.NotFound("the path names a directory, not a program", candidate));
     }
 
     private Result script(CgiMapping mapping, Path file, String scriptName, String pathInfo, String method) {
@@ -90,20 +90,20 @@ public final class ScriptMapper {
             real = file.toRealPath();
             realDir = mapping.directory().toRealPath();
         } catch (IOException e) {
-            return new Refusal(404, 0, "cannot resolve the program's real path: " + e.getMessage(), file);
+            return new Refused(new Refusal.NotFound("cannot resolve the program's real path: " + e.getMessage(), file));
         }
         if (!real.startsWith(realDir)) {
-            return new Refusal(404, 0, "the program's real path " + real + " is outside " + realDir, file);
+            return new Refused(new Refusal.NotFound("the program's real path " + real + " is outside " + realDir, file));
         }
         String name = real.getFileName().toString();
         for (InterpreterMapping im : interpreters) {
             if (!name.endsWith(im.extension())) continue;
             if (!im.allows(method)) {
-                return new Refusal(405, 0, "the " + im.extension() + " mapping does not allow " + method, real);
+                return new Refused(new Refusal.MethodNotAllowed(method, "the " + im.extension() + " mapping does not allow it", real));
             }
             Path interpreter = Path.of(im.command().get(0));
             if (!restrictions.permits(interpreter)) {
-                return new Refusal(404, 2, "the interpreter " + interpreter + " is not on the CGI allow-list", real);
+                return new Refused(new Refusal.NotOnAllowList("the interpreter " + interpreter + " is not on the CGI allow-list", real));
             }
             List<String> argv = new ArrayList<>(im.command());
             argv.add(real.toString());
@@ -111,10 +111,10 @@ public final class ScriptMapper {
                     interpreter.toString());
         }
         if (!Files.isExecutable(real)) {
-            return new Refusal(403, 1, "the file is not executable and no interpreter is mapped to it", real);
+            return new Refused(new Refusal.NotExecutable("the file is not executable and no interpreter is mapped to it", real));
         }
         if (!restrictions.permits(real) && !restrictions.permits(file)) {
-            return new Refusal(404, 2, "the program is not on the CGI allow-list", real);
+            return new Refused(new Refusal.NotOnAllowList("the program is not on the CGI allow-list", real));
         }
         return new Script(mapping, real, scriptName, pathInfo, List.of(real.toString()), "CGI-exe", real.toString());
     }

@@ -27,15 +27,15 @@ final class ErrorPages {
                 .append("td{padding:.2em 0}pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap}")
                 .append("</style></head><body>\n<h1>").append(esc(title(p))).append("</h1>\n<p class=\"cause\">")
                 .append(esc(p.cause())).append("</p>\n<h2>Detailed Error Information</h2>\n<table>\n");
-        row(sb, "Module", p.module());
-        row(sb, "Handler", p.handler());
+        row(sb, "Module", p.request().module());
+        row(sb, "Handler", p.request().handler());
         row(sb, "Error Code", p.errorCode());
-        row(sb, "Requested URL", p.requestedUrl());
-        row(sb, "Physical Path", p.physicalPath());
-        row(sb, "Elapsed", p.elapsedMillis() + " ms");
-        row(sb, "Bytes Received", Long.toString(p.bytesReceived()));
+        row(sb, "Requested URL", p.request().requestedUrl());
+        row(sb, "Physical Path", p.request().physicalPath());
+        row(sb, "Elapsed", p.request().elapsedMillis() + " ms");
+        row(sb, "Bytes Received", Long.toString(p.request().bytesReceived()));
         row(sb, "Bytes Sent", Long.toString(p.bytesSent()));
-        row(sb, "Request Id", p.requestId());
+        row(sb, "Request Id", p.request().requestId());
         sb.append("</table>\n");
         if (p.headerBytes() != null) {
             sb.append("<h2>Headers returned by the program (").append(p.headerBytes().length).append(" bytes)</h2>\n<pre class=\"headers\">")
@@ -53,7 +53,7 @@ final class ErrorPages {
     static String genericHtml(Problem p) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + p.status() + " - "
                 + esc(p.title()) + "</title></head><body>\n<h1>" + p.status() + " - " + esc(p.title())
-                + "</h1>\n<p>The server could not complete this request. Request id: " + esc(p.requestId())
+                + "</h1>\n<p>The server could not complete this request. Request id: " + esc(p.request().requestId())
                 + "</p>\n</body></html>\n";
     }
 
@@ -62,20 +62,20 @@ final class ErrorPages {
         m.put("type", "about:blank");
         m.put("title", p.title());
         m.put("status", p.status());
-        m.put("requestId", p.requestId());
+        m.put("requestId", p.request().requestId());
         if (detailed) {
             m.put("subStatus", p.subStatus());
             m.put("statusCode", p.statusCode());
             m.put("detail", p.cause());
-            m.put("module", p.module());
-            m.put("handler", p.handler());
+            m.put("module", p.request().module());
+            m.put("handler", p.request().handler());
             m.put("errorCode", p.errorCode());
-            m.put("requestedUrl", p.requestedUrl());
-            m.put("physicalPath", p.physicalPath());
+            m.put("requestedUrl", p.request().requestedUrl());
+            m.put("physicalPath", p.request().physicalPath());
             if (p.headerBytes() != null) m.put("headers", new String(p.headerBytes(), StandardCharsets.ISO_8859_1));
             m.put("stderrTail", p.stderrTail());
-            m.put("elapsedMillis", p.elapsedMillis());
-            m.put("bytesReceived", p.bytesReceived());
+            m.put("elapsedMillis", p.request().elapsedMillis());
+            m.put("bytesReceived", p.request().bytesReceived());
             m.put("bytesSent", p.bytesSent());
             m.put("thingsToTry", p.thingsToTry());
         }
@@ -84,6 +84,26 @@ final class ErrorPages {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers always serializes", e);
         }
+    }
+
+    /** JSON when the client ranks a JSON type above text/html (curl's and browsers' defaults give HTML). */
+    static boolean prefersJson(String accept) {
+        if (accept == null) return false;
+        double json = 0, html = 0;
+        for (String part : accept.split(",")) {
+            String[] bits = part.trim().split(";");
+            String type = bits[0].trim().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < bits.length; i++) {
+                String b = bits[i].trim();
+                if (b.startsWith("q=")) {
+                    try { q = Double.parseDouble(b.substring(2)); } catch (NumberFormatException e) { q = 0; }
+                }
+            }
+            if (type.equals("application/problem+json") || type.equals("application/json")) json = Math.max(json, q);
+            if (type.equals("text/html")) html = Math.max(html, q);
+        }
+        return json > 0 && json > html;
     }
 
     /** "HTTP Error 502.2 - Bad Gateway". */

@@ -2,21 +2,16 @@ package org.tracegate.http;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.tracegate.accesslog.AccessLogWriter;
@@ -32,8 +27,9 @@ import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.TraceSink;
 
 /**
- * Builds and runs the Jetty server for a {@link ServerConfig}: one connector per listen address, the
- * CGI handler first, static files from the document root after it, and a 404 page last.
+ * Builds and runs the Jetty server for a {@link ServerConfig}: one connector per listen address and one
+ * handler tree — {@link RequestHandler} owning every request, around the CGI handler and then the static
+ * files of the document root (nothing served: its 404.0 page).
  */
 public final class TracegateServer implements AutoCloseable {
     private final ServerConfig config;
@@ -82,6 +78,8 @@ public final class TracegateServer implements AutoCloseable {
         http.setRequestHeaderSize(16 * 1024);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // RFC 9112 §3.2.2: an absolute-form target's authority wins over Host; Jetty would answer 400.
+        http.setHttpCompliance(HttpCompliance.RFC9110.with("tracegate", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         // Jetty's idle timeout must outlast ours: a program may legitimately stay silent that long.
         long idleMillis = Math.max(30_000, Math.max(config.limits().headerTimeout().toMillis(),
                 config.limits().idleTimeout().toMillis()) + 10_000);
@@ -100,9 +98,16 @@ public final class TracegateServer implements AutoCloseable {
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
         ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
-        Handler.Sequence handlers = new Handler.Sequence();
+        Handler.Sequence site = new Handler.Sequence();
+        site.addHandler(new CgiHandler(config, mapper, gateway, gate));
+        if (config.documentRoot() != null) {
+            site.addHandler(new StaticFiles(new ResourceHandler(),
+                    ResourceFactory.of(server).newResource(config.documentRoot())));
+        }
+        Handler.Sequence top = new Handler.Sequence();
         if (sessions != null) {
-            // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file.
+            // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file;
+            // its requests are the operator's, not the site's.
             admin = new ServerConnector(server, new HttpConnectionFactory(http));
             admin.setHost("127.0.0.1");
             admin.setPort(0);
@@ -114,19 +119,12 @@ public final class TracegateServer implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot write the admin token in " + runtimeDir, e);
             }
-            handlers.addHandler(new AdminHandler(admin, adminToken, sessions));
+            top.addHandler(new AdminHandler(admin, adminToken, sessions));
         }
-        handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog, traceSink));
-        if (config.documentRoot() != null) {
-            ResourceHandler files = new ResourceHandler();
-            files.setBaseResource(ResourceFactory.of(server).newResource(config.documentRoot()));
-            files.setDirAllowed(false);
-            files.setWelcomeFiles(List.of("index.html"));
-            handlers.addHandler(files);
-        }
-        handlers.addHandler(new NotFound());
-        server.setHandler(new GracefulHandler(handlers));
-        if (accessLog != null) server.setRequestLog(new AccessLogAdapter(accessLog));
+        RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog), site);
+        top.addHandler(requests);
+        server.setHandler(new GracefulHandler(top));
+        server.setErrorHandler(new BadMessages(requests));
     }
 
     public void start() throws Exception {
@@ -186,17 +184,4 @@ public final class TracegateServer implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
-
-    /** The last handler: nothing mapped this path. */
-    private static final class NotFound extends Handler.Abstract.NonBlocking {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            response.setStatus(404);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
-            String body = "<!DOCTYPE html>\n<html><head><title>404 - Not Found</title></head><body><h1>404 - Not Found</h1>"
-                    + "<p>Nothing is served at this path.</p></body></html>\n";
-            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-            return true;
-        }
-    }
 }

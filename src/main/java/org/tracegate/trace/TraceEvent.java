@@ -30,6 +30,18 @@ public sealed interface TraceEvent {
         }
     }
 
+    /** Both ends of the connection; addresses as text, IPv6 in RFC 5952 form. */
+    record GeneralEndpointInformation(String remoteAddress, int remotePort, String localAddress, int localPort)
+            implements TraceEvent {
+        public String name() { return "GENERAL_ENDPOINT_INFORMATION"; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() {
+            return ordered("RemoteAddress", remoteAddress, "RemotePort", remotePort, "LocalAddress", localAddress,
+                    "LocalPort", localPort);
+        }
+    }
+
     record GeneralRequestHeaders(String headers) implements TraceEvent {
         public String name() { return "GENERAL_REQUEST_HEADERS"; }
         public Area area() { return Area.GENERAL; }

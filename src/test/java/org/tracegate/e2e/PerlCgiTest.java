@@ -11,24 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tracegate.http.TestServer;
 
 /** The demo's Perl programs: form.pl (CGI.pm) and upload-size.pl (Digest::SHA). */
 class PerlCgiTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.fixture();
 
     @Test
     void getShowsTheEmptyForm() throws Exception {

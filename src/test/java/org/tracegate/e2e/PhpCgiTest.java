@@ -14,16 +14,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tracegate.config.InterpreterMapping;
 import org.tracegate.http.TestServer;
 
 /** PHP through {@code /usr/bin/php-cgi} by the ".php" interpreter mapping (the demo's info.php and fixtures). */
 class PhpCgiTest {
     private static final Path PHP_CGI = Path.of("/usr/bin/php-cgi");
-    private static TestServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.fixture(c -> c.withInterpreters(List.of(
+            new InterpreterMapping(".php", List.of(PHP_CGI.toString()), Set.of("GET", "POST", "HEAD")))));
     private static String phpVersion;
 
     @BeforeAll
@@ -34,13 +36,6 @@ class PhpCgiTest {
         Matcher m = Pattern.compile("^PHP (\\S+) \\(cgi").matcher(v.stdout());
         assertThat(m.find()).as("php-cgi -v: %s", v).isTrue();
         phpVersion = m.group(1);
-        server = TestServer.start(c -> c.withInterpreters(List.of(
-                new InterpreterMapping(".php", List.of(PHP_CGI.toString()), Set.of("GET", "POST", "HEAD")))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
     }
 
     @Test

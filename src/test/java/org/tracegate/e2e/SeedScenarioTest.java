@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.http.TestServer;
 
@@ -25,17 +24,8 @@ import org.tracegate.http.TestServer;
 class SeedScenarioTest {
     private static final long SIZE = 100L * 1000 * 1000;
     private static final String PATH = "/demo/dies-reading-post.pl";
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.fixture();
 
     @Test
     void hundredMegabytePostGetsTheDetailed502Point2Page() throws Exception {

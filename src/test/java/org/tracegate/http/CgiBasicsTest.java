@@ -10,19 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The request and response sides of RFC 3875 through real HTTP against real programs. */
 class CgiBasicsTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() throws Exception { ts = TestServer.start(); }
-
-    @AfterAll
-    static void stop() throws Exception { ts.close(); }
+    @RegisterExtension
+    static final TestServer ts = TestServer.fixture();
 
     static Map<String, String> env(String body) {
         Map<String, String> m = new HashMap<>();

@@ -13,19 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every way a program can misbehave, each through real HTTP against a real program. */
 class FailureSemanticsTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() throws Exception { ts = TestServer.start(); }
-
-    @AfterAll
-    static void stop() throws Exception { ts.close(); }
+    @RegisterExtension
+    static final TestServer ts = TestServer.fixture();
 
     /** The detailed page's text with tags stripped, for readable assertions. */
     static String text(HttpResponse<String> r) {

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.config.CgiMapping;
 import org.tracegate.config.ErrorMode;
@@ -18,16 +17,9 @@ import org.tracegate.config.Restrictions;
 
 /** URL → program mapping, refusals before spawning, and the three error page forms. */
 class MappingAndErrorPageTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ts = TestServer.start(c -> c.withInterpreters(List.of(
-                new InterpreterMapping(".pl", List.of("/usr/bin/perl"), Set.of("GET", "HEAD")))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception { ts.close(); }
+    @RegisterExtension
+    static final TestServer ts = TestServer.fixture(c -> c.withInterpreters(List.of(
+            new InterpreterMapping(".pl", List.of("/usr/bin/perl"), Set.of("GET", "HEAD")))));
 
     @Test
     void missingFileAndDirectoryAre404_0() throws Exception {

@@ -8,22 +8,16 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceRecord;
 
 /** Every request's events, success included: exit status, signal and who ended the program. */
 class RequestTraceTest {
     static final BlockingQueue<RequestTrace> traces = new LinkedBlockingQueue<>();
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() throws Exception { ts = TestServer.start(c -> c, traces::add); }
-
-    @AfterAll
-    static void stop() throws Exception { ts.close(); }
+    @RegisterExtension
+    static final TestServer ts = TestServer.fixture(c -> c, traces::add);
 
     static RequestTrace next() throws InterruptedException {
         RequestTrace t = traces.poll(10, TimeUnit.SECONDS);

@@ -13,7 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.tracegate.accesslog.W3cLogParser;
+import org.tracegate.accesslog.W3cLogWriter;
 import org.tracegate.config.CgiMapping;
 import org.tracegate.config.Limits;
 import org.tracegate.config.ServerConfig;
@@ -23,24 +29,55 @@ import org.tracegate.trace.TraceSink;
 
 /**
  * A real Tracegate server on an ephemeral loopback port, serving the test fixtures
- * (src/test/cgi-bin) at /t/ and the demo programs (demo/cgi-bin) at /demo/.
+ * (src/test/cgi-bin) at /t/ and the demo programs (demo/cgi-bin) at /demo/, with its error log and W3C
+ * access log in a temp directory.
+ *
+ * <p>As a JUnit extension it is started before the class's tests and stopped after them:
+ * {@code @RegisterExtension static final TestServer ts = TestServer.fixture(c -> ...);}. Started by hand
+ * ({@link #start}) it must be closed by the caller.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final Path FIXTURES = Path.of("src/test/cgi-bin").toAbsolutePath();
     public static final Path DEMO = Path.of("demo/cgi-bin").toAbsolutePath();
 
-    public final TracegateServer server;
-    public final Path logDir;
-    private final ErrorLog errorLog;
+    private final UnaryOperator<ServerConfig> tweak;
+    private final TraceSink sink;
+    public TracegateServer server;
+    public Path logDir;
+    private ErrorLog errorLog;
+    private W3cLogWriter accessLog;
     public final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(ServerConfig config, Path logDir, TraceSink sink) throws Exception {
-        this.logDir = logDir;
-        this.errorLog = ErrorLog.toDirectory(logDir);
-        this.server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog, sink);
-        server.start();
+    private TestServer(UnaryOperator<ServerConfig> tweak, TraceSink sink) {
+        this.tweak = tweak;
+        this.sink = sink;
     }
+
+    private TestServer started() throws Exception {
+        logDir = Files.createTempDirectory("tracegate-test-logs");
+        errorLog = ErrorLog.toDirectory(logDir);
+        accessLog = new W3cLogWriter(logDir);
+        server = new TracegateServer(tweak.apply(baseConfig()), ProcessLauncher.platformDefault(), errorLog, sink,
+                null, accessLog);
+        server.start();
+        return this;
+    }
+
+    /** A server for a test class's extension field; started in beforeAll, stopped in afterAll. */
+    public static TestServer fixture() { return fixture(c -> c); }
+
+    public static TestServer fixture(UnaryOperator<ServerConfig> tweak) { return fixture(tweak, TraceSink.NONE); }
+
+    public static TestServer fixture(UnaryOperator<ServerConfig> tweak, TraceSink sink) {
+        return new TestServer(tweak, sink);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception { started(); }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception { close(); }
 
     /** Default config: fixtures and demo mapped, short timeouts so failure tests are quick. */
     public static ServerConfig baseConfig() {
@@ -62,8 +99,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig> tweak, TraceSink sink) throws Exception {
-        Path logs = Files.createTempDirectory("tracegate-test-logs");
-        return new TestServer(tweak.apply(baseConfig()), logs, sink);
+        return new TestServer(tweak, sink).started();
     }
 
     public int port() { return server.addresses().getFirst().getPort(); }
@@ -93,6 +129,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Like {@link #raw(String)}, but half-closes the connection after sending (the client has no more to say). */
+    public String rawThenHalfClose(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** The error log so far (waits briefly for the writer thread). */
     public String errorLog() throws IOException, InterruptedException {
         Thread.sleep(150);
@@ -100,9 +147,35 @@ public final class TestServer implements AutoCloseable {
         return Files.exists(f) ? Files.readString(f) : "";
     }
 
+    /**
+     * The access-log row of the request with this id. Polls: the line is written when Jetty completes the
+     * request, which may be a moment after the client has read the response.
+     */
+    public Map<String, String> accessLogRow(String requestId) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            for (Map<String, String> row : accessLog()) {
+                if (requestId.equals(row.get("x-activity-id"))) return row;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no access-log line for request " + requestId + " in " + accessLog());
+    }
+
+    /** The access log's rows so far, parsed (waits for the writer). */
+    public List<Map<String, String>> accessLog() throws IOException {
+        accessLog.awaitWritten(Duration.ofSeconds(5));
+        try (var files = Files.list(logDir)) {
+            Path f = files.filter(p -> p.getFileName().toString().startsWith("u_ex")).findFirst().orElse(null);
+            return f == null ? List.of() : W3cLogParser.parse(f);
+        }
+    }
+
     @Override
     public void close() throws Exception {
+        if (server == null) return;
         server.close();
         errorLog.close();
+        accessLog.close();
+        server = null;
     }
 }

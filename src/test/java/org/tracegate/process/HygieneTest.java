@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tracegate.http.TestServer;
 
 /**
@@ -42,18 +42,13 @@ class HygieneTest {
     private static final Pattern PID = Pattern.compile("pid=(\\d+)");
     private static final int HANGS = 10;
     private static final int DISCONNECTS = 10;
-    private static TestServer server;
+    // Header timeout 2 s (the hangs), idle timeout 10 s: a loaded machine must not turn a slow good request into an abort.
+    @RegisterExtension
+    static final TestServer server = TestServer.fixture(c -> c.withLimits(c.limits().withIdleTimeout(Duration.ofSeconds(10))));
 
     @BeforeAll
-    static void start() throws Exception {
+    static void demoBuilt() {
         assertThat(TestServer.DEMO.resolve("hello-c")).as("run demo/build.sh first").isExecutable();
-        // Header timeout 2 s (the hangs), idle timeout 10 s: a loaded machine must not turn a slow good request into an abort.
-        server = TestServer.start(c -> c.withLimits(c.limits().withIdleTimeout(Duration.ofSeconds(10))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
     }
 
     enum Kind {

@@ -1,0 +1,111 @@
+package org.tracegate.gateway;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The server's own refusals: decided before any program runs, each with its status.substatus, a cause
+ * sentence and advice. A refusal never shows the contents of the file it refused.
+ */
+public sealed interface Refusal extends GatewayFailure {
+
+    /** The file the URL mapped to, or null when it mapped to none. */
+    Path physicalPath();
+
+    /** The request itself is malformed: a bad path, a broken chunked body, an unparsable head. */
+    record BadRequest(String reason) implements Refusal {
+        public int status() { return 400; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "BAD_REQUEST"; }
+        public Path physicalPath() { return null; }
+        public String cause() { return "The request is malformed: " + reason + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Check what the client sends: the request line, the path's percent-encoding and, for a "
+                    + "chunked body, its chunk sizes and line ends (docs/failures.md).");
+        }
+    }
+
+    /** Nothing exists at the path: no program, no file, or no mapping at all. */
+    record NotFound(String reason, Path physicalPath) implements Refusal {
+        public int status() { return 404; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "NOT_FOUND"; }
+        public String cause() { return "Nothing is served at this URL: " + reason + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Check the URL against the mappings (bin/tracegate serve --help, docs/configuration.md): "
+                    + "a CGI prefix must be followed by the name of a program file in its directory.");
+        }
+    }
+
+    /** A directory without an index file; its listing is never shown (IIS 403.14). */
+    record DirectoryListingDenied(Path physicalPath) implements Refusal {
+        public int status() { return 403; }
+        public int subStatus() { return 14; }
+        public String errorCode() { return "DIRECTORY_LISTING_DENIED"; }
+        public String cause() { return "The URL names a directory without an index file, and directory listings are never served."; }
+        public List<String> thingsToTry() {
+            return List.of("Request a file in the directory, or add an index.html to it.");
+        }
+    }
+
+    /** The file exists but is neither executable nor mapped to an interpreter (IIS 403.1). */
+    record NotExecutable(String reason, Path physicalPath) implements Refusal {
+        public int status() { return 403; }
+        public int subStatus() { return 1; }
+        public String errorCode() { return "NOT_EXECUTABLE"; }
+        public String cause() {
+            return "The file exists but may not be executed: " + reason + "; its contents are never served.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Make the program executable (chmod +x) or map its extension to an interpreter.");
+        }
+    }
+
+    /** The program or its interpreter is not on the executable allow-list (IIS 404.2). */
+    record NotOnAllowList(String reason, Path physicalPath) implements Refusal {
+        public int status() { return 404; }
+        public int subStatus() { return 2; }
+        public String errorCode() { return "NOT_ALLOWED"; }
+        public String cause() { return "The program is not allowed to run: " + reason + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Add the program (or its interpreter) to restrictions.allowed if it should run.");
+        }
+    }
+
+    /** The interpreter mapping does not accept this method. */
+    record MethodNotAllowed(String method, String reason, Path physicalPath) implements Refusal {
+        public int status() { return 405; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "METHOD_NOT_ALLOWED"; }
+        public String cause() { return "The method " + method + " is not allowed: " + reason + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Add the method to the interpreter mapping's verbs if it should be allowed.");
+        }
+    }
+
+    /** The request body is over limits.maxRequestBodyBytes (declared, or grown while spooling). */
+    record BodyTooLarge(long limit, boolean chunked, Path physicalPath) implements Refusal {
+        public int status() { return 413; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "BODY_TOO_LARGE"; }
+        public String cause() {
+            return chunked ? "The chunked request body grew over the limit of " + limit + " bytes."
+                    : "The request body is larger than the limit of " + limit + " bytes.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Send a smaller body, or raise limits.maxRequestBodyBytes.");
+        }
+    }
+
+    /** A request feature the server does not implement, such as a transfer coding other than chunked. */
+    record NotImplemented(String reason) implements Refusal {
+        public int status() { return 501; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "NOT_IMPLEMENTED"; }
+        public Path physicalPath() { return null; }
+        public String cause() { return "The server does not implement " + reason + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Send the body with Content-Length or Transfer-Encoding: chunked only (RFC 9112 §6.1).");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.tracegate.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.tracegate.config.Limits;
+import org.tracegate.gateway.Refusal;
+
+/**
+ * A CGI request's body, ready for the program: a Content-Length body streams as it arrives; a chunked one is
+ * spooled first (CGI needs CONTENT_LENGTH up front), so a chunked body the client breaks — a bad chunk size,
+ * data longer than its size, a truncated body — is refused with 400 before any program sees a byte of it.
+ */
+final class RequestBody implements AutoCloseable {
+    /** No body at all. */
+    static final RequestBody NONE = new RequestBody(null, -1, null);
+
+    private final InputStream stream;
+    private final long length;
+    private final BodySpool spool;
+
+    private RequestBody(InputStream stream, long length, BodySpool spool) {
+        this.stream = stream;
+        this.length = length;
+        this.spool = spool;
+    }
+
+    /** The body as the program reads it, or null when there is none. */
+    InputStream stream() { return stream; }
+
+    /** The exact length (CONTENT_LENGTH), or -1 when there is no body. */
+    long length() { return length; }
+
+    /** A body, or the refusal to answer instead. */
+    sealed interface Opened permits Ready, Refused {}
+
+    record Ready(RequestBody body) implements Opened {}
+
+    record Refused(Refusal refusal) implements Opened {}
+
+    static Opened open(Request request, Response response, Limits limits, Path script) throws IOException {
+        long max = limits.maxRequestBody();
+        long declared = request.getLength();
+        if (declared > max) return new Refused(new Refusal.BodyTooLarge(max, false, script));
+        if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            try {
+                BodySpool spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
+                return new Ready(new RequestBody(spool.open(), spool.length(), spool));
+            } catch (BodySpool.TooLarge e) {
+                return new Refused(new Refusal.BodyTooLarge(max, true, script));
+            } catch (IOException e) {
+                return new Refused(new Refusal.BadRequest(brokenBody(e)));
+            }
+        }
+        if (!request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) return new Ready(NONE);
+        // Answer Expect: 100-continue now: once the program's response is committed it is too late, and the
+        // client would hold the body back while the program waits for it.
+        if (declared > 0 && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+            try {
+                response.writeInterim(100, HttpFields.EMPTY).get();
+            } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+                throw new IOException("cannot send 100 Continue: " + e.getMessage(), e);
+            }
+        }
+        return new Ready(new RequestBody(Content.Source.asInputStream(request), declared, null));
+    }
+
+    /** Jetty's parser reports a broken chunked body as an IOException; its message says what broke. */
+    private static String brokenBody(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && t.getMessage() == null) t = t.getCause();
+        String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (why.contains("Early EOF") || t instanceof java.io.EOFException) {
+            return "the chunked request body ended early (the client closed the connection before the last chunk)";
+        }
+        return "the chunked request body is malformed (" + why + ")";
+    }
+
+    @Override
+    public void close() throws IOException {
+        // The spool's stream first: a deleted temp file still open would hold its disk space until a GC.
+        if (spool == null) return;
+        try {
+            stream.close();
+        } finally {
+            spool.close();
+        }
+    }
+}
