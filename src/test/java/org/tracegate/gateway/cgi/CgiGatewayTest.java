@@ -173,6 +173,25 @@ class CgiGatewayTest {
     }
 
     @Test
+    void statusReasonWithAControlCharacterIsAnInvalidHeaderBlock() throws Exception {
+        for (String ctl : List.of("\\001", "\\033", "\\177")) {
+            try (GatewayRig one = new GatewayRig(dir)) {
+                Path s = one.script("status.sh", "printf 'Status: 200 OK" + ctl + "\\r\\nContent-Type: text/plain\\r\\n\\r\\nx'");
+                GatewayFailure.InvalidHeaders f = failure(one.serve(s), GatewayFailure.InvalidHeaders.class);
+                String hex = String.format("\\x%02x", Integer.parseInt(ctl.substring(1), 8));
+                assertThat(f.lineNumber()).isEqualTo(1);
+                assertThat(f.quotedLine()).isEqualTo("\"Status: 200 OK" + hex + "\"");
+                assertThat(f.status() + "." + f.subStatus()).isEqualTo("502.2");
+                assertThat(one.sink.began).isFalse();
+            }
+        }
+        Path tab = rig.script("tab.sh", "printf 'Status: 299 Two\\tWords\\r\\nContent-Type: text/plain\\r\\n\\r\\nx'");
+        assertThat(rig.serve(tab)).isInstanceOf(CgiOutcome.Completed.class);
+        assertThat(rig.sink.status).isEqualTo(299);
+        assertThat(rig.sink.reason).isEqualTo("Two\tWords");
+    }
+
+    @Test
     void headerTimeoutStopsTheProgramAndQuotesWhatArrived() throws Exception {
         Path s = rig.script("slow.sh", "printf 'Content-Type: te'; sleep 30");
         long start = System.nanoTime();
