@@ -1,6 +1,7 @@
 package org.tracegate.gateway.cgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.process.EndedBy;
+import org.tracegate.process.ProcessBuilderLauncher;
 import org.tracegate.trace.TraceEvent;
 
 /** CgiGateway without Jetty: real programs, an in-memory sink, the outcome, report, trace and error log. */
@@ -407,6 +409,40 @@ class CgiGatewayTest {
         assertThat(outcome.report().bytesFromClient()).as("the body is still read").isEqualTo(body.length);
         assertThat(rig.events()).containsExactly("CGI_LAUNCH");
         assertThat(rig.event(TraceEvent.CgiLaunch.class).errorCode()).isEqualTo("ENOENT");
+    }
+
+    /** Prints each named variable's bytes in hex, one line per variable. */
+    private Path hexOf(String... names) throws Exception {
+        StringBuilder sh = new StringBuilder(CT);
+        for (String n : names) sh.append("; printf '%s' \"$").append(n).append("\" | od -An -tx1 | tr -s ' \\n' '  '; echo");
+        return rig.script("bytes.sh", sh.toString());
+    }
+
+    private List<String> hexLines() {
+        return rig.sink.bodyText().lines().map(String::trim).toList();
+    }
+
+    @Test
+    void requestHeaderBytesReachTheProgramUnchanged() throws Exception {
+        // Header values as the HTTP layer hands them over: one char per octet ("caf" C3 A9; a lone FF).
+        rig.header("X-Name", "caf\u00c3\u00a9").header("X-Raw", "\u00ff!");
+        rig.pathInfo = "/\u00fc";
+        CgiOutcome outcome = rig.serve(hexOf("HTTP_X_NAME", "HTTP_X_RAW", "PATH_INFO"));
+
+        assertThat(outcome).isInstanceOf(CgiOutcome.Completed.class);
+        assertThat(hexLines()).containsExactly("63 61 66 c3 a9", "ff 21", "2f c3 bc");
+    }
+
+    @Test
+    void theProcessBuilderFallbackPassesUtf8ButNotOtherBytes() throws Exception {
+        assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "the JDK encodes the environment in sun.jnu.encoding");
+        rig.close();
+        rig = new GatewayRig(dir, new ProcessBuilderLauncher());
+        rig.header("X-Name", "caf\u00c3\u00a9").header("X-Raw", "\u00ff!");
+        CgiOutcome outcome = rig.serve(hexOf("HTTP_X_NAME", "HTTP_X_RAW"));
+
+        assertThat(outcome).isInstanceOf(CgiOutcome.Completed.class);
+        assertThat(hexLines()).containsExactly("63 61 66 c3 a9", "ef bf bd 21");
     }
 
     private static <F extends GatewayFailure> F failure(CgiOutcome outcome, Class<F> type) {

@@ -43,6 +43,7 @@ final class GatewayRig implements AutoCloseable {
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
     String method = "GET";
     String query = "";
+    String pathInfo = "";
 
     GatewayRig(Path dir) { this(dir, ProcessLauncher.platformDefault()); }
 
@@ -74,8 +75,8 @@ final class GatewayRig implements AutoCloseable {
 
     CgiOutcome serve(Path script, InputStream body, long contentLength) {
         String name = "/cgi-bin/" + script.getFileName();
-        GatewayRequest request = new GatewayRequest(method, name + (query.isEmpty() ? "" : "?" + query), query,
-                name, "", script, dir, "HTTP/1.1", "localhost", 8080, "127.0.0.1", "127.0.0.1", 40000, false,
+        GatewayRequest request = new GatewayRequest(method, name + pathInfo + (query.isEmpty() ? "" : "?" + query), query,
+                name, pathInfo, script, dir, "HTTP/1.1", "localhost", 8080, "127.0.0.1", "127.0.0.1", 40000, false,
                 contentLength, contentLength < 0 ? null : "application/octet-stream", headers, false);
         return gateway.serve(request, List.of(script.toString()), body, sink, trace);
     }
