@@ -7,6 +7,12 @@ import java.util.Map;
 /**
  * What to start: a fixed argv (never built from request data), the complete environment
  * (nothing is inherited from the server) and the working directory.
+ *
+ * <p>Encodings: argv and the working directory are text, passed as UTF-8. Environment names and values are
+ * octet strings, one char per byte (0–255), because a variable holds bytes and a request header's bytes
+ * must reach the program unchanged: the native launcher writes {@code NAME=VALUE} as ISO-8859-1, byte for
+ * char (a char above 255 would become '?'). The ProcessBuilder fallback can only pass text: it decodes the
+ * octets as UTF-8, so bytes that are not valid UTF-8 arrive as U+FFFD's encoding instead.
  */
 public record LaunchSpec(List<String> argv, Map<String, String> environment, Path workingDirectory) {
     public LaunchSpec {

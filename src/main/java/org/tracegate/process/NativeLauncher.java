@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +108,7 @@ public final class NativeLauncher implements ProcessLauncher {
         MemorySegment path = cString(arena, spec.argv().getFirst());
         MemorySegment argv = cStringArray(arena, spec.argv());
         MemorySegment envp = cStringArray(arena, spec.environment().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+                .map(e -> e.getKey() + "=" + e.getValue()).toList(), StandardCharsets.ISO_8859_1); // octets: LaunchSpec
 
         MemorySegment fa = arena.allocate(Libc.SPAWN_FILE_ACTIONS);
         MemorySegment attr = arena.allocate(Libc.SPAWN_ATTR);
@@ -195,17 +197,26 @@ public final class NativeLauncher implements ProcessLauncher {
     }
 
     private static MemorySegment cString(Arena arena, String s) throws LaunchException {
+        return cString(arena, s, StandardCharsets.UTF_8);
+    }
+
+    private static MemorySegment cString(Arena arena, String s, Charset charset) throws LaunchException {
         if (s.indexOf('\0') >= 0) {
             throw new LaunchException("argument or environment contains a NUL byte: " + s.replace('\0', '@'),
                     Errno.EINVAL, "EINVAL");
         }
-        return arena.allocateFrom(s);
+        return arena.allocateFrom(s, charset);
+    }
+
+    private static MemorySegment cStringArray(Arena arena, List<String> strings) throws LaunchException {
+        return cStringArray(arena, strings, StandardCharsets.UTF_8);
     }
 
     /** A NULL-terminated char*[] (allocate() zero-fills, so the last slot is already NULL). */
-    private static MemorySegment cStringArray(Arena arena, List<String> strings) throws LaunchException {
+    private static MemorySegment cStringArray(Arena arena, List<String> strings, Charset charset)
+            throws LaunchException {
         MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
-        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i)));
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, cString(arena, strings.get(i), charset));
         return array;
     }
 

@@ -1,6 +1,7 @@
 package org.tracegate.process;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
  *   <li>the errno of a failed exec is parsed from the JDK's message
  *       ("Exec failed, error: 2 (No such file or directory)");</li>
  *   <li>on ENOEXEC (a text file without #!) the JDK retries with /bin/sh, so such a file runs as a shell
- *       script here, while posix_spawn refuses it.</li>
+ *       script here, while posix_spawn refuses it;</li>
+ *   <li>the environment can only be text: its octets are decoded as UTF-8, so a byte that is not valid
+ *       UTF-8 (e.g. 0xff in a header) arrives as U+FFFD's encoding, not as itself.</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
@@ -30,13 +33,18 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
     public ChildProcess launch(LaunchSpec spec) throws LaunchException {
         ProcessBuilder pb = new ProcessBuilder(spec.argv());
         pb.environment().clear();
-        pb.environment().putAll(spec.environment());
+        // The JDK takes text only: octets (LaunchSpec) are decoded as UTF-8, lossy for bytes that are not UTF-8.
+        spec.environment().forEach((k, v) -> pb.environment().put(utf8(k), utf8(v)));
         if (spec.workingDirectory() != null) pb.directory(spec.workingDirectory().toFile());
         try {
             return new ProcessBuilderChild(pb.start());
         } catch (IOException e) {
             throw launchException(spec, e);
         }
+    }
+
+    private static String utf8(String octets) {
+        return new String(octets.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     static LaunchException launchException(LaunchSpec spec, IOException e) {

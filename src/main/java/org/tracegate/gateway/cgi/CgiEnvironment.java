@@ -2,6 +2,7 @@ package org.tracegate.gateway.cgi;
 
 import static org.tracegate.gateway.cgi.MetaVariables.*;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,17 @@ import java.util.Map;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.gateway.GatewayRequest;
 
-/** Builds a CGI program's environment: RFC 3875 §4.1 meta-variables, HTTP_* headers, then the policy. */
+/**
+ * Builds a CGI program's environment: RFC 3875 §4.1 meta-variables, HTTP_* headers, then the policy.
+ *
+ * <p>Every name and value it returns is an <em>octet string</em>: one char per byte, 0–255, exactly the bytes
+ * the program will see (the launcher writes them as ISO-8859-1; see {@code LaunchSpec}). Header values
+ * ({@link GatewayRequest#headers()}, and CONTENT_TYPE from them) already are octets, as the HTTP layer hands
+ * them over (Jetty decodes a field value as ISO-8859-1), so they pass unchanged: {@code caf\xc3\xa9} on the
+ * wire is {@code caf\xc3\xa9} in HTTP_*, and a byte that is not UTF-8 stays that byte. Everything we hold as
+ * text (the decoded SCRIPT_NAME and PATH_INFO, the URI and query, paths, the inherited and configured
+ * variables) is converted once, to its UTF-8 bytes.
+ */
 public final class CgiEnvironment {
     private CgiEnvironment() {}
 
@@ -19,7 +30,8 @@ public final class CgiEnvironment {
     /**
      * Returns the environment in insertion order: meta-variables, HTTP_* variables, names the policy
      * inherits from {@code serverEnv}, then the policy's fixed variables. Later entries win; an
-     * overridden name keeps its first position. Nothing else of {@code serverEnv} is passed.
+     * overridden name keeps its first position. Nothing else of {@code serverEnv} is passed. Header values
+     * with CR, LF or NUL are dropped.
      */
     public static Map<String, String> build(GatewayRequest r, EnvironmentPolicy policy, Map<String, String> serverEnv) {
         List<Map.Entry<String, String>> hs = r.headers();
@@ -27,19 +39,21 @@ public final class CgiEnvironment {
                 24 + hs.size() + policy.inherit().size() + policy.set().size());
         env.put(GATEWAY_INTERFACE, "CGI/1.1");
         env.put(SERVER_SOFTWARE, SOFTWARE);
-        env.put(REQUEST_METHOD, r.method());
-        env.put(SCRIPT_NAME, r.scriptName());
+        env.put(REQUEST_METHOD, octets(r.method()));
+        env.put(SCRIPT_NAME, octets(r.scriptName()));
         String pathInfo = r.pathInfo();
         if (pathInfo != null && !pathInfo.isEmpty()) {
-            env.put(PATH_INFO, pathInfo);
-            if (r.documentRoot() != null) env.put(PATH_TRANSLATED, stripTrailingSlashes(r.documentRoot()) + pathInfo);
+            env.put(PATH_INFO, octets(pathInfo));
+            if (r.documentRoot() != null) {
+                env.put(PATH_TRANSLATED, octets(stripTrailingSlashes(r.documentRoot()) + pathInfo));
+            }
         }
-        env.put(QUERY_STRING, r.rawQuery() == null ? "" : r.rawQuery());
-        env.put(SERVER_NAME, r.serverName());
+        env.put(QUERY_STRING, r.rawQuery() == null ? "" : octets(r.rawQuery()));
+        env.put(SERVER_NAME, octets(r.serverName()));
         env.put(SERVER_PORT, Integer.toString(r.serverPort()));
-        env.put(SERVER_PROTOCOL, r.protocol());
-        env.put(SERVER_ADDR, unbracket(r.serverAddr()));
-        String remote = unbracket(r.remoteAddr());
+        env.put(SERVER_PROTOCOL, octets(r.protocol()));
+        env.put(SERVER_ADDR, octets(unbracket(r.serverAddr())));
+        String remote = octets(unbracket(r.remoteAddr()));
         env.put(REMOTE_ADDR, remote);
         env.put(REMOTE_HOST, remote);                 // RFC 3875 §4.1.9: the address when no DNS lookup is done
         env.put(REMOTE_PORT, Integer.toString(r.remotePort()));
@@ -49,9 +63,9 @@ public final class CgiEnvironment {
         }
         String authType = authScheme(hs);
         if (authType != null) env.put(AUTH_TYPE, authType);
-        env.put(REQUEST_URI, r.requestUri());
-        if (r.scriptFile() != null) env.put(SCRIPT_FILENAME, r.scriptFile().toString());
-        if (r.documentRoot() != null) env.put(DOCUMENT_ROOT, r.documentRoot().toString());
+        env.put(REQUEST_URI, octets(r.requestUri()));
+        if (r.scriptFile() != null) env.put(SCRIPT_FILENAME, octets(r.scriptFile().toString()));
+        if (r.documentRoot() != null) env.put(DOCUMENT_ROOT, octets(r.documentRoot().toString()));
         if (r.https()) env.put(HTTPS, "on");
         env.put(REDIRECT_STATUS, "200");              // php-cgi refuses to run without it (force-cgi-redirect)
 
@@ -66,10 +80,21 @@ public final class CgiEnvironment {
 
         for (String key : policy.inherit()) {
             String v = serverEnv.get(key);
-            if (v != null) env.put(key, v);
+            if (v != null) env.put(octets(key), octets(v));
         }
-        env.putAll(policy.set());
+        for (Map.Entry<String, String> e : policy.set().entrySet()) env.put(octets(e.getKey()), octets(e.getValue()));
         return env;
+    }
+
+    /** The UTF-8 bytes of {@code text} as an octet string; {@code text} itself when it is ASCII (the usual case). */
+    static String octets(String text) {
+        if (text == null) return null;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            }
+        }
+        return text;
     }
 
     /** HTTP_ + upper-cased name with '-' → '_', or null when the name has a byte outside [A-Za-z0-9-]. */

@@ -1,19 +1,15 @@
 package org.tracegate.gateway.cgi;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,17 +32,13 @@ import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
 
 /**
- * The host side of CGI/1.1 (RFC 3875): environment → start → pump stdin/stderr → parse the header
- * block → relay the body → reap. Every way the program can misbehave ends as a {@link CgiOutcome}
- * carrying the evidence. Protocol-neutral: the HTTP layer supplies the body stream and a
- * {@link ResponseSink}.
+ * The host side of CGI/1.1 (RFC 3875), one flow per request: environment → start → stdin and stderr pumps →
+ * read the head ({@link HeadReader}) → relay the body ({@link BodyRelay}) → the single close path → the
+ * outcome. The outcome is judged only after the program has been reaped, from plain facts: what the relay
+ * reported, the {@link Cutoff} that ended it, the exit status and who ended the process. Protocol-neutral:
+ * the HTTP layer supplies the body stream and a {@link ResponseSink}.
  */
 public final class CgiGateway {
-    /** Hop-by-hop headers (RFC 9110 §7.6.1): framing is ours, so a program's are dropped. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "trailers", "transfer-encoding", "upgrade");
-    private static final int BUFFER = 64 * 1024;
-    private static final int MAX_STDERR_EVENTS = 200;
     /**
      * Pipe pumps run on pooled platform threads, not virtual ones: a blocking read of a pipe pins its
      * carrier and (measured on JDK 25) the scheduler does not compensate, so two silent programs were
@@ -57,7 +49,7 @@ public final class CgiGateway {
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
     public static final int CLIENT_CLOSED = 499;
     /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
-    public static final int ENTITY_BUFFER_BYTES = 4096;
+    public static final int ENTITY_BUFFER_BYTES = BodyRelay.ENTITY_BUFFER_BYTES;
 
     private final ProcessLauncher launcher;
     private final Watchdog watchdog;
@@ -66,7 +58,7 @@ public final class CgiGateway {
     private final EnvironmentPolicy environmentPolicy;
     private final Map<String, String> serverEnvironment;
     private final ResponseHeadParser.Limits headerLimits;
-    private final Set<ChildProcess> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
 
     public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
                       EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment) {
@@ -98,6 +90,23 @@ public final class CgiGateway {
         return new Run(request, argv, body, sink, trace).execute();
     }
 
+    /** What the stdout side reported, as plain facts; judged once the program has been reaped. */
+    private sealed interface Stdout {
+        /** The head broke a rule; {@code quoted} is the offending line as logged. */
+        record Rejected(InvalidResponseHeadException error, String quoted) implements Stdout {}
+
+        /** The output ended before the head was complete; {@code cutoff} (or null) is why, if we caused it. */
+        record NoHead(Cutoff cutoff) implements Stdout {}
+
+        record Redirect(String location) implements Stdout {}
+
+        /** A head was accepted and its body relayed; {@code raw} for NPH. */
+        record Body(int status, RelayEnd end, boolean raw) implements Stdout {}
+
+        /** A bug of ours; where it broke is unknown. */
+        record Crashed(RuntimeException error) implements Stdout {}
+    }
+
     /** One program run: all per-request state in one place, like lighttpd's handler_ctx. */
     private final class Run {
         private final GatewayRequest request;
@@ -106,24 +115,17 @@ public final class CgiGateway {
         private final ResponseSink sink;
         private final RequestTrace trace;
         private final String requestId;
-        private final StderrCapture stderr = new StderrCapture();
         private final boolean nph;
-        private ChildProcess child;
-        /** The relay buffer (direct, pooled); returned to the pool unless a write to the client failed. */
-        private ByteBuffer buf;
-        private boolean writeFailed;
-        private Future<?> stdinPump;
-        private Future<?> stderrPump;
-        private volatile long bytesFromClient;
-        private volatile long bytesToProgram;
-        private volatile boolean headerTimedOut;
-        private volatile boolean idleTimedOut;
-        private volatile boolean clientGone;
-        private byte[] headerBytes = new byte[0];
-        private final java.io.ByteArrayOutputStream firstBytes = new java.io.ByteArrayOutputStream();
-        private long bodyBytes;
         private long startNanos;
-        private int stderrEvents;
+        private ChildProcess child;
+        /** " (pid N, script S)": ends the log lines about this program. */
+        private String where;
+        private Deadlines deadlines;
+        private StdinPump stdin;
+        private StderrPump stderr;
+        private Future<?> stdinDone;
+        private Future<?> stderrDone;
+        private byte[] headerBytes = new byte[0];
 
         Run(GatewayRequest request, List<String> argv, InputStream body, ResponseSink sink, RequestTrace trace) {
             this.request = request;
@@ -141,276 +143,106 @@ public final class CgiGateway {
             try {
                 child = launcher.launch(spec);
             } catch (LaunchException e) {
-                trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
-                log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
-                drainBody();
-                return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.errno(), e.getMessage()),
-                        report(null, EndedBy.SELF));
+                return launchFailed(e);
             }
             running.add(child);
             trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), "0", child.pid()));
-            sink.onClientGone(() -> {
-                clientGone = true;
-                child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
-            });
-            stdinPump = PUMPS.submit(this::pumpStdin);
-            stderrPump = PUMPS.submit(this::pumpStderr);
-            Ending ending;
-            try {
-                ending = nph ? relayNph() : relay();
-            } catch (RuntimeException e) {
-                writeFailed = true; // where it broke is unknown: the buffer may still be in a write
-                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
-                ending = new Ending.Broken(500, "internal error: " + e);
-            } finally {
-                if (buf != null && !writeFailed) RelayBuffers.give(buf);
-            }
+            where = " (pid " + child.pid() + ", script " + request.scriptFile() + ")";
+            deadlines = new Deadlines(watchdog, limits.headerTimeout(), limits.idleTimeout(),
+                    why -> child.terminate(endedBy(why), limits.killGrace()));
+            sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            stdin = new StdinPump(body, child.stdin(), trace, this::log);
+            stderr = new StderrPump(child.stderr(), where, trace, this::log);
+            stdinDone = PUMPS.submit(stdin);
+            stderrDone = PUMPS.submit(stderr);
+            Stdout stdout = relayStdout();
             ExitStatus exit = close();
-            ProgramReport report = report(exit, child.endedBy());
-            return switch (ending) {
-                case Ending.Done d -> new CgiOutcome.Completed(d.status(), report);
-                case Ending.Redirect r -> new CgiOutcome.LocalRedirect(r.location(), report);
-                case Ending.Broken b -> {
-                    log("cgi: response aborted: " + b.reason() + " (pid " + child.pid() + ", script "
-                            + request.scriptFile() + ", " + exit.describe() + ")");
-                    trace.emit(new TraceEvent.CgiAborted(b.reason(), child.endedBy().name()));
-                    yield new CgiOutcome.Aborted(b.status(), b.reason(), report);
+            return outcome(stdout, exit);
+        }
+
+        private CgiOutcome launchFailed(LaunchException e) {
+            trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
+            log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
+            long drained = StdinPump.drain(body); // so the client's connection stays usable
+            return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.errno(), e.getMessage()),
+                    new ProgramReport(-1, spec.commandLine(), null, EndedBy.SELF, drained, 0, headerBytes, 0, "",
+                            System.nanoTime() - startNanos));
+        }
+
+        /** Head, then body, through one pooled buffer; returned to the pool unless the sink may still read it. */
+        private Stdout relayStdout() {
+            ReadableByteChannel out = Channels.newChannel(child.stdout()); // a FileChannel for a native child
+            ByteBuffer buf = RelayBuffers.take();
+            boolean reusable = false;
+            try {
+                Stdout stdout = nph ? nph(out, buf) : cgi(out, buf);
+                reusable = !(stdout instanceof Stdout.Body b && b.end() instanceof RelayEnd.ClientLeft);
+                return stdout;
+            } catch (RuntimeException e) {
+                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
+                return new Stdout.Crashed(e); // the buffer may still be in a write: dropped
+            } finally {
+                if (reusable) RelayBuffers.give(buf);
+            }
+        }
+
+        private Stdout cgi(ReadableByteChannel out, ByteBuffer buf) {
+            HeadRead<ResponseHead> read = HeadReader.read(out, buf, headerLimits, deadlines);
+            headerBytes = read.headerBytes();
+            return switch (read) {
+                case HeadRead.Invalid<ResponseHead> i -> rejected(i.error(),
+                        "cgi: invalid header block: line " + i.error().lineNumber() + ": " + i.error().reason() + ": ");
+                case HeadRead.Ended<ResponseHead> e -> ended();
+                case HeadRead.Complete<ResponseHead> c -> {
+                    trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
+                    ResponseHead head = c.head();
+                    if (head.kind() == ResponseHead.Kind.LOCAL_REDIRECT) yield new Stdout.Redirect(head.location());
+                    yield relayed(head.status(), BodyRelay.relay(out, buf, head, request.method(), sink, deadlines,
+                            trace), false);
                 }
-                case Ending.NoHead n -> new CgiOutcome.Failed(n.failure(exit), report);
             };
         }
 
-        /** Reads the header block, then relays the body. */
-        private Ending relay() {
-            ReadableByteChannel out = Channels.newChannel(child.stdout()); // a FileChannel for a native child
-            ResponseHeadParser parser = new ResponseHeadParser(headerLimits);
-            Watchdog.Deadline headerDeadline = watchdog.arm(limits.headerTimeout(), () -> {
-                headerTimedOut = true;
-                child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
-            });
-            buf = RelayBuffers.take();
-            int consumed = 0;
-            try {
-                // The parser reads a heap copy of what arrived during the header block only; the body
-                // stays in the direct buffer.
-                while (!parser.isComplete() && read(out, buf) > 0) {
-                    byte[] chunk = new byte[buf.remaining()];
-                    buf.get(0, chunk);
-                    consumed = parser.feed(chunk, 0, chunk.length);
+        /** NPH: validate the status line, then relay every byte untouched; the connection closes after. */
+        private Stdout nph(ReadableByteChannel out, ByteBuffer buf) {
+            HeadRead<NphStatusLine> read = HeadReader.readStatusLine(out, buf, headerLimits.maxLineBytes(), deadlines);
+            headerBytes = read.headerBytes();
+            return switch (read) {
+                case HeadRead.Invalid<NphStatusLine> i -> rejected(i.error(), "cgi: invalid NPH status line: ");
+                case HeadRead.Ended<NphStatusLine> e -> ended();
+                case HeadRead.Complete<NphStatusLine> c -> {
+                    trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
+                    yield relayed(c.head().status(), BodyRelay.relayRaw(out, buf, sink, deadlines), true);
                 }
-            } catch (InvalidResponseHeadException e) {
-                headerDeadline.cancel();
-                headerBytes = parser.received();
-                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
-                trace.emit(new TraceEvent.CgiInvalidHeaders(latin1(headerBytes), e.lineNumber(), e.reason()));
-                String quoted = ByteQuote.quote(e.offendingBytes(), 512);
-                log("cgi: invalid header block: line " + e.lineNumber() + ": " + e.reason() + ": " + quoted
-                        + " (pid " + child.pid() + ", script " + request.scriptFile() + ")");
-                return new Ending.NoHead(exit -> new GatewayFailure.InvalidHeaders(headerBytes, e.lineNumber(),
-                        e.reason(), quoted));
-            }
-            headerDeadline.cancel();
-            headerBytes = parser.received();
-            if (!parser.isComplete()) return noHeaders();
-
-            ResponseHead head = parser.result();
-            trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
-            if (head.kind() == ResponseHead.Kind.LOCAL_REDIRECT) return new Ending.Redirect(head.location());
-            buf.position(consumed);
-            return relayBody(head, out);
+            };
         }
 
-        /** stdout ended (or we killed the program) before the blank line: 502.1 or 502.2. */
-        private Ending noHeaders() {
-            if (clientGone) {
-                return new Ending.Broken(CLIENT_CLOSED, "the client went away before the program sent its headers");
-            }
-            if (headerTimedOut) {
+        /** The head broke a rule: the program is stopped now, the failure judged once it is reaped. */
+        private Stdout rejected(InvalidResponseHeadException e, String logPrefix) {
+            child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
+            String quoted = ByteQuote.quote(e.offendingBytes(), 512);
+            trace.emit(new TraceEvent.CgiInvalidHeaders(latin1(headerBytes), e.lineNumber(), e.reason()));
+            log(logPrefix + quoted + where);
+            return new Stdout.Rejected(e, quoted);
+        }
+
+        /** stdout ended (or we stopped the program) before the head was complete. */
+        private Stdout ended() {
+            Cutoff cut = deadlines.cutoff();
+            if (cut == Cutoff.HEADER_TIMEOUT) {
                 trace.emit(new TraceEvent.CgiTimeout(latin1(headerBytes)));
                 log("cgi: no complete header block within " + limits.headerTimeout().toMillis() + " ms; stopped "
                         + "(pid " + child.pid() + ", script " + request.scriptFile() + ", headers "
                         + ByteQuote.quote(headerBytes, 256) + ")");
-                return new Ending.NoHead(exit -> new GatewayFailure.HeaderTimeout(headerBytes, limits.headerTimeout(),
-                        limits.headerTimeoutStatus()));
             }
-            return new Ending.NoHead(exit -> {
-                trace.emit(new TraceEvent.CgiPrematureTermination(latin1(headerBytes),
-                        exit.exitCodeText(), exit.signalName()));
-                log("cgi: premature termination: " + exit.describe() + " before a complete header block; headers "
-                        + ByteQuote.quote(headerBytes, 256) + " (pid " + child.pid() + ", script "
-                        + request.scriptFile() + ")");
-                return new GatewayFailure.PrematureExit(headerBytes, exit.errorCode(), exit.describe());
-            });
+            return new Stdout.NoHead(cut);
         }
 
-        /** Relays the body: what is left in {@link #buf} after the header block, then the rest of stdout. */
-        private Ending relayBody(ResponseHead head, ReadableByteChannel out) {
-            boolean bodyAllowed = !"HEAD".equals(request.method()) && head.status() != 204 && head.status() != 304;
-            WritableByteChannel to;
-            try {
-                to = sink.begin(head.status(), head.reason(), endToEnd(head.headers()));
-            } catch (IOException e) {
+        private Stdout relayed(int status, RelayEnd end, boolean raw) {
+            if (end instanceof RelayEnd.NotStarted || end instanceof RelayEnd.ClientLeft) {
                 child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
-                return new Ending.Broken(head.status(), "client went away before the response started: " + e.getMessage());
             }
-            trace.emit(new TraceEvent.GeneralResponseHeaders(responseHeadersText(head.status(), head.reason(),
-                    endToEnd(head.headers()))));
-            Watchdog.Deadline idle = watchdog.arm(limits.idleTimeout(), () -> {
-                idleTimedOut = true;
-                child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
-            });
-            long declared = head.contentLength();
-            try {
-                while (true) {
-                    int len = buf.remaining();
-                    if (len > 0) {
-                        if (declared >= 0 && bodyBytes + len > declared) {
-                            return new Ending.Broken(head.status(), "the program sent more than its declared "
-                                    + "Content-Length of " + declared + " bytes");
-                        }
-                        keepFirstBytes(buf);
-                        if (bodyAllowed) write(to, buf);
-                        bodyBytes += len;
-                    }
-                    // Only time spent waiting on the program counts: a slow client is Jetty's idle timeout.
-                    idle.touch();
-                    int n = read(out, buf);
-                    idle.pause();
-                    if (n < 0) break;
-                }
-                if (idleTimedOut) {
-                    return new Ending.Broken(head.status(), "the program sent nothing for "
-                            + limits.idleTimeout().toMillis() + " ms after the body started (idle timeout)");
-                }
-                if (clientGone) return new Ending.Broken(head.status(), "the client went away");
-                if (bodyAllowed && declared >= 0 && bodyBytes != declared) {
-                    return new Ending.Broken(head.status(), "the program declared Content-Length " + declared
-                            + " but sent " + bodyBytes + " bytes");
-                }
-                try {
-                    to.close();
-                } catch (IOException e) {
-                    return clientLeft(head.status(), e);
-                }
-                return new Ending.Done(head.status());
-            } catch (ClientWriteException e) {
-                return clientLeft(head.status(), e.getCause());
-            } finally {
-                idle.cancel();
-                trace.emit(new TraceEvent.GeneralResponseEntityBuffer(latin1(firstBytes.toByteArray()), bodyBytes));
-            }
-        }
-
-        /** The first bytes of the body, for GENERAL_RESPONSE_ENTITY_BUFFER. */
-        private void keepFirstBytes(ByteBuffer b) {
-            int room = ENTITY_BUFFER_BYTES - firstBytes.size();
-            if (room <= 0) return;
-            byte[] copy = new byte[Math.min(room, b.remaining())];
-            b.get(b.position(), copy);
-            firstBytes.write(copy, 0, copy.length);
-        }
-
-        private Ending clientLeft(int status, IOException e) {
-            writeFailed = true;
-            child.terminate(EndedBy.CLIENT_DISCONNECT, limits.killGrace());
-            return new Ending.Broken(status, "the client went away: " + e.getMessage());
-        }
-
-        /** NPH: validate the status line, then relay every byte untouched; the connection closes after. */
-        private Ending relayNph() {
-            Watchdog.Deadline headerDeadline = watchdog.arm(limits.headerTimeout(), () -> {
-                headerTimedOut = true;
-                child.terminate(EndedBy.HEADER_TIMEOUT, limits.killGrace());
-            });
-            ReadableByteChannel out = Channels.newChannel(child.stdout());
-            buf = RelayBuffers.take();
-            int lineEnd = -1;
-            // Reads until the status line's LF (or the line limit), appending: the buffer stays flipped later.
-            buf.limit(Math.min(buf.capacity(), headerLimits.maxLineBytes() + 2));
-            while (lineEnd < 0 && buf.position() < headerLimits.maxLineBytes()) {
-                int from = buf.position();
-                if (readMore(out, buf) < 0) break;
-                for (int i = from; i < buf.position(); i++) if (buf.get(i) == '\n') { lineEnd = i; break; }
-            }
-            headerDeadline.cancel();
-            buf.flip();
-            headerBytes = new byte[buf.remaining()];
-            buf.get(0, headerBytes);
-            if (lineEnd < 0) return noHeaders();
-            int len = lineEnd > 0 && headerBytes[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-            NphStatusLine status;
-            try {
-                status = NphStatusLine.parse(headerBytes, 0, len);
-            } catch (InvalidResponseHeadException e) {
-                child.terminate(EndedBy.GATEWAY_REJECTED_OUTPUT, limits.killGrace());
-                String quoted = ByteQuote.quote(e.offendingBytes(), 512);
-                trace.emit(new TraceEvent.CgiInvalidHeaders(latin1(headerBytes), 1, e.reason()));
-                log("cgi: invalid NPH status line: " + quoted + " (pid " + child.pid() + ", script "
-                        + request.scriptFile() + ")");
-                return new Ending.NoHead(exit -> new GatewayFailure.InvalidHeaders(headerBytes, 1, e.reason(), quoted));
-            }
-            trace.emit(new TraceEvent.CgiHeadersReceived(latin1(headerBytes)));
-            Watchdog.Deadline idle = watchdog.arm(limits.idleTimeout(), () -> {
-                idleTimedOut = true;
-                child.terminate(EndedBy.IDLE_TIMEOUT, limits.killGrace());
-            });
-            try (WritableByteChannel raw = sink.beginRaw()) {
-                int n = buf.remaining();
-                while (n > 0) {
-                    write(raw, buf);
-                    bodyBytes += n;
-                    idle.touch();
-                    n = read(out, buf);
-                    idle.pause();
-                }
-            } catch (ClientWriteException e) {
-                return clientLeft(status.status(), e.getCause());
-            } catch (IOException e) {
-                return clientLeft(status.status(), e);
-            } finally {
-                idle.cancel();
-            }
-            if (idleTimedOut) return new Ending.Broken(status.status(), "NPH program stalled (idle timeout)");
-            return new Ending.Done(status.status());
-        }
-
-        /** Request body → program stdin. When the program stops reading, the rest is still read and counted. */
-        private void pumpStdin() {
-            OutputStream in = child.stdin();
-            boolean programReading = true;
-            if (body != null) {
-                byte[] buf = new byte[BUFFER];
-                try {
-                    int n;
-                    while ((n = body.read(buf)) > 0) {
-                        bytesFromClient += n;
-                        if (programReading) {
-                            try {
-                                in.write(buf, 0, n);
-                                bytesToProgram += n;
-                            } catch (IOException e) {
-                                programReading = false; // EPIPE: it exited or closed stdin
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    log("cgi: reading the request body failed after " + bytesFromClient + " bytes: " + e.getMessage());
-                }
-            }
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // The program already closed its end.
-            }
-            if (body != null) trace.emit(new TraceEvent.CgiRequestEntitySent(bytesToProgram));
-        }
-
-        private void pumpStderr() {
-            String where = " (pid " + child.pid() + ", script " + request.scriptFile() + ")";
-            stderr.drain(child.stderr(), line -> {
-                log("cgi: stderr: " + line + where);
-                if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
-            });
+            return new Stdout.Body(status, end, raw);
         }
 
         /**
@@ -424,22 +256,92 @@ public final class CgiGateway {
                 exit = await(limits.killGrace().plusSeconds(5));
             }
             // A grandchild can hold stderr open after the leader exited: end the group so the pump sees EOF.
-            if (!join(stderrPump, Duration.ofSeconds(1))) {
+            if (!join(stderrDone, Duration.ofSeconds(1))) {
                 child.terminate(EndedBy.LINGER_TIMEOUT, Duration.ZERO);
-                join(stderrPump, limits.killGrace().plusSeconds(5));
+                join(stderrDone, limits.killGrace().plusSeconds(5));
             }
-            join(stdinPump, Duration.ofDays(1)); // bounded by the connection's own idle timeout
+            join(stdinDone, Duration.ofDays(1)); // bounded by the connection's own idle timeout
             child.closePipes();
             running.remove(child);
+            deadlines.close();
             if (exit == null) exit = await(Duration.ofSeconds(30));
             if (exit == null) exit = new ExitStatus(-1, 0, false, -1, -1);
             trace.emit(new TraceEvent.CgiExit(exit.exitCodeText(), exit.signalName(), exit.coreDumped(),
                     child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB()));
             if (exit.signalled() && child.endedBy() == EndedBy.SELF) {
-                log("cgi: program killed by " + exit.describe() + " (pid " + child.pid() + ", script "
-                        + request.scriptFile() + ")");
+                log("cgi: program killed by " + exit.describe() + where);
             }
             return exit;
+        }
+
+        /** Judges the run from the facts; the trace events and log lines that need the exit status come here. */
+        private CgiOutcome outcome(Stdout stdout, ExitStatus exit) {
+            long bodyBytes = stdout instanceof Stdout.Body b ? b.end().bodyBytes() : 0;
+            ProgramReport report = new ProgramReport(child.pid(), spec.commandLine(), exit, child.endedBy(),
+                    stdin.bytesFromClient(), stdin.bytesToProgram(), headerBytes, bodyBytes, stderr.tail(),
+                    System.nanoTime() - startNanos);
+            return switch (stdout) {
+                case Stdout.Rejected r -> new CgiOutcome.Failed(new GatewayFailure.InvalidHeaders(headerBytes,
+                        r.error().lineNumber(), r.error().reason(), r.quoted()), report);
+                case Stdout.NoHead n -> noHead(n.cutoff(), report);
+                case Stdout.Redirect r -> new CgiOutcome.LocalRedirect(r.location(), report);
+                case Stdout.Body b -> body(b, report);
+                case Stdout.Crashed c -> aborted(500, "internal error: " + c.error(), report);
+            };
+        }
+
+        private CgiOutcome noHead(Cutoff cut, ProgramReport report) {
+            return switch (cut) {
+                case CLIENT_GONE -> aborted(CLIENT_CLOSED, "the client went away before the program sent its headers",
+                        report);
+                case HEADER_TIMEOUT -> new CgiOutcome.Failed(new GatewayFailure.HeaderTimeout(headerBytes,
+                        limits.headerTimeout(), limits.headerTimeoutStatus()), report);
+                case IDLE_TIMEOUT -> prematureExit(report); // cannot happen: no idle deadline runs before the head
+                case null -> prematureExit(report);
+            };
+        }
+
+        /** The program ended on its own before its head was complete. */
+        private CgiOutcome prematureExit(ProgramReport report) {
+            ExitStatus exit = report.exit();
+            trace.emit(new TraceEvent.CgiPrematureTermination(latin1(headerBytes), exit.exitCodeText(),
+                    exit.signalName()));
+            log("cgi: premature termination: " + exit.describe() + " before a complete header block; headers "
+                    + ByteQuote.quote(headerBytes, 256) + where);
+            return new CgiOutcome.Failed(new GatewayFailure.PrematureExit(headerBytes, exit.errorCode(), exit.describe()),
+                    report);
+        }
+
+        private CgiOutcome body(Stdout.Body b, ProgramReport report) {
+            int status = b.status();
+            return switch (b.end()) {
+                case RelayEnd.Completed c -> new CgiOutcome.Completed(status, report);
+                // An NPH response already went out raw: only a stalled program makes it a failure.
+                case RelayEnd.Cut c when b.raw() -> c.cutoff() == Cutoff.IDLE_TIMEOUT
+                        ? aborted(status, "NPH program stalled (idle timeout)", report)
+                        : new CgiOutcome.Completed(status, report);
+                case RelayEnd.Cut c -> aborted(status, switch (c.cutoff()) {
+                    case IDLE_TIMEOUT -> "the program sent nothing for " + limits.idleTimeout().toMillis()
+                            + " ms after the body started (idle timeout)";
+                    case CLIENT_GONE -> "the client went away";
+                    case HEADER_TIMEOUT -> "the header timeout of " + limits.headerTimeout().toMillis()
+                            + " ms expired as the header block arrived";
+                }, report);
+                case RelayEnd.TooLong t -> aborted(status, "the program sent more than its declared Content-Length of "
+                        + t.declared() + " bytes", report);
+                case RelayEnd.TooShort t -> aborted(status, "the program declared Content-Length " + t.declared()
+                        + " but sent " + t.bodyBytes() + " bytes", report);
+                case RelayEnd.NotStarted n -> aborted(status, "client went away before the response started: "
+                        + n.cause().getMessage(), report);
+                case RelayEnd.ClientLeft l -> aborted(status, "the client went away: " + l.cause().getMessage(), report);
+            };
+        }
+
+        private CgiOutcome aborted(int status, String reason, ProgramReport report) {
+            log("cgi: response aborted: " + reason + " (pid " + child.pid() + ", script " + request.scriptFile()
+                    + ", " + report.exit().describe() + ")");
+            trace.emit(new TraceEvent.CgiAborted(reason, report.endedBy().name()));
+            return new CgiOutcome.Aborted(status, reason, report);
         }
 
         private ExitStatus await(Duration d) {
@@ -455,84 +357,18 @@ public final class CgiGateway {
             }
         }
 
-        /** Launch failed: the client's body is still read so its connection stays usable. */
-        private void drainBody() {
-            if (body == null) return;
-            byte[] buf = new byte[BUFFER];
-            try {
-                int n;
-                while ((n = body.read(buf)) > 0) bytesFromClient += n;
-            } catch (IOException ignored) {
-                // The client is gone; nothing to answer.
-            }
-        }
-
-        private ProgramReport report(ExitStatus exit, EndedBy endedBy) {
-            return new ProgramReport(child == null ? -1 : child.pid(), spec.commandLine(), exit, endedBy,
-                    bytesFromClient, bytesToProgram, headerBytes, bodyBytes, stderr.tail(),
-                    System.nanoTime() - startNanos);
-        }
-
         private void log(String message) { errorLog.log(requestId, message); }
     }
 
-    /** How the relay ended, before the exit status is known. */
-    private sealed interface Ending {
-        record Done(int status) implements Ending {}
-
-        record Redirect(String location) implements Ending {}
-
-        record Broken(int status, String reason) implements Ending {}
-
-        /** Failed before the head; the failure may need the exit status. */
-        record NoHead(java.util.function.Function<ExitStatus, GatewayFailure> failure) implements Ending {
-            GatewayFailure failure(ExitStatus exit) { return failure.apply(exit); }
-        }
-    }
-
-    /** A write to the client failed: distinguished from a failed read of the program's stdout. */
-    private static final class ClientWriteException extends RuntimeException {
-        ClientWriteException(IOException cause) { super(cause); }
-
-        @Override
-        public synchronized IOException getCause() { return (IOException) super.getCause(); }
-    }
-
-    /** Writes all of {@code buf} (the sink blocks until it is taken). */
-    private static void write(WritableByteChannel to, ByteBuffer buf) {
-        try {
-            while (buf.hasRemaining()) to.write(buf);
-        } catch (IOException e) {
-            throw new ClientWriteException(e);
-        }
-    }
-
-    /**
-     * Refills {@code buf} from the program's stdout and flips it for reading; a read error (our end closed
-     * by a kill) counts as EOF. Returns the count read, or -1 (buffer left empty).
-     */
-    private static int read(ReadableByteChannel in, ByteBuffer buf) {
-        buf.clear();
-        int n = readMore(in, buf);
-        buf.flip();
-        return n;
-    }
-
-    /** One read appended at the buffer's position (no flip); -1 at EOF or on error. Never returns 0. */
-    private static int readMore(ReadableByteChannel in, ByteBuffer buf) {
-        try {
-            int n;
-            do {
-                n = in.read(buf);
-            } while (n == 0 && buf.hasRemaining());
-            return n;
-        } catch (IOException e) {
-            return -1;
-        }
+    private static EndedBy endedBy(Cutoff why) {
+        return switch (why) {
+            case HEADER_TIMEOUT -> EndedBy.HEADER_TIMEOUT;
+            case IDLE_TIMEOUT -> EndedBy.IDLE_TIMEOUT;
+            case CLIENT_GONE -> EndedBy.CLIENT_DISCONNECT;
+        };
     }
 
     private static boolean join(Future<?> f, Duration d) {
-        if (f == null) return true;
         try {
             f.get(d.toNanos(), TimeUnit.NANOSECONDS);
             return true;
@@ -546,21 +382,5 @@ public final class CgiGateway {
         }
     }
 
-    private static List<ResponseHead.Header> endToEnd(List<ResponseHead.Header> headers) {
-        List<ResponseHead.Header> out = new ArrayList<>(headers.size());
-        for (ResponseHead.Header h : headers) {
-            if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) out.add(h);
-        }
-        return out;
-    }
-
-    static String responseHeadersText(int status, String reason, List<ResponseHead.Header> headers) {
-        StringBuilder sb = new StringBuilder(256).append("HTTP/1.1 ").append(status);
-        if (reason != null && !reason.isEmpty()) sb.append(' ').append(reason);
-        sb.append("\r\n");
-        for (ResponseHead.Header h : headers) sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
-        return sb.toString();
-    }
-
-    static String latin1(byte[] b) { return new String(b, StandardCharsets.ISO_8859_1); }
+    private static String latin1(byte[] b) { return new String(b, StandardCharsets.ISO_8859_1); }
 }

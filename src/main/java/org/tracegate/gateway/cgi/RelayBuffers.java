@@ -10,7 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  * direct one). Pooled, because a direct buffer is expensive to allocate and free per request. The pool is
  * bounded: beyond {@link #KEPT} buffers, extra ones are simply dropped to the GC.
  */
-final class RelayBuffers {
+public final class RelayBuffers {
     /** Matches the enlarged stdout pipe (process.LargePipes), so one read can empty it. */
     static final int SIZE = 256 * 1024;
     private static final int KEPT = 32;
@@ -18,13 +18,13 @@ final class RelayBuffers {
 
     private RelayBuffers() {}
 
-    static ByteBuffer take() {
+    public static ByteBuffer take() {
         ByteBuffer b = FREE.poll();
         return b != null ? b.clear() : ByteBuffer.allocateDirect(SIZE);
     }
 
     /** Only for a buffer no one else still reads: after a failed write the HTTP layer might, so it is dropped. */
-    static void give(ByteBuffer b) {
+    public static void give(ByteBuffer b) {
         FREE.offer(b);
     }
 }

@@ -103,8 +103,8 @@ class CgiEnvironmentTest {
         r.pathInfo = pathInfo;
         r.docRoot = Path.of(root);
         Map<String, String> env = r.env();
-        assertThat(env.get("PATH_INFO")).isEqualTo(expectInfo);
-        assertThat(env.get("PATH_TRANSLATED")).isEqualTo(expectTranslated);
+        assertThat(env.get("PATH_INFO")).isEqualTo(CgiEnvironment.octets(expectInfo));
+        assertThat(env.get("PATH_TRANSLATED")).isEqualTo(CgiEnvironment.octets(expectTranslated));
         assertThat(env.containsKey("PATH_INFO")).isEqualTo(expectInfo != null);
         assertThat(env.containsKey("PATH_TRANSLATED")).isEqualTo(expectTranslated != null);
     }
@@ -273,5 +273,55 @@ class CgiEnvironmentTest {
         Map<String, String> env = CgiEnvironment.build(new Req().build(),
                 new EnvironmentPolicy(List.of("SERVER_NAME"), Map.of()), serverEnv);
         assertThat(env).containsEntry("SERVER_NAME", "from-server");
+    }
+
+    // ---- octet strings ----
+
+    @Test
+    void headerValueBytesPassUnchangedEvenWhenNotUtf8() {
+        // As Jetty hands them over: one char per octet of the wire ("caf" C3 A9, then a lone FF).
+        Map<String, String> env = new Req().header("X-Name", "caf\u00c3\u00a9").header("X-Raw", "a\u00ffb")
+                .header("Content-Type", "text/plain; name=\u00c3\u00a9").env();
+        assertThat(env).containsEntry("HTTP_X_NAME", "caf\u00c3\u00a9").containsEntry("HTTP_X_RAW", "a\u00ffb");
+        Req post = new Req();
+        post.contentLength = 0;
+        post.contentType = "text/plain; name=\u00c3\u00a9";
+        assertThat(post.env()).containsEntry("CONTENT_TYPE", "text/plain; name=\u00c3\u00a9");
+    }
+
+    @Test
+    void ourOwnTextBecomesItsUtf8Octets() {
+        Req r = new Req();
+        r.scriptName = "/cgi-bin/caf\u00e9.sh";
+        r.pathInfo = "/\u00fc";
+        r.uri = "/cgi-bin/caf\u00e9.sh/\u00fc?q=\u20ac";
+        r.query = "q=\u20ac";
+        r.scriptFile = Path.of("/srv/www/cgi-bin/caf\u00e9.sh");
+        r.docRoot = Path.of("/srv/w\u00e9b");
+        Map<String, String> env = r.env(new EnvironmentPolicy(List.of("LANG"), Map.of("GREETING", "gr\u00fc\u00df")));
+        assertThat(env).containsEntry("SCRIPT_NAME", "/cgi-bin/caf\u00c3\u00a9.sh")
+                .containsEntry("PATH_INFO", "/\u00c3\u00bc")
+                .containsEntry("PATH_TRANSLATED", "/srv/w\u00c3\u00a9b/\u00c3\u00bc")
+                .containsEntry("REQUEST_URI", "/cgi-bin/caf\u00c3\u00a9.sh/\u00c3\u00bc?q=\u00e2\u0082\u00ac")
+                .containsEntry("QUERY_STRING", "q=\u00e2\u0082\u00ac")
+                .containsEntry("SCRIPT_FILENAME", "/srv/www/cgi-bin/caf\u00c3\u00a9.sh")
+                .containsEntry("DOCUMENT_ROOT", "/srv/w\u00c3\u00a9b")
+                .containsEntry("GREETING", "gr\u00c3\u00bc\u00c3\u009f");
+    }
+
+    @Test
+    void everyNameAndValueIsAnOctetString() {
+        Req r = new Req().header("X-Name", "caf\u00c3\u00a9");
+        r.pathInfo = "/\u65e5\u672c";
+        Map<String, String> env = r.env(new EnvironmentPolicy(List.of("PATH"), Map.of("K\u00e9", "\ud83d\ude00")));
+        env.forEach((k, v) -> assertThat(k + v).as(k).matches("[\\x00-\\xff]*"));
+        assertThat(env).containsEntry("K\u00c3\u00a9", "\u00f0\u009f\u0098\u0080");
+    }
+
+    @Test
+    void asciiTextIsTheSameString() {
+        String s = "/cgi-bin/env.sh";
+        assertThat(CgiEnvironment.octets(s)).isSameAs(s);
+        assertThat(CgiEnvironment.octets(null)).isNull();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class NphStatusLineTest {
 
@@ -56,6 +57,16 @@ class NphStatusLineTest {
         assertThatThrownBy(() -> parse(line)).isInstanceOfSatisfying(InvalidResponseHeadException.class, e -> {
             assertThat(e.reason()).isEqualTo(reason);
             assertThat(e.lineNumber()).isEqualTo(1);
+            assertThat(e.offendingBytes()).isEqualTo(line.getBytes(StandardCharsets.ISO_8859_1));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.tracegate.gateway.cgi.ResponseHeadParserTest#controlCharacters")
+    void everyControlCharacterButHtabIsRejectedInTheReason(int ctl) {
+        String line = "HTTP/1.1 200 O" + (char) ctl + "K";
+        assertThatThrownBy(() -> parse(line)).isInstanceOfSatisfying(InvalidResponseHeadException.class, e -> {
+            assertThat(e.reason()).isEqualTo("control character in reason");
             assertThat(e.offendingBytes()).isEqualTo(line.getBytes(StandardCharsets.ISO_8859_1));
         });
     }

@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.tracegate.gateway.cgi.ResponseHead.Header;
@@ -128,6 +129,36 @@ class ResponseHeadParserProperties {
         Limits small = new Limits(24, 4, 120);
         assertThat(ParserHarness.run(in, small, chunk).key())
                 .isEqualTo(ParserHarness.run(in, small, Math.max(1, in.length)).key());
+    }
+
+    @Provide
+    Arbitrary<String> reasons() {
+        // Mostly printable, with SP/HTAB, obs-text and now and then a CTL (LF excluded: it would end the line).
+        Arbitrary<Character> ctl = Arbitraries.chars().range('\u0000', '\u001f').filter(c -> c != '\n');
+        Arbitrary<Character> clean = Arbitraries.chars().range(' ', '~').with('\t', '\u0080', '\u00e9', '\u00ff');
+        return Arbitraries.frequencyOf(Tuple.of(12, clean), Tuple.of(1, ctl),
+                        Tuple.of(1, Arbitraries.just('\u007f')))
+                .list().ofMaxSize(20).map(cs -> cs.stream().map(String::valueOf).reduce("", String::concat));
+    }
+
+    /** The Status reason is accepted exactly when it holds no CTL but HTAB, and then kept as sent (trimmed). */
+    @Property(tries = 500)
+    void statusReasonAcceptedExactlyWithoutControlCharacters(@ForAll("reasons") String reason) {
+        String line = "Status: 299 " + reason;
+        ParserHarness.Outcome o = ParserHarness.runAll(
+                (line + "\r\nContent-Type: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), Limits.defaults());
+        boolean clean = reason.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f));
+        if (clean) {
+            String trimmed = reason.replaceAll("^[ \t]+|[ \t]+$", "");
+            assertThat(o.error()).isNull();
+            assertThat(o.head().status()).isEqualTo(299);
+            assertThat(o.head().reason()).isEqualTo(trimmed.isEmpty() ? null : trimmed);
+        } else {
+            assertThat(o.error()).isNotNull();
+            assertThat(o.error().lineNumber()).isEqualTo(1);
+            assertThat(o.error().reason()).isEqualTo("control character in value");
+            assertThat(o.error().offendingBytes()).isEqualTo(line.getBytes(StandardCharsets.ISO_8859_1));
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

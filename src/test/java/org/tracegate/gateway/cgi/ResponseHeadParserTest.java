@@ -6,6 +6,7 @@ import static org.tracegate.gateway.cgi.ParserHarness.bytes;
 import static org.tracegate.gateway.cgi.ParserHarness.runAll;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -245,6 +246,30 @@ class ResponseHeadParserTest {
         "200\tOK", "+20", "-200", "2 00", "\u00b2\u00b2\u00b2", "HTTP/1.1 200 OK"})
     void invalidStatus(String value) {
         bad("Content-Type: a\nStatus: " + value + "\n\n", 2, "invalid Status");
+    }
+
+    /** Every CTL but HTAB (RFC 9112 reason-phrase = *( HTAB / SP / VCHAR / obs-text )), at the end and inside. */
+    static IntStream controlCharacters() {
+        return IntStream.concat(IntStream.range(0, 0x20).filter(c -> c != '\t' && c != '\n'),
+                IntStream.of(0x7f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("controlCharacters")
+    void statusReasonWithAControlCharacterIsAnInvalidHeaderBlock(int ctl) {
+        for (String line : List.of("Status: 200 OK" + (char) ctl, "Status: 404 Not" + (char) ctl + "Found")) {
+            InvalidResponseHeadException e = bad("Content-Type: text/plain\r\n" + line + "\r\n\r\n");
+            assertThat(e.lineNumber()).isEqualTo(2);
+            assertThat(e.reason()).isEqualTo("control character in value");
+            assertThat(e.offendingBytes()).isEqualTo(bytes(line));
+            assertThat(e.getMessage()).contains(String.format("\\x%02x", ctl).replace("\\x0d", "\\r"));
+        }
+    }
+
+    @Test
+    void statusReasonMayHoldHtabAndObsText() {
+        assertThat(ok("Status: 200 O\tK\r\n\r\n").reason()).isEqualTo("O\tK");
+        assertThat(ok("Status: 200 caf\u00c3\u00a9 \u0080\u00ff\r\n\r\n").reason()).isEqualTo("caf\u00c3\u00a9 \u0080\u00ff");
     }
 
     @ParameterizedTest

@@ -1,0 +1,14 @@
+package org.tracegate.gateway.cgi;
+
+/**
+ * Why the gateway cut a program's output short. A closed set, so every place that judges a run must say
+ * what each reason means; a total-request deadline joins it next.
+ */
+public enum Cutoff {
+    /** No complete header block within the header timeout. */
+    HEADER_TIMEOUT,
+    /** The program sent nothing for the idle timeout after the body started. */
+    IDLE_TIMEOUT,
+    /** The client went away while the program was still running. */
+    CLIENT_GONE
+}
