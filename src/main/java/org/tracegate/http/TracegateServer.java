@@ -109,11 +109,7 @@ public final class TracegateServer implements AutoCloseable {
             admin.setName("admin");
             server.addConnector(admin);
             runtimeDir = RuntimeFiles.directory(config.logDir());
-            try {
-                adminToken = RuntimeFiles.writeToken(runtimeDir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the admin token in " + runtimeDir, e);
-            }
+            adminToken = RuntimeFiles.newToken();
             handlers.addHandler(new AdminHandler(admin, adminToken, sessions));
         }
         handlers.addHandler(new CgiHandler(config, mapper, gateway, gate, errorLog, traceSink));
@@ -131,7 +127,7 @@ public final class TracegateServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
-        if (admin != null) RuntimeFiles.writeRuntime(runtimeDir, adminUrl(), urls());
+        if (admin != null) RuntimeFiles.write(runtimeDir, adminToken, adminUrl(), urls()); // only once all listeners are bound
     }
 
     /** "http://127.0.0.1:PORT/admin/", or null without an admin endpoint. */
