@@ -75,7 +75,7 @@ public final class ServerLock implements AutoCloseable {
      */
     private static long ownerPid(Path file) throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
-            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            String text = Files.readString(file, StandardCharsets.ISO_8859_1).strip();
             if (text.matches("\\d{1,19}")) return Long.parseLong(text);
             try {
                 Thread.sleep(50);

@@ -48,18 +48,18 @@ public final class ConfigLoader {
 
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
-    private static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
+    static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
             "limits", "cgi", "interpreter", "restrictions", "environment", "failedRequestTracing");
-    private static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
+    static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
             "idleTimeoutSeconds", "killGraceMillis", "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes",
             "headerLineBytes", "headerLines", "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds",
             "redirectHops");
-    private static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization");
-    private static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
-    private static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
-    private static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
-    private static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
-    private static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
+    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization");
+    static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
+    static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
+    static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
+    static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
+    static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
 
     /** Longest duration accepted, in seconds: 365 days. */
     private static final long MAX_SECONDS = 365L * 24 * 3600;
@@ -601,78 +601,5 @@ public final class ConfigLoader {
         if (v.isObject()) return "a table";
         if (v instanceof POJONode p) return "a date/time " + p.getPojo();
         return v.getNodeType().toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** "Did you mean …?" suggestions and hints for misplaced keys. */
-    static final class KeyHints {
-        /** Ordered, so a name found in several tables is hinted the same way every time. */
-        private static final Map<String, Set<String>> SECTIONS = sections(
-                "", TOP_KEYS, "limits", LIMITS_KEYS, "cgi", CGI_KEYS, "interpreter", INTERPRETER_KEYS,
-                "restrictions", RESTRICTIONS_KEYS, "environment", ENVIRONMENT_KEYS, "failedRequestTracing", FRT_KEYS,
-                "failedRequestTracing.rule", RULE_KEYS);
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Set<String>> sections(Object... kv) {
-            Map<String, Set<String>> m = new LinkedHashMap<>();
-            for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Set<String>) kv[i + 1]);
-            return m;
-        }
-
-        private KeyHints() {}
-
-        /** " (did you mean 'x'?)", a hint where the key belongs, or "" when there is nothing useful to say. */
-        static String hint(String name, String at, Set<String> known) {
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String candidate : known.stream().sorted().toList()) {
-                int d = distance(name, candidate);
-                if (d < bestDistance) { best = candidate; bestDistance = d; }
-            }
-            int tolerance = name.length() <= 4 ? 1 : name.length() <= 9 ? 2 : 3;
-            if (best != null && bestDistance <= tolerance) return " (did you mean '" + best + "'?)";
-            if (!at.isEmpty() && TOP_KEYS.contains(name)) {
-                return " ('" + name + "' is a top-level key: move it above the first [table] header)";
-            }
-            List<String> homes = new ArrayList<>();
-            for (var section : SECTIONS.entrySet()) {
-                String home = section.getKey();
-                if (!home.isEmpty() && !at.replaceAll("\\[\\d+]$", "").equals(home) && section.getValue().contains(name)) {
-                    boolean array = home.equals("cgi") || home.equals("interpreter") || home.endsWith(".rule");
-                    homes.add(array ? "[[" + home + "]]" : "[" + home + "]");
-                }
-            }
-            return homes.isEmpty() ? "" : " ('" + name + "' belongs in " + String.join(" or ", homes) + ")";
-        }
-
-        /**
-         * Edit distance, case-insensitive, also comparing with unit suffixes removed ("idleTimeoutMillis" ~
-         * "idleTimeoutSeconds"); a prefix of four or more letters counts as 1 ("passAuth" ~ "passAuthorization").
-         */
-        static int distance(String a, String b) {
-            String x = a.toLowerCase(Locale.ROOT), y = b.toLowerCase(Locale.ROOT);
-            if (x.length() >= 4 && y.startsWith(x)) return 1; // an abbreviation: "passAuth"
-            return Math.min(levenshtein(x, y), levenshtein(stem(x), stem(y)));
-        }
-
-        private static String stem(String s) {
-            for (String unit : List.of("seconds", "secs", "millis", "ms", "bytes")) {
-                if (s.endsWith(unit) && s.length() > unit.length()) return s.substring(0, s.length() - unit.length());
-            }
-            return s;
-        }
-
-        private static int levenshtein(String a, String b) {
-            int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) prev[j] = j;
-            for (int i = 1; i <= a.length(); i++) {
-                cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                    cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-                }
-                int[] t = prev; prev = cur; cur = t;
-            }
-            return prev[b.length()];
-        }
     }
 }
