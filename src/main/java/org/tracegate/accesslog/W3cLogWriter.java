@@ -16,7 +16,7 @@ import java.util.List;
  * in LF, not IIS's CRLF: these files live on Linux and are read with grep and awk.
  */
 public final class W3cLogWriter extends AccessLogWriter {
-    public static final String SOFTWARE = "Tracegate 0.1.0";
+    public static final String SOFTWARE = "Tracegate " + org.tracegate.config.Version.NUMBER;
     /** In {@code #Fields} order; {@code x-} fields are ours (IIS allows custom fields). */
     public static final List<String> FIELDS = List.of("date", "time", "s-ip", "cs-method", "cs-uri-stem",
             "cs-uri-query", "s-port", "cs-username", "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status",

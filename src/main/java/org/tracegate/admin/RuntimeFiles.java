@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * How `tracegate trace …` finds a running server: a runtime file in the log directory holding the admin
- * address, and a token file only the server's user can read. Both are removed on a clean stop.
+ * address, and a token file only the server's user can read. Both are removed on a clean stop. One server
+ * per directory: {@link ServerLock} keeps a second from writing over the first one's files.
  */
 public final class RuntimeFiles {
     public static final String RUNTIME = "tracegate.runtime.json";
@@ -29,26 +30,30 @@ public final class RuntimeFiles {
         return Path.of(System.getProperty("java.io.tmpdir"), "tracegate-" + System.getProperty("user.name"));
     }
 
-    /** A fresh random token, written 0600 before anything listens on the admin address. */
-    public static String writeToken(Path dir) throws IOException {
-        Files.createDirectories(dir);
+    /** A fresh random admin token (256 bits, hex). */
+    public static String newToken() {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
-        String token = HexFormat.of().formatHex(raw);
+        return HexFormat.of().formatHex(raw);
+    }
+
+    /**
+     * Writes the token (0600) and then the runtime file, each atomically. Called only once every listener is
+     * bound: a server that fails to start must leave the files of the one already running here untouched.
+     */
+    public static void write(Path dir, String token, String adminUrl, Iterable<String> urls) throws IOException {
+        Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".token", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, token);
         Files.move(tmp, dir.resolve(TOKEN), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return token;
-    }
 
-    public static void writeRuntime(Path dir, String adminUrl, Iterable<String> urls) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", ProcessHandle.current().pid());
         m.put("admin", adminUrl);
         m.put("listen", urls);
         m.put("started", java.time.Instant.now().toString());
-        Path tmp = Files.createTempFile(dir, ".runtime", ".tmp");
+        tmp = Files.createTempFile(dir, ".runtime", ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), m);
         Files.move(tmp, dir.resolve(RUNTIME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -1,13 +1,19 @@
 package org.tracegate.cli;
 
+import java.util.concurrent.Callable;
+import org.tracegate.config.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code tracegate}: the command line. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
-@Command(name = "tracegate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "tracegate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "A CGI/1.1 application server that tells the operator exactly why a program failed.",
         subcommands = {ServeCommand.class, TraceCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -16,23 +22,24 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("tracegate: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'tracegate " + ex.getCommandLine().getCommandName() + " --help'.");
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("tracegate: " + ex.getMessage());
+            // The qualified name ("tracegate trace analyze"), so the hint is a command that works as typed.
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
             return 2;
         });
         return cli.execute(args);
     }
 
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        return Usage.missingCommand(spec);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"tracegate " + (v == null ? "dev" : v)};
+            return new String[] {"tracegate " + Version.NUMBER};
         }
     }
 }

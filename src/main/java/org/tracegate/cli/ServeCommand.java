@@ -11,12 +11,14 @@ import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.accesslog.NcsaLogWriter;
 import org.tracegate.accesslog.W3cLogWriter;
 import org.tracegate.admin.RuntimeFiles;
+import org.tracegate.admin.ServerLock;
 import org.tracegate.admin.SessionManager;
 import org.tracegate.config.CgiMapping;
 import org.tracegate.config.TraceRule;
 import org.tracegate.failtrace.FailedRequestTracer;
 import org.tracegate.config.ConfigException;
 import org.tracegate.config.ConfigLoader;
+import org.tracegate.config.ConfigProblem;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.http.TracegateServer;
 import org.tracegate.process.ProcessLauncher;
@@ -58,19 +60,36 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--access-log", paramLabel = "FORMAT", description = "Access log in the log directory: w3c (default), ncsa or off.")
     String accessLog = "w3c";
 
+    /**
+     * Checks everything that can be checked before binding (config, flags, directories, the lock on the log
+     * directory), so that each of those mistakes is a line on stderr and nothing of a running server's changes.
+     */
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
             config = resolve();
+            ServeDirectories.prepare(config, logDir != null, traceDir != null);
         } catch (ConfigException e) {
-            System.err.println("tracegate: " + e.getMessage());
+            for (ConfigProblem p : e.problems()) System.err.println("tracegate: " + p);
             return 2;
         }
-        if (!List.of("w3c", "ncsa", "off").contains(accessLog)) {
-            System.err.println("tracegate: --access-log: expected w3c, ncsa or off, got '" + accessLog + "'");
-            return 2;
+        Path runtimeDir = RuntimeFiles.directory(config.logDir());
+        ServerLock lock;
+        try {
+            lock = ServerLock.acquire(runtimeDir);
+        } catch (IOException e) {
+            System.err.println("tracegate: " + (e instanceof ServerLock.AlreadyServing ? e.getMessage()
+                    : "cannot lock " + runtimeDir.resolve(ServerLock.FILE) + ": " + e.getMessage()));
+            return 1;
         }
+        try (lock) {
+            return serve(config, runtimeDir);
+        }
+    }
+
+    /** Runs the server until SIGTERM or SIGINT; 1 when it cannot listen. */
+    private int serve(ServerConfig config, Path runtimeDir) throws Exception {
         ErrorLog errorLog = config.logDir() == null ? ErrorLog.to(System.err) : ErrorLog.toDirectory(config.logDir());
         AccessLogWriter access = config.logDir() == null ? null : switch (accessLog) {
             case "w3c" -> new W3cLogWriter(config.logDir());
@@ -78,15 +97,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             default -> null;
         };
         TraceSink freb = FailedRequestTracer.from(config);
-        SessionManager sessions = new SessionManager(RuntimeFiles.directory(config.logDir()).resolve("sessions"));
+        SessionManager sessions = new SessionManager(runtimeDir.resolve("sessions"));
         TraceSink sinks = TraceSink.all(List.of(freb, sessions));
         TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
                 sinks, sessions, access);
         try {
             server.start();
         } catch (IOException e) {
-            System.err.println("tracegate: cannot listen: " + e.getMessage());
-            errorLog.close();
+            System.err.println("tracegate: " + ListenFailure.describe(e, config.listen()));
+            closeLogs(sessions, freb, errorLog, access);
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -101,15 +120,23 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         System.err.println("tracegate: stopping (letting running programs finish for up to "
                 + config.limits().shutdownGrace().toSeconds() + " s)");
         server.close();
+        closeLogs(sessions, freb, errorLog, access);
+        return 0;
+    }
+
+    private static void closeLogs(SessionManager sessions, TraceSink freb, ErrorLog errorLog, AccessLogWriter access)
+            throws Exception {
         sessions.close();
         if (freb instanceof FailedRequestTracer tracer) tracer.close();
         errorLog.close();
         if (access != null) access.close();
-        return 0;
     }
 
     /** The config file (or the demo's), then flags on top. */
     ServerConfig resolve() throws ConfigException {
+        if (!List.of("w3c", "ncsa", "off").contains(accessLog)) {
+            throw new ConfigException("--access-log: expected w3c, ncsa or off, got '" + accessLog + "'");
+        }
         ServerConfig config;
         if (configFile != null) {
             config = ConfigLoader.load(configFile);

@@ -1,5 +1,6 @@
 package org.tracegate.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,13 +18,13 @@ import picocli.CommandLine.Spec;
                 TraceConvertCommand.class,
                 TraceAnalyzeCommand.class,
         })
-public final class TraceCommand implements Runnable {
+public final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Usage.missingCommand(spec);
     }
 
     /** Reports an unreadable input the same way in every subcommand: "tracegate: FILE: why". */

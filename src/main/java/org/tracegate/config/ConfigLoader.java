@@ -37,8 +37,10 @@ import java.util.regex.Pattern;
 /**
  * Reads a TOML configuration file into a {@link ServerConfig}; the schema is in docs/configuration.md.
  *
- * <p>Every problem is a {@link ConfigException} naming the file, the 1-based line and the dotted key,
- * e.g. {@code conf/t.toml:7: key 'limits.headerTimeoutSeconds': expected a positive number, got "abc"}.
+ * <p>Every problem names the file, the 1-based line and the dotted key, e.g.
+ * {@code conf/t.toml:7: key 'limits.headerTimeoutSeconds': expected a positive number, got "abc"}, and all
+ * of a file's problems come in one {@link ConfigException}: each key is read through a {@link ProblemList},
+ * so a bad key is recorded and the next is still read.
  * Values are read strictly: a string is never taken for a number or a boolean, unknown keys are errors.
  * Relative paths resolve against the config file's directory; all paths come out absolute and normalized.
  */
@@ -46,18 +48,18 @@ public final class ConfigLoader {
 
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
-    private static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
+    static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
             "limits", "cgi", "interpreter", "restrictions", "environment", "failedRequestTracing");
-    private static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
+    static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
             "idleTimeoutSeconds", "killGraceMillis", "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes",
             "headerLineBytes", "headerLines", "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds",
             "redirectHops");
-    private static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization");
-    private static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
-    private static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
-    private static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
-    private static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
-    private static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
+    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization");
+    static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
+    static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
+    static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
+    static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
+    static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
 
     /** Longest duration accepted, in seconds: 365 days. */
     private static final long MAX_SECONDS = 365L * 24 * 3600;
@@ -69,6 +71,7 @@ public final class ConfigLoader {
     private final Path file;
     private final Path baseDir;
     private final TomlLocator locator;
+    private final ProblemList problems = new ProblemList();
 
     private ConfigLoader(Path file, TomlLocator locator) {
         this.file = file;
@@ -79,13 +82,17 @@ public final class ConfigLoader {
     /**
      * Loads {@code file}. Keys it does not set keep the values of {@link ServerConfig#defaults()}.
      *
-     * @throws ConfigException when the file cannot be read, is not valid TOML, or holds an unknown key,
-     *                         a value of the wrong type or out of range; the message names file:line and key
+     * @throws ConfigException when the file cannot be read, is not valid TOML (one problem: nothing after a
+     *                         syntax error can be trusted), or holds unknown keys, values of the wrong type or
+     *                         out of range (every one of them, each naming file:line and key)
      */
     public static ServerConfig load(Path file) throws ConfigException {
         String text = read(file);
         ObjectNode root = parse(file, text);
-        return new ConfigLoader(file, TomlLocator.of(text)).config(root);
+        ConfigLoader loader = new ConfigLoader(file, TomlLocator.of(text));
+        ServerConfig config = loader.config(root);
+        loader.problems.throwIfAny();
+        return config;
     }
 
     private static String read(Path file) throws ConfigException {
@@ -122,25 +129,26 @@ public final class ConfigLoader {
         }
     }
 
-    // ---- one method per table ------------------------------------------------------------------
+    // ---- one method per table: each key read through problems, so none stops the others -------
 
-    private ServerConfig config(ObjectNode root) throws ConfigException {
+    private <T> T read(ProblemList.Read<T> read, T fallback) { return problems.read(read, fallback); }
+
+    private ServerConfig config(ObjectNode root) {
         knownKeys(root, "", TOP_KEYS);
         ServerConfig d = ServerConfig.defaults();
-        List<String> listen = listen(root);
-        Path documentRoot = path(root, "documentRoot", true);
-        Path logDir = path(root, "logDir", false);
-        Path traceDir = path(root, "traceDir", false);
-        ErrorMode errorMode = errorMode(root);
-        Limits limits = limits(table(root, "limits"));
-        List<CgiMapping> cgi = cgi(tables(root, "cgi"));
-        List<InterpreterMapping> interpreters = interpreters(tables(root, "interpreter"));
-        Restrictions restrictions = restrictions(table(root, "restrictions"));
-        EnvironmentPolicy environment = environment(table(root, "environment"));
-        FailedRequestTracing frt = failedRequestTracing(table(root, "failedRequestTracing"));
-        return new ServerConfig(listen == null ? d.listen() : listen, cgi, interpreters, restrictions, limits,
-                environment, documentRoot, logDir, traceDir, errorMode == null ? d.errorMode() : errorMode, frt,
-                file.toAbsolutePath().normalize());
+        List<String> listen = read(() -> listen(root), d.listen());
+        Path documentRoot = read(() -> path(root, "", "documentRoot", true), null);
+        Path logDir = read(() -> path(root, "", "logDir", false), null);
+        Path traceDir = read(() -> path(root, "", "traceDir", false), null);
+        ErrorMode errorMode = read(() -> errorMode(root), d.errorMode());
+        Limits limits = limits(read(() -> table(root, "limits"), null));
+        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()));
+        List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()));
+        Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
+        EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
+        FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
+        return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir,
+                traceDir, errorMode, frt, file.toAbsolutePath().normalize());
     }
 
     private List<String> listen(ObjectNode root) throws ConfigException {
@@ -149,10 +157,12 @@ public final class ConfigLoader {
         if (addresses.isEmpty()) throw error("listen", "expected at least one HOST:PORT address");
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < addresses.size(); i++) {
-            String key = "listen[" + i + "]";
-            String problem = checkAddress(addresses.get(i));
-            if (problem != null) throw error(key, "invalid address " + quote(addresses.get(i)) + ": " + problem);
-            if (!seen.add(addresses.get(i))) throw error(key, "address " + quote(addresses.get(i)) + " listed twice");
+            String key = "listen[" + i + "]", address = addresses.get(i);
+            problems.check(() -> {
+                String problem = checkAddress(address);
+                if (problem != null) throw error(key, "invalid address " + quote(address) + ": " + problem);
+                if (!seen.add(address)) throw error(key, "address " + quote(address) + " listed twice");
+            });
         }
         return addresses;
     }
@@ -168,178 +178,239 @@ public final class ConfigLoader {
         };
     }
 
-    private Limits limits(ObjectNode t) throws ConfigException {
+    private Limits limits(ObjectNode t) {
         Limits d = Limits.defaults();
         if (t == null) return d;
-        knownKeys(t, "limits", LIMITS_KEYS);
-        int status = (int) integer(t, "limits", "headerTimeoutStatus", d.headerTimeoutStatus(), 0, Integer.MAX_VALUE);
-        if (status != 502 && status != 504) {
-            throw error("limits.headerTimeoutStatus", "expected 502 or 504, got " + status);
-        }
+        String at = "limits";
+        knownKeys(t, at, LIMITS_KEYS);
         return new Limits(
-                duration(t, "limits", "headerTimeoutSeconds", d.headerTimeout(), 0, true),
-                status,
-                duration(t, "limits", "idleTimeoutSeconds", d.idleTimeout(), 0, true),
-                duration(t, "limits", "killGraceMillis", d.killGrace(), 3, false),
-                duration(t, "limits", "shutdownGraceSeconds", d.shutdownGrace(), 0, false),
-                integer(t, "limits", "maxRequestBodyBytes", d.maxRequestBody(), 0, Long.MAX_VALUE),
-                integer(t, "limits", "spoolMemoryBytes", d.spoolMemory(), 0, Long.MAX_VALUE),
-                (int) integer(t, "limits", "headerLineBytes", d.headerLineBytes(), 1, Integer.MAX_VALUE),
-                (int) integer(t, "limits", "headerLines", d.headerLines(), 1, Integer.MAX_VALUE),
-                (int) integer(t, "limits", "headerBlockBytes", d.headerBlockBytes(), 1, Integer.MAX_VALUE),
-                (int) integer(t, "limits", "maxConcurrent", d.maxConcurrent(), 1, Integer.MAX_VALUE),
-                (int) integer(t, "limits", "queueSize", d.queueSize(), 0, Integer.MAX_VALUE),
-                duration(t, "limits", "queueTimeoutSeconds", d.queueTimeout(), 0, true),
-                (int) integer(t, "limits", "redirectHops", d.redirectHops(), 0, Integer.MAX_VALUE));
+                read(() -> duration(t, at, "headerTimeoutSeconds", 0, true), d.headerTimeout()),
+                read(() -> headerTimeoutStatus(t), d.headerTimeoutStatus()),
+                read(() -> duration(t, at, "idleTimeoutSeconds", 0, true), d.idleTimeout()),
+                read(() -> duration(t, at, "killGraceMillis", 3, false), d.killGrace()),
+                read(() -> duration(t, at, "shutdownGraceSeconds", 0, false), d.shutdownGrace()),
+                read(() -> integer(t, at, "maxRequestBodyBytes", 0, Long.MAX_VALUE), d.maxRequestBody()),
+                read(() -> integer(t, at, "spoolMemoryBytes", 0, Long.MAX_VALUE), d.spoolMemory()),
+                read(() -> count(t, at, "headerLineBytes", 1), d.headerLineBytes()),
+                read(() -> count(t, at, "headerLines", 1), d.headerLines()),
+                read(() -> count(t, at, "headerBlockBytes", 1), d.headerBlockBytes()),
+                read(() -> count(t, at, "maxConcurrent", 1), d.maxConcurrent()),
+                read(() -> count(t, at, "queueSize", 0), d.queueSize()),
+                read(() -> duration(t, at, "queueTimeoutSeconds", 0, true), d.queueTimeout()),
+                read(() -> count(t, at, "redirectHops", 0), d.redirectHops()));
     }
 
-    private List<CgiMapping> cgi(List<ObjectNode> tables) throws ConfigException {
+    private Integer headerTimeoutStatus(ObjectNode t) throws ConfigException {
+        Integer status = count(t, "limits", "headerTimeoutStatus", 0);
+        if (status != null && status != 502 && status != 504) {
+            throw error("limits.headerTimeoutStatus", "expected 502 or 504, got " + status);
+        }
+        return status;
+    }
+
+    private List<CgiMapping> cgi(List<ObjectNode> tables) {
         List<CgiMapping> mappings = new ArrayList<>();
         Map<String, Integer> prefixes = new LinkedHashMap<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
+            int index = i;
             String at = "cgi[" + i + "]";
             knownKeys(t, at, CGI_KEYS);
-            String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as \"/cgi-bin/\"");
-            if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-                throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. \"/cgi-bin/\", got " + quote(prefix));
-            }
-            Integer first = prefixes.putIfAbsent(prefix, i);
-            if (first != null) {
-                throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already mapped by cgi[" + first
-                        + "] at line " + locator.line("cgi[" + first + "].prefix") + ")");
-            }
-            Path directory = required(path(t, at, "directory", true), at, "directory", "a directory of programs");
-            boolean passAuthorization = bool(t, at, "passAuthorization", false);
-            mappings.add(new CgiMapping(prefix, directory, passAuthorization));
+            String prefix = read(() -> cgiPrefix(t, at, index, prefixes), null);
+            Path directory = read(() -> required(path(t, at, "directory", true), at, "directory", "a directory of programs"), null);
+            boolean passAuthorization = read(() -> bool(t, at, "passAuthorization"), false);
+            if (prefix != null && directory != null) mappings.add(new CgiMapping(prefix, directory, passAuthorization));
         }
         return mappings;
     }
 
-    private List<InterpreterMapping> interpreters(List<ObjectNode> tables) throws ConfigException {
+    /** {@code prefixes}: each prefix seen so far → the index of its [[cgi]]. */
+    private String cgiPrefix(ObjectNode t, String at, int index, Map<String, Integer> prefixes) throws ConfigException {
+        String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as \"/cgi-bin/\"");
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. \"/cgi-bin/\", got " + quote(prefix));
+        }
+        Integer first = prefixes.putIfAbsent(prefix, index);
+        if (first != null) {
+            throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already mapped by cgi[" + first
+                    + "] at line " + locator.line("cgi[" + first + "].prefix") + ")");
+        }
+        return prefix;
+    }
+
+    private List<InterpreterMapping> interpreters(List<ObjectNode> tables) {
         List<InterpreterMapping> mappings = new ArrayList<>();
         Set<String> extensions = new HashSet<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
             String at = "interpreter[" + i + "]";
             knownKeys(t, at, INTERPRETER_KEYS);
-            String extension = required(string(t, at, "extension"), at, "extension", "an extension such as \".php\"");
-            if (extension.length() < 2 || !extension.startsWith(".") || extension.indexOf('/') >= 0) {
-                throw error(at + ".extension", "expected an extension starting with '.', e.g. \".php\", got " + quote(extension));
-            }
-            if (!extensions.add(extension)) throw error(at + ".extension", "duplicate extension " + quote(extension));
-
-            boolean single = t.path("command").isTextual(); // command = "/usr/bin/php-cgi" means ["/usr/bin/php-cgi"]
-            List<String> command = single ? List.of(t.get("command").textValue()) : strings(t, at, "command");
-            required(command, at, "command", "the interpreter's absolute path, e.g. [\"/usr/bin/php-cgi\"]");
-            if (command.isEmpty()) throw error(at + ".command", "expected at least the interpreter's absolute path");
-            String program = at + ".command" + (single ? "" : "[0]");
-            if (!command.getFirst().startsWith("/")) {
-                throw error(program, "expected an absolute path to the interpreter, got " + quote(command.getFirst()));
-            }
-            Path executable = resolve(program, command.getFirst(), false);
-            command = new ArrayList<>(command);
-            command.set(0, executable.toString());
-
-            List<String> verbs = strings(t, at, "verbs");
-            Set<String> verbSet = new LinkedHashSet<>();
-            if (verbs != null) {
-                if (verbs.isEmpty()) throw error(at + ".verbs", "expected at least one method (leave the key out to allow all)");
-                for (int v = 0; v < verbs.size(); v++) {
-                    if (!TOKEN.matcher(verbs.get(v)).matches()) {
-                        throw error(at + ".verbs[" + v + "]", "expected an HTTP method such as \"GET\", got " + quote(verbs.get(v)));
-                    }
-                    verbSet.add(verbs.get(v).toUpperCase(Locale.ROOT));
-                }
-            }
-            mappings.add(new InterpreterMapping(extension, command, verbSet));
+            String extension = read(() -> extension(t, at, extensions), null);
+            List<String> command = read(() -> command(t, at), null);
+            Set<String> verbs = read(() -> verbs(t, at), Set.of());
+            if (extension != null && command != null) mappings.add(new InterpreterMapping(extension, command, verbs));
         }
         return mappings;
     }
 
-    private Restrictions restrictions(ObjectNode t) throws ConfigException {
+    private String extension(ObjectNode t, String at, Set<String> extensions) throws ConfigException {
+        String extension = required(string(t, at, "extension"), at, "extension", "an extension such as \".php\"");
+        if (extension.length() < 2 || !extension.startsWith(".") || extension.indexOf('/') >= 0) {
+            throw error(at + ".extension", "expected an extension starting with '.', e.g. \".php\", got " + quote(extension));
+        }
+        if (!extensions.add(extension)) throw error(at + ".extension", "duplicate extension " + quote(extension));
+        return extension;
+    }
+
+    /** The interpreter and its arguments, the interpreter's path resolved. */
+    private List<String> command(ObjectNode t, String at) throws ConfigException {
+        boolean single = t.path("command").isTextual(); // command = "/usr/bin/php-cgi" means ["/usr/bin/php-cgi"]
+        List<String> command = single ? List.of(t.get("command").textValue()) : strings(t, at, "command");
+        required(command, at, "command", "the interpreter's absolute path, e.g. [\"/usr/bin/php-cgi\"]");
+        if (command.isEmpty()) throw error(at + ".command", "expected at least the interpreter's absolute path");
+        String program = at + ".command" + (single ? "" : "[0]");
+        if (!command.getFirst().startsWith("/")) {
+            throw error(program, "expected an absolute path to the interpreter, got " + quote(command.getFirst()));
+        }
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, resolve(program, command.getFirst(), false).toString());
+        return resolved;
+    }
+
+    /** The allowed methods, upper-cased; empty (all allowed) when the key is absent. */
+    private Set<String> verbs(ObjectNode t, String at) throws ConfigException {
+        List<String> verbs = strings(t, at, "verbs");
+        if (verbs == null) return null;
+        if (verbs.isEmpty()) throw error(at + ".verbs", "expected at least one method (leave the key out to allow all)");
+        Set<String> verbSet = new LinkedHashSet<>();
+        for (int v = 0; v < verbs.size(); v++) {
+            String key = at + ".verbs[" + v + "]", verb = verbs.get(v);
+            problems.check(() -> {
+                if (!TOKEN.matcher(verb).matches()) throw error(key, "expected an HTTP method such as \"GET\", got " + quote(verb));
+                verbSet.add(verb.toUpperCase(Locale.ROOT));
+            });
+        }
+        return verbSet;
+    }
+
+    private Restrictions restrictions(ObjectNode t) {
         if (t == null) return Restrictions.disabled();
-        knownKeys(t, "restrictions", RESTRICTIONS_KEYS);
-        boolean enabled = bool(t, "restrictions", "enabled", false);
-        List<String> allowed = strings(t, "restrictions", "allowed");
+        String at = "restrictions";
+        knownKeys(t, at, RESTRICTIONS_KEYS);
+        boolean enabled = read(() -> bool(t, at, "enabled"), false);
+        List<String> allowed = read(() -> strings(t, at, "allowed"), List.of());
         Set<Path> paths = new LinkedHashSet<>();
-        for (int i = 0; allowed != null && i < allowed.size(); i++) {
-            paths.add(resolve("restrictions.allowed[" + i + "]", allowed.get(i), false));
+        for (int i = 0; i < allowed.size(); i++) {
+            String key = at + ".allowed[" + i + "]", value = allowed.get(i);
+            problems.check(() -> paths.add(resolve(key, value, false)));
         }
         return new Restrictions(enabled, paths);
     }
 
-    private EnvironmentPolicy environment(ObjectNode t) throws ConfigException {
+    private EnvironmentPolicy environment(ObjectNode t) {
         EnvironmentPolicy d = EnvironmentPolicy.defaults();
         if (t == null) return d;
-        knownKeys(t, "environment", ENVIRONMENT_KEYS);
-        List<String> inherit = strings(t, "environment", "inherit");
-        for (int i = 0; inherit != null && i < inherit.size(); i++) {
-            checkVariableName("environment.inherit[" + i + "]", inherit.get(i));
+        String at = "environment";
+        knownKeys(t, at, ENVIRONMENT_KEYS);
+        List<String> inherit = read(() -> strings(t, at, "inherit"), d.inherit());
+        for (int i = 0; i < inherit.size(); i++) {
+            String key = at + ".inherit[" + i + "]", name = inherit.get(i);
+            problems.check(() -> checkVariableName(key, name));
         }
         Map<String, String> set = new LinkedHashMap<>();
-        ObjectNode vars = table(t, "environment.set");
+        ObjectNode vars = read(() -> table(t, at + ".set"), null);
         for (var e : vars == null ? Set.<Map.Entry<String, JsonNode>>of() : vars.properties()) {
-            String key = "environment.set." + e.getKey();
-            checkVariableName(key, e.getKey());
-            if (!e.getValue().isTextual()) throw error(key, "expected a string, got " + describe(e.getValue()));
-            if (e.getValue().textValue().indexOf('\0') >= 0) throw error(key, "a value cannot contain a NUL character");
-            set.put(e.getKey(), e.getValue().textValue());
+            problems.check(() -> set.put(e.getKey(), variable(at + ".set." + e.getKey(), e.getKey(), e.getValue())));
         }
-        return new EnvironmentPolicy(inherit == null ? d.inherit() : inherit, set);
+        return new EnvironmentPolicy(inherit, set);
     }
 
-    private FailedRequestTracing failedRequestTracing(ObjectNode t) throws ConfigException {
+    /** A fixed variable's value. */
+    private String variable(String key, String name, JsonNode value) throws ConfigException {
+        checkVariableName(key, name);
+        if (!value.isTextual()) throw error(key, "expected a string, got " + describe(value));
+        if (value.textValue().indexOf('\0') >= 0) throw error(key, "a value cannot contain a NUL character");
+        return value.textValue();
+    }
+
+    private FailedRequestTracing failedRequestTracing(ObjectNode t) {
         if (t == null) return FailedRequestTracing.disabled();
         String at = "failedRequestTracing";
         knownKeys(t, at, FRT_KEYS);
         List<TraceRule> rules = new ArrayList<>();
-        List<ObjectNode> tables = tables(t, at, "rule");
-        for (int i = 0; i < tables.size(); i++) rules.add(rule(tables.get(i), at + ".rule[" + i + "]"));
+        List<ObjectNode> tables = read(() -> tables(t, at, "rule"), List.of());
+        for (int i = 0; i < tables.size(); i++) {
+            TraceRule rule = rule(tables.get(i), at + ".rule[" + i + "]");
+            if (rule != null) rules.add(rule);
+        }
         return new FailedRequestTracing(
-                bool(t, at, "enabled", !rules.isEmpty()),
-                path(t, at, "directory", false),
-                (int) integer(t, at, "maxLogFiles", FailedRequestTracing.DEFAULT_MAX_LOG_FILES, 1, 100_000),
-                (int) integer(t, at, "maxLogFileSizeKB", FailedRequestTracing.DEFAULT_MAX_LOG_FILE_SIZE_KB, 1, 1L << 20),
+                read(() -> bool(t, at, "enabled"), !tables.isEmpty()),
+                read(() -> path(t, at, "directory", false), null),
+                read(() -> count(t, at, "maxLogFiles", 1, 100_000), FailedRequestTracing.DEFAULT_MAX_LOG_FILES),
+                read(() -> count(t, at, "maxLogFileSizeKB", 1, 1 << 20), FailedRequestTracing.DEFAULT_MAX_LOG_FILE_SIZE_KB),
                 rules);
     }
 
-    private TraceRule rule(ObjectNode t, String at) throws ConfigException {
+    /** A rule, or null when any of its keys is wrong (their problems recorded). */
+    private TraceRule rule(ObjectNode t, String at) {
+        int before = problems.count();
         knownKeys(t, at, RULE_KEYS);
-        String path = string(t, at, "path");
-        if (path != null && path.isEmpty()) throw error(at + ".path", "expected a pattern such as \"*\" or \"/cgi-bin/*\", got \"\"");
-        String codes = string(t, at, "statusCodes");
-        List<StatusRange> ranges = List.of();
-        if (codes != null) {
-            try {
-                ranges = StatusRange.parseList(codes);
-            } catch (IllegalArgumentException e) {
-                throw error(at + ".statusCodes", e.getMessage());
-            }
+        String path = read(() -> rulePath(t, at), "*");
+        List<StatusRange> ranges = read(() -> statusCodes(t, at), List.of());
+        Duration timeTaken = read(() -> duration(t, at, "timeTakenSeconds", 0, true), null);
+        TraceVerbosity verbosity = read(() -> verbosity(t, at), TraceVerbosity.VERBOSE);
+        Set<String> areas = read(() -> areas(t, at), new LinkedHashSet<>(TraceRule.AREAS));
+        if (problems.count() > before) return null;
+        if (ranges.isEmpty() && timeTaken == null) { // only once its keys are right: a bad statusCodes is not a missing one
+            problems.add(problem(at, "a rule needs statusCodes or timeTakenSeconds (or both) to say when a request has failed"));
+            return null;
         }
-        Duration timeTaken = duration(t, at, "timeTakenSeconds", null, 0, true);
-        if (ranges.isEmpty() && timeTaken == null) {
-            throw error(at, "a rule needs statusCodes or timeTakenSeconds (or both) to say when a request has failed");
-        }
-        String verbosityName = string(t, at, "verbosity");
-        TraceVerbosity verbosity = verbosityName == null ? TraceVerbosity.VERBOSE : TraceVerbosity.parse(verbosityName);
-        if (verbosity == null) {
-            throw error(at + ".verbosity", "expected one of CriticalError, Error, Warning, Information, Verbose, got " + quote(verbosityName));
-        }
-        List<String> areaNames = strings(t, at, "areas");
-        Set<String> areas = new LinkedHashSet<>(areaNames == null ? TraceRule.AREAS : List.of());
-        for (int i = 0; areaNames != null && i < areaNames.size(); i++) {
-            String area = TraceRule.area(areaNames.get(i));
-            if (area == null) {
-                throw error(at + ".areas[" + i + "]", "expected one of " + String.join(", ", TraceRule.AREAS) + ", got " + quote(areaNames.get(i)));
-            }
-            areas.add(area);
-        }
-        if (areas.isEmpty()) throw error(at + ".areas", "expected at least one area (leave the key out for all)");
-        return new TraceRule(path == null ? "*" : path, ranges, timeTaken, verbosity, areas);
+        return new TraceRule(path, ranges, timeTaken, verbosity, areas);
     }
 
-    // ---- typed readers: each returns null (or the default) when the key is absent ---------------
+    private String rulePath(ObjectNode t, String at) throws ConfigException {
+        String path = string(t, at, "path");
+        if (path != null && path.isEmpty()) throw error(at + ".path", "expected a pattern such as \"*\" or \"/cgi-bin/*\", got \"\"");
+        return path;
+    }
+
+    private List<StatusRange> statusCodes(ObjectNode t, String at) throws ConfigException {
+        String codes = string(t, at, "statusCodes");
+        if (codes == null) return null;
+        try {
+            return StatusRange.parseList(codes);
+        } catch (IllegalArgumentException e) {
+            throw error(at + ".statusCodes", e.getMessage());
+        }
+    }
+
+    private TraceVerbosity verbosity(ObjectNode t, String at) throws ConfigException {
+        String name = string(t, at, "verbosity");
+        if (name == null) return null;
+        TraceVerbosity verbosity = TraceVerbosity.parse(name);
+        if (verbosity == null) {
+            throw error(at + ".verbosity", "expected one of CriticalError, Error, Warning, Information, Verbose, got " + quote(name));
+        }
+        return verbosity;
+    }
+
+    private Set<String> areas(ObjectNode t, String at) throws ConfigException {
+        List<String> names = strings(t, at, "areas");
+        if (names == null) return null;
+        if (names.isEmpty()) throw error(at + ".areas", "expected at least one area (leave the key out for all)");
+        Set<String> areas = new LinkedHashSet<>();
+        List<ConfigProblem> unknown = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String area = TraceRule.area(names.get(i));
+            if (area != null) areas.add(area);
+            else unknown.add(problem(at + ".areas[" + i + "]",
+                    "expected one of " + String.join(", ", TraceRule.AREAS) + ", got " + quote(names.get(i))));
+        }
+        if (!unknown.isEmpty()) throw new ConfigException(unknown);
+        return areas;
+    }
+
+    // ---- typed readers: each returns null when the key is absent and throws when it is wrong -----
 
     /** Reads {@code parent.name} as a table: null when absent. Tables and keys share one path namespace. */
     private ObjectNode table(ObjectNode node, String path) throws ConfigException {
@@ -350,14 +421,10 @@ public final class ConfigLoader {
         return (ObjectNode) v;
     }
 
-    private List<ObjectNode> tables(ObjectNode root, String name) throws ConfigException {
-        return tables(root, "", name);
-    }
-
     private List<ObjectNode> tables(ObjectNode node, String at, String name) throws ConfigException {
         JsonNode v = node.get(name);
         String key = TomlLocator.join(at, name);
-        if (v == null) return List.of();
+        if (v == null) return null;
         if (!v.isArray()) throw error(key, "expected an array of tables ([[" + key + "]]), got " + describe(v));
         List<ObjectNode> tables = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
@@ -374,31 +441,33 @@ public final class ConfigLoader {
         return v.textValue();
     }
 
-    /** An array of strings. */
+    /** An array of strings; every element that is not one is a problem of its own. */
     private List<String> strings(ObjectNode t, String at, String name) throws ConfigException {
         JsonNode v = t.get(name);
         if (v == null) return null;
         String key = TomlLocator.join(at, name);
         if (!v.isArray()) throw error(key, "expected an array of strings, got " + describe(v));
         List<String> values = new ArrayList<>();
+        List<ConfigProblem> wrong = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
-            if (!v.get(i).isTextual()) throw error(key + "[" + i + "]", "expected a string, got " + describe(v.get(i)));
-            values.add(v.get(i).textValue());
+            if (v.get(i).isTextual()) values.add(v.get(i).textValue());
+            else wrong.add(problem(key + "[" + i + "]", "expected a string, got " + describe(v.get(i))));
         }
+        if (!wrong.isEmpty()) throw new ConfigException(wrong);
         return values;
     }
 
-    private boolean bool(ObjectNode t, String at, String name, boolean dflt) throws ConfigException {
+    private Boolean bool(ObjectNode t, String at, String name) throws ConfigException {
         JsonNode v = t.get(name);
-        if (v == null) return dflt;
+        if (v == null) return null;
         if (!v.isBoolean()) throw error(TomlLocator.join(at, name), "expected true or false, got " + describe(v));
         return v.booleanValue();
     }
 
     /** An integer in [min, max]. */
-    private long integer(ObjectNode t, String at, String name, long dflt, long min, long max) throws ConfigException {
+    private Long integer(ObjectNode t, String at, String name, long min, long max) throws ConfigException {
         JsonNode v = t.get(name);
-        if (v == null) return dflt;
+        if (v == null) return null;
         String key = TomlLocator.join(at, name);
         String expected = "expected " + (min == 0 ? "a non-negative integer" : min == 1 ? "a positive integer" : "an integer >= " + min);
         BigInteger n = v.isIntegralNumber() ? v.bigIntegerValue() : null;
@@ -407,14 +476,23 @@ public final class ConfigLoader {
         return n.longValueExact();
     }
 
+    /** An int-sized integer, at least {@code min}. */
+    private Integer count(ObjectNode t, String at, String name, int min) throws ConfigException {
+        return count(t, at, name, min, Integer.MAX_VALUE);
+    }
+
+    private Integer count(ObjectNode t, String at, String name, int min, int max) throws ConfigException {
+        Long n = integer(t, at, name, min, max);
+        return n == null ? null : Math.toIntExact(n);
+    }
+
     /**
      * A number of 10^-scale seconds (scale 0: seconds, 3: milliseconds), fractions allowed, up to 365 days;
      * positive, or with {@code positive} false also zero.
      */
-    private Duration duration(ObjectNode t, String at, String name, Duration dflt, int scale, boolean positive)
-            throws ConfigException {
+    private Duration duration(ObjectNode t, String at, String name, int scale, boolean positive) throws ConfigException {
         JsonNode v = t.get(name);
-        if (v == null) return dflt;
+        if (v == null) return null;
         String key = TomlLocator.join(at, name);
         String expected = "expected " + (positive ? "a positive number" : "a non-negative number");
         boolean nonFinite = (v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue());
@@ -432,10 +510,6 @@ public final class ConfigLoader {
     private Path path(ObjectNode t, String at, String name, boolean directory) throws ConfigException {
         String s = string(t, at, name);
         return s == null ? null : resolve(TomlLocator.join(at, name), s, directory);
-    }
-
-    private Path path(ObjectNode root, String name, boolean directory) throws ConfigException {
-        return path(root, "", name, directory);
     }
 
     private Path resolve(String key, String value, boolean directory) throws ConfigException {
@@ -459,16 +533,21 @@ public final class ConfigLoader {
 
     // ---- validation helpers -------------------------------------------------------------------
 
-    /** The one way errors are made: file, the key's line (or its table's), the key, the problem. */
-    private ConfigException error(String key, String problem) {
-        return new ConfigException(file, locator.line(key), key, problem);
+    /** The one way problems are made: file, the key's line (or its table's), the key, the problem. */
+    private ConfigProblem problem(String key, String problem) {
+        return new ConfigProblem(file, locator.line(key), key, problem);
     }
 
-    private void knownKeys(ObjectNode t, String at, Set<String> known) throws ConfigException {
+    private ConfigException error(String key, String problem) {
+        return new ConfigException(List.of(problem(key, problem)));
+    }
+
+    /** Records every key of {@code t} not in {@code known}. */
+    private void knownKeys(ObjectNode t, String at, Set<String> known) {
         for (var property : t.properties()) {
             String name = property.getKey();
             if (!known.contains(name)) {
-                throw error(TomlLocator.join(at, name), "unknown key" + KeyHints.hint(name, at, known));
+                problems.add(problem(TomlLocator.join(at, name), "unknown key" + KeyHints.hint(name, at, known)));
             }
         }
     }
@@ -522,78 +601,5 @@ public final class ConfigLoader {
         if (v.isObject()) return "a table";
         if (v instanceof POJONode p) return "a date/time " + p.getPojo();
         return v.getNodeType().toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** "Did you mean …?" suggestions and hints for misplaced keys. */
-    static final class KeyHints {
-        /** Ordered, so a name found in several tables is hinted the same way every time. */
-        private static final Map<String, Set<String>> SECTIONS = sections(
-                "", TOP_KEYS, "limits", LIMITS_KEYS, "cgi", CGI_KEYS, "interpreter", INTERPRETER_KEYS,
-                "restrictions", RESTRICTIONS_KEYS, "environment", ENVIRONMENT_KEYS, "failedRequestTracing", FRT_KEYS,
-                "failedRequestTracing.rule", RULE_KEYS);
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Set<String>> sections(Object... kv) {
-            Map<String, Set<String>> m = new LinkedHashMap<>();
-            for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Set<String>) kv[i + 1]);
-            return m;
-        }
-
-        private KeyHints() {}
-
-        /** " (did you mean 'x'?)", a hint where the key belongs, or "" when there is nothing useful to say. */
-        static String hint(String name, String at, Set<String> known) {
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String candidate : known.stream().sorted().toList()) {
-                int d = distance(name, candidate);
-                if (d < bestDistance) { best = candidate; bestDistance = d; }
-            }
-            int tolerance = name.length() <= 4 ? 1 : name.length() <= 9 ? 2 : 3;
-            if (best != null && bestDistance <= tolerance) return " (did you mean '" + best + "'?)";
-            if (!at.isEmpty() && TOP_KEYS.contains(name)) {
-                return " ('" + name + "' is a top-level key: move it above the first [table] header)";
-            }
-            List<String> homes = new ArrayList<>();
-            for (var section : SECTIONS.entrySet()) {
-                String home = section.getKey();
-                if (!home.isEmpty() && !at.replaceAll("\\[\\d+]$", "").equals(home) && section.getValue().contains(name)) {
-                    boolean array = home.equals("cgi") || home.equals("interpreter") || home.endsWith(".rule");
-                    homes.add(array ? "[[" + home + "]]" : "[" + home + "]");
-                }
-            }
-            return homes.isEmpty() ? "" : " ('" + name + "' belongs in " + String.join(" or ", homes) + ")";
-        }
-
-        /**
-         * Edit distance, case-insensitive, also comparing with unit suffixes removed ("idleTimeoutMillis" ~
-         * "idleTimeoutSeconds"); a prefix of four or more letters counts as 1 ("passAuth" ~ "passAuthorization").
-         */
-        static int distance(String a, String b) {
-            String x = a.toLowerCase(Locale.ROOT), y = b.toLowerCase(Locale.ROOT);
-            if (x.length() >= 4 && y.startsWith(x)) return 1; // an abbreviation: "passAuth"
-            return Math.min(levenshtein(x, y), levenshtein(stem(x), stem(y)));
-        }
-
-        private static String stem(String s) {
-            for (String unit : List.of("seconds", "secs", "millis", "ms", "bytes")) {
-                if (s.endsWith(unit) && s.length() > unit.length()) return s.substring(0, s.length() - unit.length());
-            }
-            return s;
-        }
-
-        private static int levenshtein(String a, String b) {
-            int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) prev[j] = j;
-            for (int i = 1; i <= a.length(); i++) {
-                cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                    cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-                }
-                int[] t = prev; prev = cur; cur = t;
-            }
-            return prev[b.length()];
-        }
     }
 }

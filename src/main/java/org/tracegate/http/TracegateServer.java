@@ -114,11 +114,7 @@ public final class TracegateServer implements AutoCloseable {
             admin.setName("admin");
             server.addConnector(admin);
             runtimeDir = RuntimeFiles.directory(config.logDir());
-            try {
-                adminToken = RuntimeFiles.writeToken(runtimeDir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the admin token in " + runtimeDir, e);
-            }
+            adminToken = RuntimeFiles.newToken();
             top.addHandler(new AdminHandler(admin, adminToken, sessions));
         }
         RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog), site);
@@ -129,7 +125,7 @@ public final class TracegateServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
-        if (admin != null) RuntimeFiles.writeRuntime(runtimeDir, adminUrl(), urls());
+        if (admin != null) RuntimeFiles.write(runtimeDir, adminToken, adminUrl(), urls()); // only once all listeners are bound
     }
 
     /** "http://127.0.0.1:PORT/admin/", or null without an admin endpoint. */

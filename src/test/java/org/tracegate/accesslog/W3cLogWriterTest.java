@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracegate.config.Version;
 
 class W3cLogWriterTest {
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -129,7 +130,7 @@ class W3cLogWriterTest {
         logAndParse(Records.full());
 
         assertThat(lines("u_ex260301.log")).startsWith(
-                "#Software: Tracegate 0.1.0",
+                "#Software: Tracegate " + Version.NUMBER,
                 "#Version: 1.0",
                 "#Date: 2026-03-01 21:07:10",
                 FIELDS);
@@ -153,7 +154,7 @@ class W3cLogWriterTest {
 
         List<String> lines = lines("u_ex260301.log");
         assertThat(lines).hasSize(10);
-        assertThat(lines.get(5)).isEqualTo("#Software: Tracegate 0.1.0");
+        assertThat(lines.get(5)).isEqualTo("#Software: Tracegate " + Version.NUMBER);
         assertThat(lines.get(7)).isEqualTo("#Date: 2026-03-01 21:08:10");
         assertThat(rows).extracting(m -> m.get("sc-status")).containsExactly("502", "200");
     }
@@ -189,7 +190,7 @@ class W3cLogWriterTest {
 
         assertThat(logFiles()).containsExactly("u_ex260301.log", "u_ex260301_1.log", "u_ex260301_2.log");
         for (String f : logFiles()) {
-            assertThat(lines(f).getFirst()).isEqualTo("#Software: Tracegate 0.1.0");
+            assertThat(lines(f).getFirst()).isEqualTo("#Software: Tracegate " + Version.NUMBER);
             assertThat(Files.size(dir.resolve(f))).isLessThanOrEqualTo(max);
         }
         assertThat(W3cLogParser.parse(dir.resolve("u_ex260301_1.log"))).hasSize(2);

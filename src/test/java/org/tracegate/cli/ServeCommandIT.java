@@ -2,110 +2,52 @@ package org.tracegate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tracegate.cli.Launcher.Launched;
 import org.tracegate.e2e.Exec;
 
 /** The real launcher, bin/tracegate, run as an external process. */
 class ServeCommandIT {
-    private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final Path JAR = ROOT.resolve("target/tracegate.jar");
-    /** The JDK running the tests is >= 25 (the build requires it), so the launcher may use it too. */
-    private static final String JAVA_HOME = System.getProperty("java.home");
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
-
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Process server;
+    private final Launcher launcher = new Launcher();
+    /** Every server gets its own log dir: the default one under /tmp is shared by all servers of this user. */
+    private Path logs;
 
-    /** Runs after `package` (failsafe), so the launcher finds a fresh jar and never builds during a test. */
     @BeforeAll
     static void jarIsBuilt() {
-        assertThat(JAR).as("target/tracegate.jar (run through `mvn verify`)").isRegularFile();
+        assertThat(Launcher.JAR).as("target/tracegate.jar (run through `mvn verify`)").isRegularFile();
     }
 
+    @BeforeEach
+    void logDir() throws IOException {
+        logs = Files.createTempDirectory("tracegate-it");
+    }
 
     @AfterEach
-    void killServer() throws InterruptedException {
-        if (server != null && server.isAlive()) Exec.kill(server);
-    }
-
-    /** A started launcher with its stdout lines in a queue and its stderr collected. */
-    private record Launched(Process process, LinkedBlockingQueue<String> stdout, Path stderrFile, Thread reader) {
-        /** Waits (bounded) for the process and for its stdout to be fully read. */
-        void finish() throws InterruptedException {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
-            assertThat(reader.join(Duration.ofSeconds(5))).as("stdout drained").isTrue();
-        }
-
-        /** What the launcher wrote to stderr so far (a file: complete once the process has exited). */
-        String stderr() {
-            try {
-                return Files.readString(stderrFile);
-            } catch (IOException e) {
-                return "(unreadable: " + e + ")";
-            }
-        }
+    void killServers() throws InterruptedException {
+        launcher.close();
     }
 
     private Launched launch(String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/tracegate").toString()));
-        cmd.addAll(List.of(args));
-        return launch(cmd);
+        return launcher.start(args);
     }
 
-    private Launched launch(List<String> cmd) throws IOException {
-        Path err = Files.createTempFile("tracegate-launcher", ".stderr");
-        err.toFile().deleteOnExit();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectError(err.toFile());
-        pb.environment().put("JAVA_HOME", JAVA_HOME);
-        server = pb.start();
-        server.getOutputStream().close();
-        LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
-        Process p = server;
-        Thread o = Thread.ofPlatform().daemon().start(() -> lines(p.getInputStream(), out::add));
-        return new Launched(server, out, err, o);
-    }
-
-    private static void lines(java.io.InputStream in, java.util.function.Consumer<String> sink) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String l; (l = r.readLine()) != null; ) sink.accept(l);
-        } catch (IOException ignored) {
-            // The process ended.
-        }
-    }
-
-    /** Waits (bounded) for the "listening on" line; returns the port. */
     private static int awaitListening(Launched l) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            String line = l.stdout().poll(200, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                Matcher m = LISTENING.matcher(line);
-                if (m.matches()) return Integer.parseInt(m.group(1));
-            }
-            if (!l.process().isAlive() && l.stdout().isEmpty()) {
-                throw new AssertionError("launcher exited " + l.process().exitValue() + " before listening; stderr:\n" + l.stderr());
-            }
-        }
-        throw new AssertionError("no 'listening on' line within 60 s; stderr:\n" + l.stderr());
+        return l.awaitListening();
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
@@ -114,14 +56,11 @@ class ServeCommandIT {
     }
 
     private static Exec.Result tracegate(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/tracegate").toString()));
-        cmd.addAll(List.of(args));
-        return Exec.run(ROOT, java.util.Map.of("JAVA_HOME", JAVA_HOME), Duration.ofSeconds(60), cmd);
+        return Launcher.tracegate(args);
     }
 
     @Test
     void traceSessionFromTheCliSurvivesAServerCrash() throws Exception {
-        Path logs = Files.createTempDirectory("tracegate-crash");
         Path session = logs.resolve("s.jsonl");
         Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0",
                 "--log-dir", logs.toString());
@@ -153,7 +92,7 @@ class ServeCommandIT {
 
     @Test
     void servesThenStopsOnSigtermWithExitZero() throws Exception {
-        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0");
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0", "--log-dir", logs.toString());
         int port = awaitListening(l);
         HttpResponse<String> r = get(port, "/cgi-bin/env.sh?x=1");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -172,8 +111,9 @@ class ServeCommandIT {
      */
     @Test
     void withoutTheJdkExportsTheFallbacksServe() throws Exception {
-        Launched l = launch(List.of(Path.of(JAVA_HOME, "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", JAR.toString(), "org.tracegate.cli.Main", "serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0"));
+        Launched l = launcher.launch(List.of(Path.of(Launcher.JAVA_HOME, "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", Launcher.JAR.toString(), "org.tracegate.cli.Main", "serve", "--cgi", "/cgi-bin/=src/test/cgi-bin",
+                "--listen", "127.0.0.1:0", "--log-dir", logs.toString()));
         int port = awaitListening(l);
         assertThat(get(port, "/cgi-bin/env.sh?x=1").body()).contains("env-QUERY_STRING=x=1");
         StringBuilder expected = new StringBuilder();
@@ -187,7 +127,7 @@ class ServeCommandIT {
 
     @Test
     void requestInFlightAtSigtermStillCompletes() throws Exception {
-        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0");
+        Launched l = launch("serve", "--cgi", "/cgi-bin/=src/test/cgi-bin", "--listen", "127.0.0.1:0", "--log-dir", logs.toString());
         int port = awaitListening(l);
         CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cgi-bin/sleep-then-ok.sh?2"))

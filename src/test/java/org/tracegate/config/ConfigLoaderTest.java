@@ -248,8 +248,10 @@ class ConfigLoaderTest {
                 "unknown key (did you mean 'headerTimeoutSeconds'?)");
         assertError("lisen = [\"127.0.0.1:1\"]\n", 1, "lisen", "unknown key (did you mean 'listen'?)");
         assertError("[limit]\nmaxConcurrent = 1\n", 1, "limit", "unknown key (did you mean 'limits'?)");
-        assertError("[[cgi]]\nprefix = \"/a/\"\nDirectory = \"cgi-bin\"\n", 3, "cgi[0].Directory",
-                "unknown key (did you mean 'directory'?)");
+        // The typo also leaves the required key missing: both are said, in line order.
+        assertErrors("[[cgi]]\nprefix = \"/a/\"\nDirectory = \"cgi-bin\"\n",
+                "1: key 'cgi[0].directory': missing: every [[cgi]] needs a directory of programs",
+                "3: key 'cgi[0].Directory': unknown key (did you mean 'directory'?)");
         assertError("[limits]\nidleTimeoutMillis = 3\n", 2, "limits.idleTimeoutMillis",
                 "unknown key (did you mean 'idleTimeoutSeconds'?)");
     }
@@ -287,7 +289,7 @@ class ConfigLoaderTest {
         assertError("logDir = 1979-05-27\n", 1, "logDir", "expected a string, got a date/time 1979-05-27");
         assertError("listen = \"127.0.0.1:80\"\n", 1, "listen", "expected an array of strings, got \"127.0.0.1:80\"");
         assertError("listen = [\n  \"127.0.0.1:80\",\n  8080,\n]\n", 3, "listen[1]", "expected a string, got 8080");
-        assertError("x = 1\nlimits = 3\n", 1, "x", "unknown key");
+        assertErrors("x = 1\nlimits = 3\n", "1: key 'x': unknown key", "2: key 'limits': expected a table ([limits]), got 3");
         assertError("limits = 3\n", 1, "limits", "expected a table ([limits]), got 3");
         assertError("[cgi]\nprefix = \"/a/\"\n", 1, "cgi", "expected an array of tables ([[cgi]]), got a table");
         assertError("cgi = [1]\n", 1, "cgi[0]", "expected a table, got 1");
@@ -509,13 +511,26 @@ class ConfigLoaderTest {
         return ConfigLoader.load(file);
     }
 
-    /** Asserts loading {@code toml} fails with "FILE:LINE: key 'KEY': …PROBLEM…" (no key part when key is null). */
+    /** Asserts loading {@code toml} fails with exactly these problems, each "LINE: key 'KEY': PROBLEM" after "FILE:". */
+    private void assertErrors(String toml, String... problems) {
+        assertThatThrownBy(() -> load(toml))
+                .as("loading:\n%s", toml)
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).map(ConfigProblem::toString)
+                        .containsExactly(Stream.of(problems).map(p -> file + ":" + p).toArray(String[]::new)));
+    }
+
+    /**
+     * Asserts loading {@code toml} fails with exactly one problem, "FILE:LINE: key 'KEY': …PROBLEM…" (no key
+     * part when key is null): a single mistake is reported once, never echoed by a second complaint.
+     */
     private void assertError(String toml, int line, String key, String problem) {
         String prefix = file + ":" + line + ": " + (key == null ? "" : "key '" + key + "': ");
         assertThatThrownBy(() -> load(toml))
                 .as("loading:\n%s", toml)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(prefix)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).as("problems").hasSize(1))
                 .message().satisfies(m -> assertThat(m.substring(prefix.length())).contains(problem));
     }
 

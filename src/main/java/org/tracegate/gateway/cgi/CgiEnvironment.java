@@ -24,8 +24,8 @@ import org.tracegate.gateway.GatewayRequest;
 public final class CgiEnvironment {
     private CgiEnvironment() {}
 
-    public static final String VERSION = "0.1.0";
-    public static final String SOFTWARE = "Tracegate/" + VERSION;
+    public static final String VERSION = org.tracegate.config.Version.NUMBER;
+    public static final String SOFTWARE = org.tracegate.config.Version.PRODUCT;
 
     /**
      * Returns the environment in insertion order: meta-variables, HTTP_* variables, names the policy
