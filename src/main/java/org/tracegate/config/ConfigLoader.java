@@ -147,8 +147,9 @@ public final class ConfigLoader {
         Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
         EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
         FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
-        return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir,
-                traceDir, errorMode, frt, file.toAbsolutePath().normalize());
+        return d.toBuilder().listen(listen).cgi(cgi).interpreters(interpreters).restrictions(restrictions)
+                .limits(limits).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
+                .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
     }
 
     private List<String> listen(ObjectNode root) throws ConfigException {

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param interpreters  extension → interpreter mappings (IIS handler mappings)
  * @param restrictions  the executable allow-list (IIS CGI restriction list)
  * @param limits        timeouts and size limits
+ * @param programLimits what each program may use (rlimits, output, stderr); a mapping may override them
+ * @param connections   the connection side: request-head deadline, connection caps
+ * @param programUser   who programs run as when the server is root
+ * @param crashLoop     IIS's rapid-fail protection, per program
  * @param environment   what the programs' environment gets beyond RFC 3875's variables
  * @param documentRoot  static files served at "/" and the base of PATH_TRANSLATED; null: none
  * @param logDir        where error.log goes; null: stderr only
@@ -27,6 +31,10 @@ public record ServerConfig(
         List<InterpreterMapping> interpreters,
         Restrictions restrictions,
         Limits limits,
+        ProgramLimits programLimits,
+        ConnectionLimits connections,
+        ProgramUser programUser,
+        CrashLoopPolicy crashLoop,
         EnvironmentPolicy environment,
         Path documentRoot,
         Path logDir,
@@ -43,22 +51,77 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), Restrictions.disabled(),
-                Limits.defaults(), EnvironmentPolicy.defaults(), null, null, null, ErrorMode.DETAILED_LOCAL_ONLY,
+                Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(), ProgramUser.defaults(),
+                CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null, null, null, ErrorMode.DETAILED_LOCAL_ONLY,
                 FailedRequestTracing.disabled(), null);
     }
 
     /** Where failed-request traces go: see {@link FailedRequestTracing#resolveDirectory}. */
     public Path failedRequestTraceDirectory() { return failedRequestTracing.resolveDirectory(traceDir, logDir); }
 
-    public ServerConfig withListen(List<String> v) { return new ServerConfig(v, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withCgi(List<CgiMapping> v) { return new ServerConfig(listen, v, interpreters, restrictions, limits, environment, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withLimits(Limits v) { return new ServerConfig(listen, cgi, interpreters, restrictions, v, environment, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withLogDir(Path v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, v, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withTraceDir(Path v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir, v, errorMode, failedRequestTracing, source); }
-    public ServerConfig withErrorMode(ErrorMode v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir, traceDir, v, failedRequestTracing, source); }
-    public ServerConfig withInterpreters(List<InterpreterMapping> v) { return new ServerConfig(listen, cgi, v, restrictions, limits, environment, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withRestrictions(Restrictions v) { return new ServerConfig(listen, cgi, interpreters, v, limits, environment, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withEnvironment(EnvironmentPolicy v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, v, documentRoot, logDir, traceDir, errorMode, failedRequestTracing, source); }
-    public ServerConfig withFailedRequestTracing(FailedRequestTracing v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, documentRoot, logDir, traceDir, errorMode, v, source); }
-    public ServerConfig withDocumentRoot(Path v) { return new ServerConfig(listen, cgi, interpreters, restrictions, limits, environment, v, logDir, traceDir, errorMode, failedRequestTracing, source); }
+    /** A copy to change: {@code config.toBuilder().limits(l).build()}. */
+    public Builder toBuilder() { return new Builder(this); }
+
+    public ServerConfig withListen(List<String> v) { return toBuilder().listen(v).build(); }
+    public ServerConfig withCgi(List<CgiMapping> v) { return toBuilder().cgi(v).build(); }
+    public ServerConfig withLimits(Limits v) { return toBuilder().limits(v).build(); }
+    public ServerConfig withLogDir(Path v) { return toBuilder().logDir(v).build(); }
+    public ServerConfig withTraceDir(Path v) { return toBuilder().traceDir(v).build(); }
+    public ServerConfig withErrorMode(ErrorMode v) { return toBuilder().errorMode(v).build(); }
+    public ServerConfig withInterpreters(List<InterpreterMapping> v) { return toBuilder().interpreters(v).build(); }
+    public ServerConfig withRestrictions(Restrictions v) { return toBuilder().restrictions(v).build(); }
+    public ServerConfig withEnvironment(EnvironmentPolicy v) { return toBuilder().environment(v).build(); }
+    public ServerConfig withFailedRequestTracing(FailedRequestTracing v) { return toBuilder().failedRequestTracing(v).build(); }
+    public ServerConfig withDocumentRoot(Path v) { return toBuilder().documentRoot(v).build(); }
+
+    /** Every component settable by name; unset ones keep the copied config's values. */
+    public static final class Builder {
+        private List<String> listen;
+        private List<CgiMapping> cgi;
+        private List<InterpreterMapping> interpreters;
+        private Restrictions restrictions;
+        private Limits limits;
+        private ProgramLimits programLimits;
+        private ConnectionLimits connections;
+        private ProgramUser programUser;
+        private CrashLoopPolicy crashLoop;
+        private EnvironmentPolicy environment;
+        private Path documentRoot;
+        private Path logDir;
+        private Path traceDir;
+        private ErrorMode errorMode;
+        private FailedRequestTracing failedRequestTracing;
+        private Path source;
+
+        private Builder(ServerConfig c) {
+            listen = c.listen; cgi = c.cgi; interpreters = c.interpreters; restrictions = c.restrictions;
+            limits = c.limits; programLimits = c.programLimits; connections = c.connections;
+            programUser = c.programUser; crashLoop = c.crashLoop; environment = c.environment;
+            documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
+            failedRequestTracing = c.failedRequestTracing; source = c.source;
+        }
+
+        public Builder listen(List<String> v) { listen = v; return this; }
+        public Builder cgi(List<CgiMapping> v) { cgi = v; return this; }
+        public Builder interpreters(List<InterpreterMapping> v) { interpreters = v; return this; }
+        public Builder restrictions(Restrictions v) { restrictions = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
+        public Builder programLimits(ProgramLimits v) { programLimits = v; return this; }
+        public Builder connections(ConnectionLimits v) { connections = v; return this; }
+        public Builder programUser(ProgramUser v) { programUser = v; return this; }
+        public Builder crashLoop(CrashLoopPolicy v) { crashLoop = v; return this; }
+        public Builder environment(EnvironmentPolicy v) { environment = v; return this; }
+        public Builder documentRoot(Path v) { documentRoot = v; return this; }
+        public Builder logDir(Path v) { logDir = v; return this; }
+        public Builder traceDir(Path v) { traceDir = v; return this; }
+        public Builder errorMode(ErrorMode v) { errorMode = v; return this; }
+        public Builder failedRequestTracing(FailedRequestTracing v) { failedRequestTracing = v; return this; }
+        public Builder source(Path v) { source = v; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(listen, cgi, interpreters, restrictions, limits, programLimits, connections,
+                    programUser, crashLoop, environment, documentRoot, logDir, traceDir, errorMode,
+                    failedRequestTracing, source);
+        }
+    }
 }

@@ -535,7 +535,6 @@ class ConfigLoaderTest {
     }
 
     private static ServerConfig withSource(ServerConfig c, Path source) {
-        return new ServerConfig(c.listen(), c.cgi(), c.interpreters(), c.restrictions(), c.limits(), c.environment(),
-                c.documentRoot(), c.logDir(), c.traceDir(), c.errorMode(), c.failedRequestTracing(), source);
+        return c.toBuilder().source(source).build();
     }
 }
