@@ -1,5 +1,7 @@
 package org.tracegate.failtrace;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,13 +26,13 @@ record FrebEvent(long epochMicros, String name, Area area, Level level, Map<Stri
 
     /** Opcodes within their area: IIS's for the general events, Tracegate's own numbering for the rest. */
     private static final Map<String, Integer> OPCODES = Map.ofEntries(
-            Map.entry("GENERAL_REQUEST_START", 1), Map.entry("GENERAL_REQUEST_END", 2),
-            Map.entry("GENERAL_REQUEST_HEADERS", 50), Map.entry("GENERAL_RESPONSE_HEADERS", 51),
-            Map.entry("GENERAL_RESPONSE_ENTITY_BUFFER", 52), Map.entry("HANDLER_CHANGED", 37),
-            Map.entry(TRUNCATE, 60), Map.entry("MODULE_SET_RESPONSE_ERROR_STATUS", 16),
-            Map.entry("CGI_LAUNCH", 1), Map.entry("CGI_REQUEST_ENTITY_SENT", 2), Map.entry("CGI_HEADERS_RECEIVED", 3),
-            Map.entry("CGI_STDERR", 4), Map.entry("CGI_TIMEOUT", 5), Map.entry("CGI_PREMATURE_TERMINATION", 6),
-            Map.entry("CGI_INVALID_HEADERS", 7), Map.entry("CGI_EXIT", 8), Map.entry("CGI_RESPONSE_ABORTED", 9));
+            Map.entry(GENERAL_REQUEST_START, 1), Map.entry(GENERAL_REQUEST_END, 2),
+            Map.entry(GENERAL_REQUEST_HEADERS, 50), Map.entry(GENERAL_RESPONSE_HEADERS, 51),
+            Map.entry(GENERAL_RESPONSE_ENTITY_BUFFER, 52), Map.entry(HANDLER_CHANGED, 37),
+            Map.entry(TRUNCATE, 60), Map.entry(MODULE_SET_RESPONSE_ERROR_STATUS, 16),
+            Map.entry(CGI_LAUNCH, 1), Map.entry(CGI_REQUEST_ENTITY_SENT, 2), Map.entry(CGI_HEADERS_RECEIVED, 3),
+            Map.entry(CGI_STDERR, 4), Map.entry(CGI_TIMEOUT, 5), Map.entry(CGI_PREMATURE_TERMINATION, 6),
+            Map.entry(CGI_INVALID_HEADERS, 7), Map.entry(CGI_EXIT, 8), Map.entry(CGI_RESPONSE_ABORTED, 9));
 
     private static final Map<String, String> ERRNO = Map.ofEntries(
             Map.entry("ENOENT", "No such file or directory"), Map.entry("EACCES", "Permission denied"),
