@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.Request;
+import org.tracegate.process.Errno;
 
 /**
  * Notices a client that went away while its program is still silent. Jetty reads a connection only
@@ -31,7 +32,6 @@ import org.eclipse.jetty.server.Request;
 final class ClientProbe {
     static final long PERIOD_MS = 250;
     private static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
-    private static final int EAGAIN = 11, EINTR = 4;
 
     private static final MethodHandle RECV;
     private static final MethodHandle FD_VAL;
@@ -102,7 +102,7 @@ final class ClientProbe {
             if (n > 0) return false;
             if (n == 0) return true;
             int errno = state.get(JAVA_INT, ERRNO_OFFSET);
-            return errno != EAGAIN && errno != EINTR;
+            return errno != Errno.EAGAIN && errno != Errno.EINTR;
         } catch (Throwable t) {
             return false;
         }
