@@ -19,7 +19,7 @@ public abstract sealed class AccessLogWriter implements AutoCloseable permits W3
     /** Never blocks: queues the record, or counts it in {@link #dropped()} when the queue is full or closed. */
     public final void log(AccessRecord record) { log.log(record); }
 
-    /** Records not written: queue full, logged after close, or lost to an I/O error (reported on stderr). */
+    /** Records not written: queue full, logged after close, or lost to an I/O error (reported to the settings' problems). */
     public final long dropped() { return log.dropped(); }
 
     /** Waits until everything logged before this call is written and flushed; false on timeout. */

@@ -143,7 +143,7 @@ final class RollingLog implements AutoCloseable {
             dropped.increment();
             closeFile();
             day = null;
-            if (!failing) System.err.println("tracegate: access log in " + dir + ": " + e);
+            if (!failing) report(e);
             failing = true;
         }
     }
@@ -179,7 +179,7 @@ final class RollingLog implements AutoCloseable {
         } catch (IOException e) {
             closeFile();
             day = null;
-            System.err.println("tracegate: access log in " + dir + ": " + e);
+            report(e);
         }
     }
 
@@ -188,9 +188,13 @@ final class RollingLog implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            System.err.println("tracegate: access log in " + dir + ": " + e);
+            report(e);
         }
         out = null;
+    }
+
+    private void report(Exception e) {
+        settings.problems().accept("access log in " + dir + ": " + e);
     }
 
     private void publish(long handled) {

@@ -17,6 +17,7 @@ import org.tracegate.traceformats.SessionFilter;
 import org.tracegate.session.SessionSummary;
 import org.tracegate.session.SessionWriter;
 import org.tracegate.trace.Area;
+import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceSink;
 
@@ -30,12 +31,22 @@ public final class SessionManager implements SessionControl, TraceSink {
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path directory;
+    private final ErrorLog errors;
     private volatile SessionWriter current;
     private volatile long currentMaxBytes;
     private final AtomicLong requests = new AtomicLong();
 
-    /** @param directory where sessions go when `trace start` names no file */
-    public SessionManager(Path directory) { this.directory = directory; }
+    /** As {@link #SessionManager(Path, ErrorLog)}, reporting to standard error. */
+    public SessionManager(Path directory) { this(directory, ErrorLog.standardError()); }
+
+    /**
+     * @param directory where sessions go when `trace start` names no file
+     * @param errors    where a session that cannot be written or closed is reported (the server's error log)
+     */
+    public SessionManager(Path directory, ErrorLog errors) {
+        this.directory = directory;
+        this.errors = errors;
+    }
 
     @Override
     public void requestEnded(RequestTrace trace) {
@@ -62,7 +73,7 @@ public final class SessionManager implements SessionControl, TraceSink {
         Files.createDirectories(file.toAbsolutePath().getParent());
         requests.set(0);
         currentMaxBytes = maxBytes;
-        current = SessionWriter.open(file, new SessionFilter(urlPattern, set), maxBytes);
+        current = SessionWriter.open(file, new SessionFilter(urlPattern, set), maxBytes, errors);
         return file;
     }
 
@@ -95,7 +106,7 @@ public final class SessionManager implements SessionControl, TraceSink {
         try {
             stop();
         } catch (IOException e) {
-            System.err.println("tracegate: closing the trace session failed: " + e.getMessage());
+            errors.log(null, "closing the trace session failed: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.tracegate.analysis;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +18,9 @@ import org.tracegate.traceformats.TraceFile;
 public final class Analyzer {
     /** Requests with more body than this are "large" for the cause sentence: bodies that size are where programs die. */
     private static final long LARGE_BODY = 1 << 20;
-    private static final Set<String> TIMELINE = Set.of("GENERAL_REQUEST_START", "CGI_LAUNCH", "CGI_HEADERS_RECEIVED",
-            "CGI_INVALID_HEADERS", "CGI_TIMEOUT", "CGI_PREMATURE_TERMINATION", "CGI_RESPONSE_ABORTED", "CGI_EXIT",
-            "MODULE_SET_RESPONSE_ERROR_STATUS", "GENERAL_REQUEST_END");
+    private static final Set<String> TIMELINE = Set.of(GENERAL_REQUEST_START, CGI_LAUNCH, CGI_HEADERS_RECEIVED,
+            CGI_INVALID_HEADERS, CGI_TIMEOUT, CGI_PREMATURE_TERMINATION, CGI_RESPONSE_ABORTED, CGI_EXIT,
+            MODULE_SET_RESPONSE_ERROR_STATUS, GENERAL_REQUEST_END);
     private static final int MAX_TIMELINE = 12;
     private static final int STDERR_TAIL = 5;
     private static final int MAX_RESPONSE_BYTES = 1024;
@@ -39,12 +41,12 @@ public final class Analyzer {
     }
 
     public static Diagnosis diagnose(RequestEvents r) {
-        RecordedEvent launch = r.first("CGI_LAUNCH");
-        RecordedEvent invalid = r.first("CGI_INVALID_HEADERS");
-        RecordedEvent timeout = r.first("CGI_TIMEOUT");
-        RecordedEvent premature = r.first("CGI_PREMATURE_TERMINATION");
-        RecordedEvent aborted = r.first("CGI_RESPONSE_ABORTED");
-        RecordedEvent exitEvent = r.last("CGI_EXIT");
+        RecordedEvent launch = r.first(CGI_LAUNCH);
+        RecordedEvent invalid = r.first(CGI_INVALID_HEADERS);
+        RecordedEvent timeout = r.first(CGI_TIMEOUT);
+        RecordedEvent premature = r.first(CGI_PREMATURE_TERMINATION);
+        RecordedEvent aborted = r.first(CGI_RESPONSE_ABORTED);
+        RecordedEvent exitEvent = r.last(CGI_EXIT);
         RecordedEvent fail = invalid != null ? invalid : timeout != null ? timeout : premature;
 
         String script = r.script();
@@ -52,11 +54,11 @@ public final class Analyzer {
         if (launch != null) {
             boolean launchFailed = RequestEvents.launchFailed(launch);
             RecordedEvent until = exitEvent != null ? exitEvent : fail != null ? fail : aborted != null ? aborted
-                    : r.last("GENERAL_REQUEST_END");
+                    : r.last(GENERAL_REQUEST_END);
             Duration ran = launchFailed || until == null ? null : Duration.between(launch.time(), until.time());
             String headers = fail != null ? orEmpty(fail.text("Headers"))
-                    : r.first("CGI_HEADERS_RECEIVED") != null ? orEmpty(r.first("CGI_HEADERS_RECEIVED").text("Headers")) : null;
-            List<String> stderr = r.all("CGI_STDERR").stream().map(e -> orEmpty(e.text("Text"))).toList();
+                    : r.first(CGI_HEADERS_RECEIVED) != null ? orEmpty(r.first(CGI_HEADERS_RECEIVED).text("Headers")) : null;
+            List<String> stderr = r.all(CGI_STDERR).stream().map(e -> orEmpty(e.text("Text"))).toList();
             program = new Diagnosis.Program(script, launchFailed ? -1 : launch.number("ProcessId"),
                     launch.text("CommandLine"), launchFailed ? launch.text("ErrorCode") : null, ran,
                     exit(premature, exitEvent), headers,
@@ -113,7 +115,7 @@ public final class Analyzer {
         String headline = request + (did == null ? "" : "; " + did) + "; " + r.statusText() + " was returned.";
 
         byte[] response = responseBytes(r);
-        RecordedEvent buffer = r.last("GENERAL_RESPONSE_ENTITY_BUFFER");
+        RecordedEvent buffer = r.last(GENERAL_RESPONSE_ENTITY_BUFFER);
         List<String> notes = new ArrayList<>(r.file().notes());
         if (r.file().format().equals("etw-rows")) {
             notes.add("IIS ETW rows have one-second timestamps: gaps under a second show as 0 s");
@@ -161,7 +163,7 @@ public final class Analyzer {
         List<Diagnosis.Step> steps = new ArrayList<>();
         for (RecordedEvent e : r.events()) {
             if (!TIMELINE.contains(e.name())) continue;
-            if (steps.size() == MAX_TIMELINE - 1 && !e.name().equals("GENERAL_REQUEST_END")) continue;
+            if (steps.size() == MAX_TIMELINE - 1 && !e.name().equals(GENERAL_REQUEST_END)) continue;
             steps.add(new Diagnosis.Step(e.time(), e.name(), detail(e)));
         }
         return steps;
@@ -169,19 +171,19 @@ public final class Analyzer {
 
     private static String detail(RecordedEvent e) {
         return switch (e.name()) {
-            case "GENERAL_REQUEST_START" -> orEmpty(e.text("RequestVerb"));
-            case "CGI_LAUNCH" -> RequestEvents.launchFailed(e) ? "ErrorCode " + e.text("ErrorCode")
+            case GENERAL_REQUEST_START -> orEmpty(e.text("RequestVerb"));
+            case CGI_LAUNCH -> RequestEvents.launchFailed(e) ? "ErrorCode " + e.text("ErrorCode")
                     : "pid " + e.number("ProcessId");
-            case "CGI_HEADERS_RECEIVED" -> orEmpty(e.text("Headers")).length() + " header bytes";
-            case "CGI_PREMATURE_TERMINATION", "CGI_TIMEOUT" -> headersDetail(e.text("Headers"))
+            case CGI_HEADERS_RECEIVED -> orEmpty(e.text("Headers")).length() + " header bytes";
+            case CGI_PREMATURE_TERMINATION, CGI_TIMEOUT -> headersDetail(e.text("Headers"))
                     + (exit(e, null) == null ? "" : ", " + exit(e, null));
-            case "CGI_INVALID_HEADERS" -> e.text("Reason") + " at line " + e.number("Line");
-            case "CGI_RESPONSE_ABORTED" -> orEmpty(e.text("Reason"));
-            case "CGI_EXIT" -> (exit(null, e) == null ? "" : exit(null, e))
+            case CGI_INVALID_HEADERS -> e.text("Reason") + " at line " + e.number("Line");
+            case CGI_RESPONSE_ABORTED -> orEmpty(e.text("Reason"));
+            case CGI_EXIT -> (exit(null, e) == null ? "" : exit(null, e))
                     + (e.text("EndedBy") == null ? "" : ", ended by " + e.text("EndedBy"));
-            case "MODULE_SET_RESPONSE_ERROR_STATUS" -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
+            case MODULE_SET_RESPONSE_ERROR_STATUS -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
                     + (e.text("ErrorCode") == null ? "" : " ErrorCode " + e.text("ErrorCode"));
-            case "GENERAL_REQUEST_END" -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
+            case GENERAL_REQUEST_END -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
                     + (e.number("BytesSent") >= 0 ? ", sent " + Durations.bytes(e.number("BytesSent")) + " bytes" : "");
             default -> "";
         };
@@ -193,8 +195,8 @@ public final class Analyzer {
 
     /** The status line and headers, a blank line, then the body prefix: the bytes as the client got them. */
     private static byte[] responseBytes(RequestEvents r) {
-        RecordedEvent head = r.last("GENERAL_RESPONSE_HEADERS");
-        RecordedEvent body = r.last("GENERAL_RESPONSE_ENTITY_BUFFER");
+        RecordedEvent head = r.last(GENERAL_RESPONSE_HEADERS);
+        RecordedEvent body = r.last(GENERAL_RESPONSE_ENTITY_BUFFER);
         if (head == null && body == null) return null;
         String text = (head == null ? "" : orEmpty(head.text("Headers")) + "\r\n") + (body == null ? "" : orEmpty(body.text("Buffer")));
         byte[] b = text.getBytes(StandardCharsets.ISO_8859_1); // the trace keeps bytes as latin-1 text

@@ -1,5 +1,7 @@
 package org.tracegate.analysis;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,7 @@ import org.tracegate.traceformats.TraceFile;
 /** One request's events from one file, in file order, with the facts every report needs. */
 public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent> events) {
     private static final Set<String> CGI_FAILURES =
-            Set.of("CGI_PREMATURE_TERMINATION", "CGI_TIMEOUT", "CGI_INVALID_HEADERS", "CGI_RESPONSE_ABORTED");
+            Set.of(CGI_PREMATURE_TERMINATION, CGI_TIMEOUT, CGI_INVALID_HEADERS, CGI_RESPONSE_ABORTED);
 
     public RequestEvents {
         events = List.copyOf(events);
@@ -51,7 +53,7 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
     public boolean failed() {
         if (status() >= file.minFailingStatus()) return true;
         if (events.stream().anyMatch(e -> CGI_FAILURES.contains(e.name()))) return true;
-        RecordedEvent launch = first("CGI_LAUNCH");
+        RecordedEvent launch = first(CGI_LAUNCH);
         return launch != null && launchFailed(launch);
     }
 
@@ -61,12 +63,12 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
     }
 
     public String verb() {
-        RecordedEvent s = first("GENERAL_REQUEST_START");
+        RecordedEvent s = first(GENERAL_REQUEST_START);
         return s == null ? null : s.text("RequestVerb");
     }
 
     public String url() {
-        RecordedEvent s = first("GENERAL_REQUEST_START");
+        RecordedEvent s = first(GENERAL_REQUEST_START);
         return s == null ? null : s.text("RequestURL");
     }
 
@@ -78,16 +80,16 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
 
     /** From the last GENERAL_REQUEST_END, else the last MODULE_SET_RESPONSE_ERROR_STATUS; -1 if unknown. */
     public int status() {
-        RecordedEvent end = last("GENERAL_REQUEST_END");
+        RecordedEvent end = last(GENERAL_REQUEST_END);
         if (end != null && end.number("HttpStatus") >= 0) return (int) end.number("HttpStatus");
-        RecordedEvent set = last("MODULE_SET_RESPONSE_ERROR_STATUS");
+        RecordedEvent set = last(MODULE_SET_RESPONSE_ERROR_STATUS);
         return set == null ? -1 : (int) set.number("HttpStatus");
     }
 
     public int subStatus() {
-        RecordedEvent end = last("GENERAL_REQUEST_END");
+        RecordedEvent end = last(GENERAL_REQUEST_END);
         if (end != null && end.number("HttpSubStatus") >= 0) return (int) end.number("HttpSubStatus");
-        RecordedEvent set = last("MODULE_SET_RESPONSE_ERROR_STATUS");
+        RecordedEvent set = last(MODULE_SET_RESPONSE_ERROR_STATUS);
         return set == null || set.number("HttpSubStatus") < 0 ? 0 : (int) set.number("HttpSubStatus");
     }
 
@@ -97,17 +99,17 @@ public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent
     }
 
     public long endNumber(String key) {
-        RecordedEvent end = last("GENERAL_REQUEST_END");
+        RecordedEvent end = last(GENERAL_REQUEST_END);
         return end == null ? -1 : end.number(key);
     }
 
     /** The program's file name: HANDLER_CHANGED's PhysicalPath, else the command line's first word, else the URL path. */
     public String script() {
-        RecordedEvent h = last("HANDLER_CHANGED");
+        RecordedEvent h = last(HANDLER_CHANGED);
         if (h != null && h.text("PhysicalPath") != null && !h.text("PhysicalPath").isBlank()) {
             return baseName(h.text("PhysicalPath"));
         }
-        RecordedEvent launch = first("CGI_LAUNCH");
+        RecordedEvent launch = first(CGI_LAUNCH);
         if (launch != null && launch.text("CommandLine") != null) {
             String cl = launch.text("CommandLine").strip();
             String first = cl.startsWith("\"") && cl.indexOf('"', 1) > 0 ? cl.substring(1, cl.indexOf('"', 1))

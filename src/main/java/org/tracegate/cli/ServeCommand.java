@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.accesslog.NcsaLogWriter;
+import org.tracegate.accesslog.WriterSettings;
 import org.tracegate.accesslog.W3cLogWriter;
 import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.ServerLock;
@@ -91,14 +92,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     /** Runs the server until SIGTERM or SIGINT; 1 when it cannot listen. */
     private int serve(ServerConfig config, Path runtimeDir) throws Exception {
         ErrorLog errorLog = config.logDir() == null ? ErrorLog.to(System.err) : ErrorLog.toDirectory(config.logDir());
+        WriterSettings logSettings = WriterSettings.defaults().withProblems(message -> errorLog.log(null, message));
         AccessLogWriter access = config.logDir() == null ? null : switch (accessLog) {
-            case "w3c" -> new W3cLogWriter(config.logDir());
-            case "ncsa" -> new NcsaLogWriter(config.logDir());
+            case "w3c" -> new W3cLogWriter(config.logDir(), logSettings);
+            case "ncsa" -> new NcsaLogWriter(config.logDir(), logSettings);
             default -> null;
         };
-        TraceSink freb = FailedRequestTracer.from(config);
-        SessionManager sessions = new SessionManager(runtimeDir.resolve("sessions"));
-        TraceSink sinks = TraceSink.all(List.of(freb, sessions));
+        TraceSink freb = FailedRequestTracer.from(config, errorLog);
+        SessionManager sessions = new SessionManager(runtimeDir.resolve("sessions"), errorLog);
+        TraceSink sinks = TraceSink.all(List.of(freb, sessions), errorLog);
         TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
                 sinks, sessions, access);
         try {

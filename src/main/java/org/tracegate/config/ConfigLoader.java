@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.tracegate.text.HttpToken;
 
 /**
  * Reads a TOML configuration file into a {@link ServerConfig}; the schema is in docs/configuration.md.
@@ -66,7 +67,6 @@ public final class ConfigLoader {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern HOSTNAME =
             Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+"); // RFC 9110 token
 
     private final Path file;
     private final Path baseDir;
@@ -287,7 +287,7 @@ public final class ConfigLoader {
         for (int v = 0; v < verbs.size(); v++) {
             String key = at + ".verbs[" + v + "]", verb = verbs.get(v);
             problems.check(() -> {
-                if (!TOKEN.matcher(verb).matches()) throw error(key, "expected an HTTP method such as \"GET\", got " + quote(verb));
+                if (!HttpToken.isToken(verb)) throw error(key, "expected an HTTP method such as \"GET\", got " + quote(verb));
                 verbSet.add(verb.toUpperCase(Locale.ROOT));
             });
         }

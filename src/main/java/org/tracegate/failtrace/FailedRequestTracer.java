@@ -17,6 +17,7 @@ import org.tracegate.config.FailedRequestTracing;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.config.TraceRule;
 import org.tracegate.failtrace.FailedRequest.FailureReason;
+import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
 import org.tracegate.trace.TraceEvent.GeneralRequestEnd;
@@ -58,6 +59,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final ErrorLog errors;
     private volatile String computer;
     private volatile boolean closed;
 
@@ -68,20 +70,28 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     private record Job(RequestTrace trace, List<TraceRecord> snapshot, CompiledRule rule, FailureReason reason,
                        long timeTakenMillis) {}
 
+    /** As {@link #FailedRequestTracer(FailedRequestTracing, Path, ErrorLog)}, reporting to standard error. */
+    public FailedRequestTracer(FailedRequestTracing config, Path directory) {
+        this(config, directory, ErrorLog.standardError());
+    }
+
     /**
      * @param config    the rules and limits; {@code config.directory()} is ignored in favour of {@code directory}
      * @param directory where the W3SVC&lt;site&gt; directories go (see {@link ServerConfig#failedRequestTraceDirectory()})
+     * @param errors    where a file that cannot be written is reported, with its request's id (the server's error log)
      */
-    public FailedRequestTracer(FailedRequestTracing config, Path directory) {
-        this(config, directory, Duration.ofMillis(250), 1024);
+    public FailedRequestTracer(FailedRequestTracing config, Path directory, ErrorLog errors) {
+        this(config, directory, Duration.ofMillis(250), 1024, errors);
     }
 
     /**
      * @param checkInterval how often running requests are checked against timeTaken rules
      * @param queueCapacity files waiting for the writer before further ones are dropped
      */
-    public FailedRequestTracer(FailedRequestTracing config, Path directory, Duration checkInterval, int queueCapacity) {
+    public FailedRequestTracer(FailedRequestTracing config, Path directory, Duration checkInterval, int queueCapacity,
+                               ErrorLog errors) {
         this.config = config;
+        this.errors = errors;
         this.directory = directory.toAbsolutePath().normalize();
         this.checkInterval = checkInterval;
         List<CompiledRule> compiled = new ArrayList<>();
@@ -93,11 +103,14 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
         this.monitor = timeRules ? Thread.ofPlatform().daemon().name("tracegate-freb-timer").start(this::watch) : null;
     }
 
+    /** As {@link #from(ServerConfig, ErrorLog)}, reporting to standard error. */
+    public static TraceSink from(ServerConfig config) { return from(config, ErrorLog.standardError()); }
+
     /** The tracer {@code config} asks for, or {@link TraceSink#NONE} when failed-request tracing is off. */
-    public static TraceSink from(ServerConfig config) {
+    public static TraceSink from(ServerConfig config, ErrorLog errors) {
         FailedRequestTracing frt = config.failedRequestTracing();
         if (!frt.enabled() || frt.rules().isEmpty()) return TraceSink.NONE;
-        return new FailedRequestTracer(frt, config.failedRequestTraceDirectory());
+        return new FailedRequestTracer(frt, config.failedRequestTraceDirectory(), errors);
     }
 
     public Path directory() { return directory; }
@@ -105,7 +118,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     /** Files not written because the writer's queue was full. */
     public long dropped() { return dropped.get(); }
 
-    /** Files that could not be written (I/O errors, reported on stderr). */
+    /** Files that could not be written (I/O errors, reported to the error log). */
     public long failed() { return failed.get(); }
 
     @Override
@@ -183,7 +196,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
                 write(job);
             } catch (IOException | RuntimeException e) {
                 failed.incrementAndGet();
-                System.err.println("tracegate: failed-request trace not written: " + e);
+                errors.log(job.trace().context().requestId(), "failed-request trace not written: " + e);
             } finally {
                 finished.incrementAndGet();
             }

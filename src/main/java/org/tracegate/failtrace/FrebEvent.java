@@ -1,8 +1,12 @@
 package org.tracegate.failtrace;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.tracegate.process.Errno;
+import org.tracegate.process.Signals;
 import org.tracegate.trace.Area;
 import org.tracegate.trace.Level;
 import org.tracegate.trace.TraceRecord;
@@ -24,29 +28,13 @@ record FrebEvent(long epochMicros, String name, Area area, Level level, Map<Stri
 
     /** Opcodes within their area: IIS's for the general events, Tracegate's own numbering for the rest. */
     private static final Map<String, Integer> OPCODES = Map.ofEntries(
-            Map.entry("GENERAL_REQUEST_START", 1), Map.entry("GENERAL_REQUEST_END", 2),
-            Map.entry("GENERAL_REQUEST_HEADERS", 50), Map.entry("GENERAL_RESPONSE_HEADERS", 51),
-            Map.entry("GENERAL_RESPONSE_ENTITY_BUFFER", 52), Map.entry("HANDLER_CHANGED", 37),
-            Map.entry(TRUNCATE, 60), Map.entry("MODULE_SET_RESPONSE_ERROR_STATUS", 16),
-            Map.entry("CGI_LAUNCH", 1), Map.entry("CGI_REQUEST_ENTITY_SENT", 2), Map.entry("CGI_HEADERS_RECEIVED", 3),
-            Map.entry("CGI_STDERR", 4), Map.entry("CGI_TIMEOUT", 5), Map.entry("CGI_PREMATURE_TERMINATION", 6),
-            Map.entry("CGI_INVALID_HEADERS", 7), Map.entry("CGI_EXIT", 8), Map.entry("CGI_RESPONSE_ABORTED", 9));
-
-    private static final Map<String, String> ERRNO = Map.ofEntries(
-            Map.entry("ENOENT", "No such file or directory"), Map.entry("EACCES", "Permission denied"),
-            Map.entry("ENOEXEC", "Exec format error"), Map.entry("E2BIG", "Argument list too long"),
-            Map.entry("ENOMEM", "Cannot allocate memory"), Map.entry("EAGAIN", "Resource temporarily unavailable"),
-            Map.entry("EMFILE", "Too many open files"), Map.entry("ETXTBSY", "Text file busy"),
-            Map.entry("ENOTDIR", "Not a directory"), Map.entry("ELOOP", "Too many levels of symbolic links"),
-            Map.entry("EPERM", "Operation not permitted"), Map.entry("EISDIR", "Is a directory"));
-
-    private static final Map<String, String> SIGNALS = Map.ofEntries(
-            Map.entry("SIGSEGV", "Segmentation fault"), Map.entry("SIGKILL", "Killed"), Map.entry("SIGTERM", "Terminated"),
-            Map.entry("SIGABRT", "Aborted"), Map.entry("SIGBUS", "Bus error"), Map.entry("SIGFPE", "Floating point exception"),
-            Map.entry("SIGILL", "Illegal instruction"), Map.entry("SIGPIPE", "Broken pipe"), Map.entry("SIGINT", "Interrupt"),
-            Map.entry("SIGHUP", "Hangup"), Map.entry("SIGQUIT", "Quit"), Map.entry("SIGXCPU", "CPU time limit exceeded"),
-            Map.entry("SIGXFSZ", "File size limit exceeded"), Map.entry("SIGSYS", "Bad system call"),
-            Map.entry("SIGTRAP", "Trace/breakpoint trap"), Map.entry("SIGALRM", "Alarm clock"));
+            Map.entry(GENERAL_REQUEST_START, 1), Map.entry(GENERAL_REQUEST_END, 2),
+            Map.entry(GENERAL_REQUEST_HEADERS, 50), Map.entry(GENERAL_RESPONSE_HEADERS, 51),
+            Map.entry(GENERAL_RESPONSE_ENTITY_BUFFER, 52), Map.entry(HANDLER_CHANGED, 37),
+            Map.entry(TRUNCATE, 60), Map.entry(MODULE_SET_RESPONSE_ERROR_STATUS, 16),
+            Map.entry(CGI_LAUNCH, 1), Map.entry(CGI_REQUEST_ENTITY_SENT, 2), Map.entry(CGI_HEADERS_RECEIVED, 3),
+            Map.entry(CGI_STDERR, 4), Map.entry(CGI_TIMEOUT, 5), Map.entry(CGI_PREMATURE_TERMINATION, 6),
+            Map.entry(CGI_INVALID_HEADERS, 7), Map.entry(CGI_EXIT, 8), Map.entry(CGI_RESPONSE_ABORTED, 9));
 
     static FrebEvent of(TraceRecord r) {
         return new FrebEvent(r.epochMicros(), r.event().name(), r.event().area(), r.event().level(), r.event().fields());
@@ -100,10 +88,10 @@ record FrebEvent(long epochMicros, String name, Area area, Level level, Map<Stri
     /** freb:Description entries: readable words for coded values (errno names, signals). */
     Map<String, String> descriptions() {
         Map<String, String> d = new LinkedHashMap<>(2);
-        Object error = fields.get("ErrorCode");
-        if (error != null && ERRNO.containsKey(error.toString())) d.put("ErrorCode", ERRNO.get(error.toString()));
-        Object signal = fields.get("Signal");
-        if (signal != null && SIGNALS.containsKey(signal.toString())) d.put("Signal", SIGNALS.get(signal.toString()));
+        String error = Errno.description(field("ErrorCode"));
+        if (error != null) d.put("ErrorCode", error);
+        String signal = Signals.description(field("Signal"));
+        if (signal != null) d.put("Signal", signal);
         return d;
     }
 

@@ -2,11 +2,13 @@ package org.tracegate.failtrace;
 
 import java.util.List;
 import java.util.Map;
+import org.tracegate.text.Markup;
 
 /**
  * fr000001.htm: the three views IIS's freb.xsl gives, as one self-contained page with no script (current
  * browsers have no XSLT): Request Summary with Errors &amp; Warnings, Request Details (the timeline) and
- * Compact View (every field of every event). Everything from the request is escaped.
+ * Compact View (every field of every event). Everything from the request is escaped as in the .xml file
+ * ({@link Markup#xmlText}), so stray control bytes of a program show here the same way.
  */
 final class FrebHtml {
     private FrebHtml() {}
@@ -35,10 +37,10 @@ final class FrebHtml {
     static String render(FailedRequest fr, List<FrebEvent> events, String fileName) {
         StringBuilder sb = new StringBuilder(16_384);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
-        Text.text(sb, fileName + " " + fr.statusCode() + " " + fr.verb() + " " + fr.path()).append("</title>\n");
+        Markup.xmlText(sb, fileName + " " + fr.statusCode() + " " + fr.verb() + " " + fr.path()).append("</title>\n");
         sb.append("<style>").append(CSS).append("</style></head>\n<body>\n");
-        sb.append("<header><h1>Failed request trace ").append(Text.text(fileName)).append("</h1><div class=\"url\">");
-        Text.text(sb, fr.verb() + " " + fr.url()).append("</div></header>\n");
+        sb.append("<header><h1>Failed request trace ").append(Markup.xmlText(fileName)).append("</h1><div class=\"url\">");
+        Markup.xmlText(sb, fr.verb() + " " + fr.url()).append("</div></header>\n");
         sb.append("<nav><a href=\"#summary\">Request Summary</a><a href=\"#details\">Request Details</a>"
                 + "<a href=\"#compact\">Compact View</a><a href=\"index.htm\">All traces</a></nav>\n");
         summary(sb, fr, events);
@@ -72,10 +74,10 @@ final class FrebHtml {
             String status = e.field("HttpStatus") == null ? null : e.field("HttpStatus") + "." + e.field("HttpSubStatus");
             sb.append("<tr class=\"L").append(e.levelNumber()).append("\"><td class=\"num\">").append(i + 1)
                     .append("</td><td>").append(e.levelName()).append("</td><td>").append(e.name()).append("</td><td>");
-            Text.text(sb, module == null ? e.area().providerName() : module).append("</td><td>");
-            Text.text(sb, nz(e.field("Notification"))).append("</td><td>");
-            Text.text(sb, nz(status)).append("</td><td class=\"v\">");
-            Text.text(sb, brief(e, 400)).append("</td></tr>\n");
+            Markup.xmlText(sb, module == null ? e.area().providerName() : module).append("</td><td>");
+            Markup.xmlText(sb, nz(e.field("Notification"))).append("</td><td>");
+            Markup.xmlText(sb, nz(status)).append("</td><td class=\"v\">");
+            Markup.xmlText(sb, brief(e, 400)).append("</td></tr>\n");
         }
         if (shown == 0) sb.append("<tr><td colspan=\"7\">No errors or warnings were recorded.</td></tr>\n");
         sb.append("</table></section>\n");
@@ -95,7 +97,7 @@ final class FrebHtml {
                     .append("</td><td class=\"num\">").append(millis(e.epochMicros() - start))
                     .append("</td><td>").append(e.levelName()).append("</td><td>").append(e.name())
                     .append("</td><td class=\"v\">");
-            Text.text(sb, brief(e, 200)).append("</td></tr>\n");
+            Markup.xmlText(sb, brief(e, 200)).append("</td></tr>\n");
             prev = e.epochMicros();
         }
         sb.append("</table></section>\n");
@@ -121,8 +123,8 @@ final class FrebHtml {
 
     private static void row(StringBuilder sb, String key, String value) {
         sb.append("<tr><th>");
-        Text.text(sb, key).append("</th><td class=\"v\">");
-        Text.text(sb, value).append("</td></tr>\n");
+        Markup.xmlText(sb, key).append("</th><td class=\"v\">");
+        Markup.xmlText(sb, value).append("</td></tr>\n");
     }
 
     /** The event's fields on one line, "Key=value", cut to {@code max} characters. */

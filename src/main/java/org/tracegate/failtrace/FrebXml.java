@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tracegate.text.Markup;
 
 /**
  * Writes a failed request as IIS writes fr000001.xml: a {@code failedRequest} root with IIS's attributes
@@ -65,13 +66,13 @@ final class FrebXml {
         String indent = "\n               ";
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         sb.append("<failedRequest url=\"");
-        Text.attr(sb, fr.url()).append('"');
+        Markup.xmlAttribute(sb, fr.url()).append('"');
         sb.append(indent).append("siteId=\"").append(fr.siteId()).append('"');
         sb.append(indent).append("appPoolId=\"");
-        Text.attr(sb, fr.appPoolId()).append('"');
+        Markup.xmlAttribute(sb, fr.appPoolId()).append('"');
         sb.append(indent).append("processId=\"").append(fr.processId()).append('"');
         sb.append(indent).append("verb=\"");
-        Text.attr(sb, fr.verb()).append('"');
+        Markup.xmlAttribute(sb, fr.verb()).append('"');
         sb.append(indent).append("authenticationType=\"NOT_AVAILABLE\"");
         sb.append(indent).append("activityId=\"").append(fr.activityId()).append('"');
         sb.append(indent).append("failureReason=\"").append(fr.reason()).append('"');
@@ -95,14 +96,14 @@ final class FrebXml {
         sb.append("  <Correlation ActivityID=\"").append(fr.activityId()).append("\"/>\n");
         sb.append("  <Execution ProcessID=\"").append(fr.processId()).append("\" ThreadID=\"0\"/>\n");
         sb.append("  <Computer>");
-        Text.text(sb, computer).append("</Computer>\n");
+        Markup.xmlText(sb, computer).append("</Computer>\n");
         sb.append(" </System>\n");
         sb.append(" <EventData>\n");
         sb.append("  <Data Name=\"ContextId\">").append(fr.activityId()).append("</Data>\n");
         for (Map.Entry<String, Object> f : e.fields().entrySet()) {
             sb.append("  <Data Name=\"");
-            Text.attr(sb, f.getKey()).append("\">");
-            Text.text(sb, String.valueOf(f.getValue() == null ? "" : f.getValue())).append("</Data>\n");
+            Markup.xmlAttribute(sb, f.getKey()).append("\">");
+            Markup.xmlText(sb, String.valueOf(f.getValue() == null ? "" : f.getValue())).append("</Data>\n");
         }
         sb.append(" </EventData>\n");
         sb.append(" <RenderingInfo Culture=\"en-US\">\n");
@@ -112,8 +113,8 @@ final class FrebXml {
         }
         for (Map.Entry<String, String> d : e.descriptions().entrySet()) {
             sb.append("  <freb:Description Data=\"");
-            Text.attr(sb, d.getKey()).append("\">");
-            Text.text(sb, d.getValue()).append("</freb:Description>\n");
+            Markup.xmlAttribute(sb, d.getKey()).append("\">");
+            Markup.xmlText(sb, d.getValue()).append("</freb:Description>\n");
         }
         sb.append(" </RenderingInfo>\n");
         sb.append(" <ExtendedTracingInfo xmlns=\"").append(TRACE_NS).append("\">\n");

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.Request;
+import org.tracegate.process.Errno;
 
 /**
  * Notices a client that went away while its program is still silent. Jetty reads a connection only
@@ -26,16 +27,17 @@ import org.eclipse.jetty.server.Request;
  * or EAGAIN mean it is still there. Peeking consumes nothing, so pipelined requests are untouched.
  *
  * <p>Needs the socket's descriptor, which the JDK keeps in sun.nio.ch: the launcher and the tests pass
- * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}. Without it probing is off (said once on stderr).
+ * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}. Without it probing is off, and {@link #unavailable}
+ * says why, for the server to put in its error log.
  */
 final class ClientProbe {
     static final long PERIOD_MS = 250;
     private static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
-    private static final int EAGAIN = 11, EINTR = 4;
 
     private static final MethodHandle RECV;
     private static final MethodHandle FD_VAL;
     private static final long ERRNO_OFFSET;
+    private static final String UNAVAILABLE;
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r ->
             Thread.ofPlatform().daemon().name("tracegate-client-probe").unstarted(r));
 
@@ -43,6 +45,7 @@ final class ClientProbe {
         MethodHandle recv = null;
         MethodHandle fdVal = null;
         long errnoOffset = 0;
+        String unavailable = null;
         try {
             // A method handle, not reflection: the lookup itself fails when sun.nio.ch is not exported to us,
             // so probing is reported off here instead of failing quietly on every request.
@@ -58,14 +61,18 @@ final class ClientProbe {
                     Linker.Option.captureCallState("errno"));
         } catch (Throwable t) {
             recv = null;
-            System.err.println("tracegate: client-disconnect probing is off (" + t + ")");
+            unavailable = t.toString();
         }
+        UNAVAILABLE = unavailable;
         RECV = recv;
         FD_VAL = fdVal;
         ERRNO_OFFSET = errnoOffset;
     }
 
     private ClientProbe() {}
+
+    /** Why probing is off (the JDK internals it needs are not exported to us), or null when it works. */
+    static String unavailable() { return UNAVAILABLE; }
 
     /** Starts probing; {@code onGone} runs at most once. Cancel the returned handle when the request ends. */
     static ScheduledFuture<?> watch(Request request, Runnable onGone) {
@@ -102,7 +109,7 @@ final class ClientProbe {
             if (n > 0) return false;
             if (n == 0) return true;
             int errno = state.get(JAVA_INT, ERRNO_OFFSET);
-            return errno != EAGAIN && errno != EINTR;
+            return errno != Errno.EAGAIN && errno != Errno.EINTR;
         } catch (Throwable t) {
             return false;
         }

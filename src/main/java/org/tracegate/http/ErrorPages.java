@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.Markup;
 
 /**
  * Renders a {@link Problem} as IIS does: a detailed page for those allowed to see it (by default
@@ -20,13 +21,13 @@ final class ErrorPages {
     static String detailedHtml(Problem p) {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(esc(title(p))).append("</title>\n<style>")
+                .append(Markup.html(title(p))).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:60em;color:#222}")
                 .append("h1{color:#b00;font-size:1.5em}h2{font-size:1.1em;margin-top:1.5em}")
                 .append("table{border-collapse:collapse}th{text-align:left;padding:.2em 1em .2em 0;vertical-align:top;white-space:nowrap}")
                 .append("td{padding:.2em 0}pre{background:#f5f5f5;padding:.6em;overflow:auto;white-space:pre-wrap}")
-                .append("</style></head><body>\n<h1>").append(esc(title(p))).append("</h1>\n<p class=\"cause\">")
-                .append(esc(p.cause())).append("</p>\n<h2>Detailed Error Information</h2>\n<table>\n");
+                .append("</style></head><body>\n<h1>").append(Markup.html(title(p))).append("</h1>\n<p class=\"cause\">")
+                .append(Markup.html(p.cause())).append("</p>\n<h2>Detailed Error Information</h2>\n<table>\n");
         row(sb, "Module", p.request().module());
         row(sb, "Handler", p.request().handler());
         row(sb, "Error Code", p.errorCode());
@@ -39,21 +40,22 @@ final class ErrorPages {
         sb.append("</table>\n");
         if (p.headerBytes() != null) {
             sb.append("<h2>Headers returned by the program (").append(p.headerBytes().length).append(" bytes)</h2>\n<pre class=\"headers\">")
-                    .append(esc(quotedHeaders(p))).append("</pre>\n");
+                    .append(Markup.html(quotedHeaders(p))).append("</pre>\n");
         }
         if (!p.stderrTail().isEmpty()) {
-            sb.append("<h2>Program stderr (last 8 KiB)</h2>\n<pre class=\"stderr\">").append(esc(p.stderrTail())).append("</pre>\n");
+            sb.append("<h2>Program stderr (last 8 KiB)</h2>\n<pre class=\"stderr\">").append(Markup.html(p.stderrTail()))
+                    .append("</pre>\n");
         }
         sb.append("<h2>Things you can try</h2>\n<ul>\n");
-        for (String t : p.thingsToTry()) sb.append("<li>").append(esc(t)).append("</li>\n");
+        for (String t : p.thingsToTry()) sb.append("<li>").append(Markup.html(t)).append("</li>\n");
         sb.append("</ul>\n</body></html>\n");
         return sb.toString();
     }
 
     static String genericHtml(Problem p) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + p.status() + " - "
-                + esc(p.title()) + "</title></head><body>\n<h1>" + p.status() + " - " + esc(p.title())
-                + "</h1>\n<p>The server could not complete this request. Request id: " + esc(p.request().requestId())
+                + Markup.html(p.title()) + "</title></head><body>\n<h1>" + p.status() + " - " + Markup.html(p.title())
+                + "</h1>\n<p>The server could not complete this request. Request id: " + Markup.html(p.request().requestId())
                 + "</p>\n</body></html>\n";
     }
 
@@ -116,23 +118,7 @@ final class ErrorPages {
     }
 
     private static void row(StringBuilder sb, String k, String v) {
-        sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v == null || v.isEmpty() ? "-" : v)).append("</td></tr>\n");
-    }
-
-    static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        sb.append("<tr><th>").append(Markup.html(k)).append("</th><td>")
+                .append(Markup.html(v == null || v.isEmpty() ? "-" : v)).append("</td></tr>\n");
     }
 }

@@ -63,6 +63,8 @@ public final class TracegateServer implements AutoCloseable {
                            SessionControl sessions, AccessLogWriter accessLog) {
         this.config = config;
         this.errorLog = errorLog;
+        String probing = ClientProbe.unavailable();
+        if (probing != null) errorLog.log(null, "client-disconnect probing is off (" + probing + ")");
         // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
         // JDK 25 such a read pins a virtual thread's carrier without compensation (see CgiGateway.PUMPS).
         // Enough threads for every running and queued program plus headroom for static files and errors.
@@ -93,7 +95,7 @@ public final class TracegateServer implements AutoCloseable {
             connectors.add(c);
         }
 
-        watchdog = new Watchdog();
+        watchdog = new Watchdog(message -> errorLog.log(null, message));
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());

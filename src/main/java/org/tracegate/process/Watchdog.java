@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Deadlines checked by one thread on the monotonic clock (lighttpd's once-a-tick trigger, finer).
@@ -15,9 +16,17 @@ public final class Watchdog implements AutoCloseable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
+    private final Consumer<String> problems;
     private final Thread thread;
 
+    /** Reports failing expiry actions on standard error; for code that has no error log. */
     public Watchdog() {
+        this(message -> System.err.println("tracegate: " + message));
+    }
+
+    /** @param problems where a failing expiry action is reported (the server's error log) */
+    public Watchdog(Consumer<String> problems) {
+        this.problems = problems;
         thread = Thread.ofPlatform().daemon().name("tracegate-watchdog").start(this::run);
     }
 
@@ -44,7 +53,7 @@ public final class Watchdog implements AutoCloseable {
                     try {
                         d.onExpiry.run();
                     } catch (RuntimeException e) {
-                        System.err.println("tracegate: watchdog action failed: " + e);
+                        problems.accept("watchdog action failed: " + e);
                     }
                 }
             }

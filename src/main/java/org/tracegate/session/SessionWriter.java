@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
+import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.traceformats.RecordedEvent;
 import org.tracegate.traceformats.SessionFilter;
@@ -41,6 +42,7 @@ public final class SessionWriter implements TraceSink {
     private final SessionFilter filter;
     private final long maxBytes;
     private final OutputStream out;
+    private final ErrorLog errors;
     private final BlockingQueue<List<TraceRecord>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
     private final LongAdder droppedByCallers = new LongAdder();
     private final Thread thread;
@@ -54,20 +56,27 @@ public final class SessionWriter implements TraceSink {
     private boolean truncated;
     private IOException failure;
 
-    private SessionWriter(Path file, SessionFilter filter, long maxBytes, OutputStream out, long headerBytes) {
+    private SessionWriter(Path file, SessionFilter filter, long maxBytes, OutputStream out, long headerBytes,
+                          ErrorLog errors) {
         this.file = file;
         this.filter = filter;
         this.maxBytes = maxBytes;
         this.out = out;
+        this.errors = errors;
         this.bytes = headerBytes;
         this.thread = Thread.ofPlatform().daemon().name("tracegate-session").start(this::drain);
     }
 
+    /** As {@link #open(Path, SessionFilter, long, ErrorLog)}, reporting write failures on standard error. */
+    public static SessionWriter open(Path file, SessionFilter filter, long maxBytes) throws IOException {
+        return open(file, filter, maxBytes, ErrorLog.standardError());
+    }
+
     /**
      * Creates {@code file} (it must not exist: a session never overwrites another) and writes the
-     * header line.
+     * header line; a later write failure is reported to {@code errors} at once (and by {@link #close}).
      */
-    public static SessionWriter open(Path file, SessionFilter filter, long maxBytes) throws IOException {
+    public static SessionWriter open(Path file, SessionFilter filter, long maxBytes, ErrorLog errors) throws IOException {
         if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -81,7 +90,7 @@ public final class SessionWriter implements TraceSink {
             out.close();
             throw e;
         }
-        return new SessionWriter(file, filter, maxBytes, out, header.length);
+        return new SessionWriter(file, filter, maxBytes, out, header.length, errors);
     }
 
     public Path file() { return file; }
@@ -141,7 +150,7 @@ public final class SessionWriter implements TraceSink {
             } catch (IOException e) {
                 failure = e;
                 droppedByWriter++;
-                System.err.println("tracegate: session " + file + ": cannot write: " + e.getMessage());
+                errors.log(null, "session " + file + ": cannot write: " + e.getMessage());
                 continue;
             }
             bytes += line.length;

@@ -42,6 +42,13 @@ public final class ErrorLog implements AutoCloseable {
         return new ErrorLog(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
     }
 
+    /** Standard error, for code given no error log (tests, tools): one shared log, never to be closed. */
+    public static ErrorLog standardError() { return StandardError.LOG; }
+
+    private static final class StandardError {
+        static final ErrorLog LOG = to(System.err); // created on first use only
+    }
+
     /** {@code 2026-11-23T21:00:00.123456Z [request-id] message}. */
     public void log(String requestId, String message) {
         String line = Instant.now() + " [" + (requestId == null ? "-" : requestId) + "] " + message;

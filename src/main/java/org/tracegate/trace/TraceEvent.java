@@ -21,7 +21,7 @@ public sealed interface TraceEvent {
 
     record GeneralRequestStart(int siteId, String appPoolId, long connId, long rawConnId, String requestUrl,
                                String requestVerb) implements TraceEvent {
-        public String name() { return "GENERAL_REQUEST_START"; }
+        public String name() { return EventNames.GENERAL_REQUEST_START; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.INFORMATION; }
         public Map<String, Object> fields() {
@@ -33,7 +33,7 @@ public sealed interface TraceEvent {
     /** Both ends of the connection; addresses as text, IPv6 in RFC 5952 form. */
     record GeneralEndpointInformation(String remoteAddress, int remotePort, String localAddress, int localPort)
             implements TraceEvent {
-        public String name() { return "GENERAL_ENDPOINT_INFORMATION"; }
+        public String name() { return EventNames.GENERAL_ENDPOINT_INFORMATION; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() {
@@ -43,14 +43,14 @@ public sealed interface TraceEvent {
     }
 
     record GeneralRequestHeaders(String headers) implements TraceEvent {
-        public String name() { return "GENERAL_REQUEST_HEADERS"; }
+        public String name() { return EventNames.GENERAL_REQUEST_HEADERS; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() { return ordered("Headers", headers); }
     }
 
     record HandlerChanged(String newHandlerName, String scriptProcessor, String physicalPath) implements TraceEvent {
-        public String name() { return "HANDLER_CHANGED"; }
+        public String name() { return EventNames.HANDLER_CHANGED; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() {
@@ -60,7 +60,7 @@ public sealed interface TraceEvent {
     }
 
     record CgiLaunch(String commandLine, String errorCode, long processId) implements TraceEvent {
-        public String name() { return "CGI_LAUNCH"; }
+        public String name() { return EventNames.CGI_LAUNCH; }
         public Area area() { return Area.CGI; }
         public Level level() { return "0".equals(errorCode) ? Level.INFORMATION : Level.ERROR; }
         public Map<String, Object> fields() {
@@ -69,42 +69,42 @@ public sealed interface TraceEvent {
     }
 
     record CgiRequestEntitySent(long bytes) implements TraceEvent {
-        public String name() { return "CGI_REQUEST_ENTITY_SENT"; }
+        public String name() { return EventNames.CGI_REQUEST_ENTITY_SENT; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() { return ordered("Bytes", bytes); }
     }
 
     record CgiHeadersReceived(String headers) implements TraceEvent {
-        public String name() { return "CGI_HEADERS_RECEIVED"; }
+        public String name() { return EventNames.CGI_HEADERS_RECEIVED; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() { return ordered("Headers", headers); }
     }
 
     record CgiStderr(String text) implements TraceEvent {
-        public String name() { return "CGI_STDERR"; }
+        public String name() { return EventNames.CGI_STDERR; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.WARNING; }
         public Map<String, Object> fields() { return ordered("Text", text); }
     }
 
     record CgiTimeout(String headers) implements TraceEvent {
-        public String name() { return "CGI_TIMEOUT"; }
+        public String name() { return EventNames.CGI_TIMEOUT; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.ERROR; }
         public Map<String, Object> fields() { return ordered("Headers", headers); }
     }
 
     record CgiPrematureTermination(String headers, String exitCode, String signal) implements TraceEvent {
-        public String name() { return "CGI_PREMATURE_TERMINATION"; }
+        public String name() { return EventNames.CGI_PREMATURE_TERMINATION; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.ERROR; }
         public Map<String, Object> fields() { return ordered("Headers", headers, "ExitCode", exitCode, "Signal", signal); }
     }
 
     record CgiInvalidHeaders(String headers, int lineNumber, String reason) implements TraceEvent {
-        public String name() { return "CGI_INVALID_HEADERS"; }
+        public String name() { return EventNames.CGI_INVALID_HEADERS; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.ERROR; }
         public Map<String, Object> fields() { return ordered("Headers", headers, "Line", lineNumber, "Reason", reason); }
@@ -112,7 +112,7 @@ public sealed interface TraceEvent {
 
     record CgiExit(String exitCode, String signal, boolean coreDumped, String endedBy, long cpuMillis,
                    long maxRssKiB) implements TraceEvent {
-        public String name() { return "CGI_EXIT"; }
+        public String name() { return EventNames.CGI_EXIT; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.INFORMATION; }
         public Map<String, Object> fields() {
@@ -122,7 +122,7 @@ public sealed interface TraceEvent {
     }
 
     record CgiAborted(String reason, String endedBy) implements TraceEvent {
-        public String name() { return "CGI_RESPONSE_ABORTED"; }
+        public String name() { return EventNames.CGI_RESPONSE_ABORTED; }
         public Area area() { return Area.CGI; }
         public Level level() { return Level.WARNING; }
         public Map<String, Object> fields() { return ordered("Reason", reason, "EndedBy", endedBy); }
@@ -130,7 +130,7 @@ public sealed interface TraceEvent {
 
     record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
                                         String errorCode, String notification) implements TraceEvent {
-        public String name() { return "MODULE_SET_RESPONSE_ERROR_STATUS"; }
+        public String name() { return EventNames.MODULE_SET_RESPONSE_ERROR_STATUS; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return httpStatus >= 500 ? Level.ERROR : Level.WARNING; }
         public Map<String, Object> fields() {
@@ -140,7 +140,7 @@ public sealed interface TraceEvent {
     }
 
     record GeneralResponseHeaders(String headers) implements TraceEvent {
-        public String name() { return "GENERAL_RESPONSE_HEADERS"; }
+        public String name() { return EventNames.GENERAL_RESPONSE_HEADERS; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() { return ordered("Headers", headers); }
@@ -148,7 +148,7 @@ public sealed interface TraceEvent {
 
     /** The first bytes of the response body actually sent (IIS logs the whole buffer; we keep a bounded prefix). */
     record GeneralResponseEntityBuffer(String buffer, long totalBytes) implements TraceEvent {
-        public String name() { return "GENERAL_RESPONSE_ENTITY_BUFFER"; }
+        public String name() { return EventNames.GENERAL_RESPONSE_ENTITY_BUFFER; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.VERBOSE; }
         public Map<String, Object> fields() { return ordered("Buffer", buffer, "TotalBytes", totalBytes); }
@@ -156,7 +156,7 @@ public sealed interface TraceEvent {
 
     record GeneralRequestEnd(long bytesSent, long bytesReceived, int httpStatus, int httpSubStatus)
             implements TraceEvent {
-        public String name() { return "GENERAL_REQUEST_END"; }
+        public String name() { return EventNames.GENERAL_REQUEST_END; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return Level.INFORMATION; }
         public Map<String, Object> fields() {

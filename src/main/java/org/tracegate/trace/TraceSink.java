@@ -14,8 +14,14 @@ public interface TraceSink {
     /** The request began (after GENERAL_REQUEST_START); for rules that fire while it still runs. */
     default void requestStarted(RequestTrace trace) {}
 
-    /** Several sinks as one; each is guarded so one failing sink cannot hurt the others or the request. */
-    static TraceSink all(java.util.List<TraceSink> sinks) {
+    /** As {@link #all(java.util.List, ErrorLog)}, reporting to standard error. */
+    static TraceSink all(java.util.List<TraceSink> sinks) { return all(sinks, ErrorLog.standardError()); }
+
+    /**
+     * Several sinks as one; each is guarded so one failing sink cannot hurt the others or the request, and its
+     * failure goes to {@code errors} with the request's id.
+     */
+    static TraceSink all(java.util.List<TraceSink> sinks, ErrorLog errors) {
         java.util.List<TraceSink> copy = java.util.List.copyOf(sinks);
         return new TraceSink() {
             @Override
@@ -24,7 +30,7 @@ public interface TraceSink {
                     try {
                         s.requestEnded(trace);
                     } catch (RuntimeException e) {
-                        System.err.println("tracegate: trace sink failed: " + e);
+                        errors.log(trace.context().requestId(), "trace sink failed: " + e);
                     }
                 }
             }
@@ -35,7 +41,7 @@ public interface TraceSink {
                     try {
                         s.requestStarted(trace);
                     } catch (RuntimeException e) {
-                        System.err.println("tracegate: trace sink failed: " + e);
+                        errors.log(trace.context().requestId(), "trace sink failed: " + e);
                     }
                 }
             }

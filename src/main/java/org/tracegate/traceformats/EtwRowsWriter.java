@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import org.tracegate.traceformats.RecordedEvent;
+import org.tracegate.text.Markup;
 
 /**
  * Writes events as the IIS 502.2 article shows them: Log Parser's XML output of an ETW trace, one
@@ -51,36 +51,14 @@ public final class EtwRowsWriter {
         return v.toString();
     }
 
+    /** CR, LF and tab as references, so a parser hands header blocks back with their CRLFs and each value stays on one line. */
     private static void element(Writer out, String name, String text) throws IOException {
         out.write('<');
         out.write(name);
         out.write('>');
-        out.write(escape(text));
+        out.write(Markup.xmlAttribute(text));
         out.write("</");
         out.write(name);
         out.write(">\n");
-    }
-
-    /**
-     * XML text escaping. CR, LF and TAB become character references so a parser hands them back
-     * unchanged (a literal CR would be normalized away and header blocks would lose their CRLFs);
-     * characters XML 1.0 cannot carry at all (NUL and other C0 controls) become '?'.
-     */
-    static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\r' -> sb.append("&#13;");
-                case '\n' -> sb.append("&#10;");
-                case '\t' -> sb.append("&#9;");
-                default -> sb.append(c < 0x20 || c == 0xFFFE || c == 0xFFFF ? '?' : c);
-            }
-        }
-        return sb.toString();
     }
 }

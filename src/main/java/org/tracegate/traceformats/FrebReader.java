@@ -1,5 +1,7 @@
 package org.tracegate.traceformats;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,21 +51,21 @@ final class FrebReader {
                 : rootActivity == null ? "{" + file.getFileName() + "}" : rootActivity;
         Instant first = events.isEmpty() ? Instant.EPOCH : events.getFirst().time();
         Instant last = events.isEmpty() ? Instant.EPOCH : events.getLast().time();
-        if (events.stream().noneMatch(e -> e.name().equals("GENERAL_REQUEST_START"))) {
+        if (events.stream().noneMatch(e -> e.name().equals(GENERAL_REQUEST_START))) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("RequestURL", Xml.attr(root, "url"));
             d.put("RequestVerb", Xml.attr(root, "verb"));
-            events.addFirst(new RecordedEvent(0, first, context, "IISGeneral", "GENERAL_REQUEST_START", "Information", d));
+            events.addFirst(new RecordedEvent(0, first, context, "IISGeneral", GENERAL_REQUEST_START, "Information", d));
             notes.add("no GENERAL_REQUEST_START event; verb and URL taken from <failedRequest>");
         }
-        if (events.stream().noneMatch(e -> e.name().equals("GENERAL_REQUEST_END"))) {
+        if (events.stream().noneMatch(e -> e.name().equals(GENERAL_REQUEST_END))) {
             String[] status = String.valueOf(Xml.attr(root, "statusCode")).split("\\.", 2);
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("HttpStatus", number(status[0]));
             d.put("HttpSubStatus", status.length > 1 ? number(status[1]) : number(Xml.attr(root, "subStatusCode")));
             d.put("Win32Status", number(Xml.attr(root, "win32Status")));
             d.put("TimeTaken", number(Xml.attr(root, "timeTaken")));
-            events.addLast(new RecordedEvent(seq + 1, last, context, "IISGeneral", "GENERAL_REQUEST_END", "Information", d));
+            events.addLast(new RecordedEvent(seq + 1, last, context, "IISGeneral", GENERAL_REQUEST_END, "Information", d));
             notes.add("no GENERAL_REQUEST_END event; status taken from <failedRequest statusCode=\""
                     + Xml.attr(root, "statusCode") + "\">");
         }

@@ -1,5 +1,7 @@
 package org.tracegate.traceformats;
 
+import static org.tracegate.trace.EventNames.*;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -67,8 +69,8 @@ final class W3cLogReader {
             stop.put("Win32Status", number(row.get("sc-win32-status")));
             stop.put("TimeTaken", taken);
             events.add(new RecordedEvent(++seq, taken > 0 ? end.minusMillis(taken) : end, context, "IISGeneral",
-                    "GENERAL_REQUEST_START", "Information", start));
-            events.add(new RecordedEvent(++seq, end, context, "IISGeneral", "GENERAL_REQUEST_END", "Information", stop));
+                    GENERAL_REQUEST_START, "Information", start));
+            events.add(new RecordedEvent(++seq, end, context, "IISGeneral", GENERAL_REQUEST_END, "Information", stop));
         }
         if (fields == null) throw new IOException(file + ": no #Fields: line");
         return new TraceFile(file, "w3c", events, 400, notes);

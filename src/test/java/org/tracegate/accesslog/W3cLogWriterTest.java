@@ -257,9 +257,25 @@ class W3cLogWriterTest {
     }
 
     @Test
+    void aFileThatCannotBeOpenedIsReportedOncePerOutageAndTheRecordsCounted() throws IOException {
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path logs = dir.resolve("logs");
+        try (W3cLogWriter w = new W3cLogWriter(logs, settings().withProblems(problems::add))) {
+            Files.delete(logs);
+            Files.writeString(logs, "a file where the directory was");
+            w.log(Records.full());
+            w.log(Records.full());
+            assertThat(w.awaitWritten(WAIT)).isTrue();
+            assertThat(w.dropped()).isEqualTo(2);
+        }
+        assertThat(problems).singleElement().asString().startsWith("access log in " + logs + ": ");
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThatThrownBy(() -> WriterSettings.defaults().withMaxFileBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> WriterSettings.defaults().withQueueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WriterSettings.defaults().withProblems(null)).isInstanceOf(NullPointerException.class);
         assertThat(WriterSettings.defaults().maxFileBytes()).isEqualTo(64L * 1024 * 1024);
     }
 }

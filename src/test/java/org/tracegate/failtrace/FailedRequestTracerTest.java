@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.config.StatusRange;
 import org.tracegate.config.TraceRule;
 import org.tracegate.config.TraceVerbosity;
+import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
 import org.w3c.dom.Document;
@@ -41,7 +42,7 @@ class FailedRequestTracerTest {
 
     private FailedRequestTracer tracer(int maxFiles, int maxKB, TraceRule... rules) {
         FailedRequestTracer t = new FailedRequestTracer(Traces.tracing(maxFiles, maxKB, rules), dir,
-                Duration.ofMillis(50), 1024);
+                Duration.ofMillis(50), 1024, ErrorLog.standardError());
         tracers.add(t);
         return t;
     }
@@ -309,7 +310,8 @@ class FailedRequestTracerTest {
     @Test
     void aSlowRequestThatEndsWellBetweenChecksIsWrittenOnceAtTheEnd() throws Exception {
         FailedRequestTracer t = new FailedRequestTracer(
-                Traces.tracing(50, 1024, Traces.timeRule("*", Duration.ofMillis(50))), dir, Duration.ofHours(1), 16);
+                Traces.tracing(50, 1024, Traces.timeRule("*", Duration.ofMillis(50))), dir, Duration.ofHours(1), 16,
+                ErrorLog.standardError());
         tracers.add(t);
         RequestTrace slow = Traces.started("http://h:1/cgi-bin/slow", "GET");
         t.requestStarted(slow);
@@ -326,7 +328,7 @@ class FailedRequestTracerTest {
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         FailedRequestTracer t = new FailedRequestTracer(Traces.tracing(1000, 1024, Traces.rule("*", "500")), dir,
-                Duration.ofMillis(250), 1);
+                Duration.ofMillis(250), 1, ErrorLog.standardError());
         tracers.add(t);
         for (int i = 0; i < 500; i++) t.requestEnded(Traces.ended("http://h:1/x", 500, 0));
         assertThat(t.awaitIdle(Duration.ofSeconds(30))).isTrue();
@@ -347,6 +349,22 @@ class FailedRequestTracerTest {
         assertThat(data(doc, "Headers")).isEqualTo("X-A: a\\x01b\r\n\\x1B[31m\\uD800\\uFFFE\\x85 \u00e9\uD83D\uDE00");
         String html = Files.readString(site().resolve("fr000001.htm"), StandardCharsets.UTF_8);
         assertThat(html).doesNotContain("<>&").contains("&lt;&gt;&amp;");
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenIsReportedToTheErrorLogWithItsRequestId() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "x");
+        Path logs = dir.resolve("logs");
+        RequestTrace seed = Traces.seed();
+        try (ErrorLog errors = ErrorLog.toDirectory(logs)) {
+            FailedRequestTracer t = new FailedRequestTracer(Traces.tracing(50, 1024, Traces.rule("*", "500-599")),
+                    notADirectory, errors);
+            tracers.add(t);
+            end(t, seed);
+            assertThat(t.failed()).isEqualTo(1);
+        }
+        assertThat(Files.readString(logs.resolve("error.log")))
+                .contains("[" + seed.context().requestId() + "] failed-request trace not written: ");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.text.HttpToken;
 
 /**
  * Builds a CGI program's environment: RFC 3875 §4.1 meta-variables, HTTP_* headers, then the policy.
@@ -139,7 +140,7 @@ public final class CgiEnvironment {
             int s = 0, len = v.length();
             while (s < len && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) s++;
             int e = s;
-            while (e < len && isTchar(v.charAt(e))) e++;
+            while (e < len && HttpToken.isTchar(v.charAt(e))) e++;
             // Only a clean token followed by whitespace or the end is a scheme; anything else is not reported.
             if (e == s || (e < len && v.charAt(e) != ' ' && v.charAt(e) != '\t')) return null;
             return v.substring(s, e);
@@ -147,10 +148,6 @@ public final class CgiEnvironment {
         return null;
     }
 
-    private static boolean isTchar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
 
     private static String stripTrailingSlashes(Path root) {
         String s = root.toString();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.tracegate.text.HttpToken;
 
 /**
  * Incremental, strict, bounded parser of a (non-NPH) CGI program's header block (RFC 3875 §6).
@@ -33,14 +34,6 @@ public final class ResponseHeadParser {
     }
 
     private static final byte LF = '\n', CR = '\r', SP = ' ', HTAB = '\t';
-    private static final boolean[] TCHAR = new boolean[256];
-
-    static {
-        for (int c = '0'; c <= '9'; c++) TCHAR[c] = true;
-        for (int c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
-        for (int c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
-    }
 
     private final Limits limits;
     private byte[] block;
@@ -149,7 +142,7 @@ public final class ResponseHeadParser {
         byte first = block[s];
         if (first == SP || first == HTAB) throw error(s, e, "obs-fold (continuation line)");
         int p = s;
-        while (p < e && TCHAR[block[p] & 0xff]) p++;
+        while (p < e && HttpToken.isTchar((char) (block[p] & 0xff))) p++;
         if (p == e) throw error(s, e, "missing colon");
         if (block[p] != ':') {
             int q = p;

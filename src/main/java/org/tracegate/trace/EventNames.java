@@ -1,0 +1,27 @@
+package org.tracegate.trace;
+
+/**
+ * IIS's event names, once: {@link TraceEvent#name()} returns these, and the readers, writers and the
+ * analyzer compare against them (they also read files IIS wrote, where only the name says what happened).
+ */
+public final class EventNames {
+    public static final String GENERAL_REQUEST_START = "GENERAL_REQUEST_START";
+    public static final String GENERAL_ENDPOINT_INFORMATION = "GENERAL_ENDPOINT_INFORMATION";
+    public static final String GENERAL_REQUEST_HEADERS = "GENERAL_REQUEST_HEADERS";
+    public static final String HANDLER_CHANGED = "HANDLER_CHANGED";
+    public static final String CGI_LAUNCH = "CGI_LAUNCH";
+    public static final String CGI_REQUEST_ENTITY_SENT = "CGI_REQUEST_ENTITY_SENT";
+    public static final String CGI_HEADERS_RECEIVED = "CGI_HEADERS_RECEIVED";
+    public static final String CGI_STDERR = "CGI_STDERR";
+    public static final String CGI_TIMEOUT = "CGI_TIMEOUT";
+    public static final String CGI_PREMATURE_TERMINATION = "CGI_PREMATURE_TERMINATION";
+    public static final String CGI_INVALID_HEADERS = "CGI_INVALID_HEADERS";
+    public static final String CGI_EXIT = "CGI_EXIT";
+    public static final String CGI_RESPONSE_ABORTED = "CGI_RESPONSE_ABORTED";
+    public static final String MODULE_SET_RESPONSE_ERROR_STATUS = "MODULE_SET_RESPONSE_ERROR_STATUS";
+    public static final String GENERAL_RESPONSE_HEADERS = "GENERAL_RESPONSE_HEADERS";
+    public static final String GENERAL_RESPONSE_ENTITY_BUFFER = "GENERAL_RESPONSE_ENTITY_BUFFER";
+    public static final String GENERAL_REQUEST_END = "GENERAL_REQUEST_END";
+
+    private EventNames() {}
+}
