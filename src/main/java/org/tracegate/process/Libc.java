@@ -104,6 +104,15 @@ final class Libc {
     private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
     private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    /**
+     * long syscall(long number, ...) with four variadic longs (pass 0 for unused ones: the kernel reads every
+     * register it defines): raw system calls without a glibc wrapper, and the credential calls whose glibc
+     * wrappers would change every thread (see {@link CredentialSwitch}).
+     */
+    static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
     /** pidfd_open(pid, flags): the glibc wrapper (2.36+), else syscall(434, pid, flags); both return int-sized fds. */
     private static final MethodHandle PIDFD_OPEN = pidfdOpen();
 
@@ -120,6 +129,22 @@ final class Libc {
 
     private static MemorySegment symbol(String name) {
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
+    /** A downcall handle for a libc function, for the classes that keep their own (UserDatabase, Prlimit). */
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
+    }
+
+    /** The errno capture option and layout, for handles made with {@link #downcall}. */
+    static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    static MemorySegment allocateCapture(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
     }
 
     private static MethodHandle plainCall(String name, MemoryLayout result, MemoryLayout... args) {
@@ -162,7 +187,7 @@ final class Libc {
     // ---- wrappers ---------------------------------------------------------------------------------------
 
     /** Calls {@code call} with a fresh errno capture segment; -1 becomes {@link Errno}. */
-    private static int withErrno(String name, ErrnoCall call) {
+    static int withErrno(String name, ErrnoCall call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE);
             int r = call.invoke(capture);
@@ -176,7 +201,7 @@ final class Libc {
     }
 
     @FunctionalInterface
-    private interface ErrnoCall {
+    interface ErrnoCall {
         int invoke(MemorySegment capture) throws Throwable;
     }
 

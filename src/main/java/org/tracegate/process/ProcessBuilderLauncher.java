@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  *   <li>the errno of a failed exec is parsed from the JDK's message
  *       ("Exec failed, error: 2 (No such file or directory)");</li>
  *   <li>on ENOEXEC (a text file without #!) the JDK retries with /bin/sh, so such a file runs as a shell
- *       script here, while posix_spawn refuses it.</li>
+ *       script here, while posix_spawn refuses it;</li>
+ *   <li>it cannot switch users or apply resource limits: a spec asking for either is refused (LaunchException,
+ *       ENOSYS) rather than run as the server with the server's limits. The default no-core-files limit is not
+ *       applied either; programs get the server's RLIMIT_CORE.</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
@@ -28,6 +31,7 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
 
     @Override
     public ChildProcess launch(LaunchSpec spec) throws LaunchException {
+        refuseWhatWeCannotEnforce(spec);
         ProcessBuilder pb = new ProcessBuilder(spec.argv());
         pb.environment().clear();
         pb.environment().putAll(spec.environment());
@@ -36,6 +40,21 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
             return new ProcessBuilderChild(pb.start());
         } catch (IOException e) {
             throw launchException(spec, e);
+        }
+    }
+
+    private static void refuseWhatWeCannotEnforce(LaunchSpec spec) throws LaunchException {
+        String program = spec.argv().getFirst();
+        if (spec.credentials() != null) {
+            throw new LaunchException("cannot start \"" + program + "\" as " + spec.credentials().describe()
+                    + ": the ProcessBuilder launcher cannot switch users (it needs the native posix_spawn launcher),"
+                    + " and will not run the program as the server instead", Errno.ENOSYS, "ENOSYS");
+        }
+        // Only the core limit may be set (it is in every default spec), and is then left as the server has it.
+        if (!spec.limits().withCoreBytes(0).equals(ResourceLimits.DEFAULT)) {
+            throw new LaunchException("cannot start \"" + program + "\" with limits " + spec.limits().describe()
+                    + ": the ProcessBuilder launcher cannot apply resource limits (it needs the native posix_spawn"
+                    + " launcher), and will not run the program without them", Errno.ENOSYS, "ENOSYS");
         }
     }
 
