@@ -67,6 +67,8 @@ public final class NativeLauncher implements ProcessLauncher {
                 fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
                 fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
             }
+            // The pipes' inodes identify their holders later (NativeChild.endEscaped); taken before anything runs.
+            long[] inodes = {Libc.inode(fds[1]), Libc.inode(fds[2]), Libc.inode(fds[4])};
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             Spawned spawned;
             NativeChild child;
@@ -82,11 +84,11 @@ public final class NativeLauncher implements ProcessLauncher {
                 boolean largePipe = LargePipes.enlarge(fds[2]);
                 try {
                     Streams streams = openStreams(fds);
-                    child = new NativeChild(pid, streams.in(), streams.out(), streams.err(), largePipe);
+                    child = new NativeChild(pid, inodes, streams.in(), streams.out(), streams.err(), largePipe);
                     largePipe = false; // the child gives the share back when its pipes close
                 } catch (IOException e) {
                     failure = e;
-                    child = new NativeChild(pid, OutputStream.nullOutputStream(),
+                    child = new NativeChild(pid, inodes, OutputStream.nullOutputStream(),
                             InputStream.nullInputStream(), InputStream.nullInputStream(), false);
                 } finally {
                     if (largePipe) LargePipes.release();

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *       script here, while posix_spawn refuses it;</li>
  *   <li>it cannot switch users or apply resource limits: a spec asking for either is refused (LaunchException,
  *       ENOSYS) rather than run as the server with the server's limits. The default no-core-files limit is not
- *       applied either; programs get the server's RLIMIT_CORE.</li>
+ *       applied either; programs get the server's RLIMIT_CORE;</li>
+ *   <li>no escaped-process search: {@link ChildProcess#endEscaped} returns 0.</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
