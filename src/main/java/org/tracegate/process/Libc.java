@@ -36,6 +36,7 @@ final class Libc {
     static final int EPOLLIN = 0x1;
     static final int WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x01000000, P_ALL = 0;
     static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int O_NONBLOCK = 0x800, F_SETFL = 4;
     static final short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final long SYS_PIDFD_OPEN = 434; // same number on every architecture (added in 5.3)
     private static final long SYS_PIDFD_SEND_SIGNAL = 424; // likewise (5.1)
@@ -106,6 +107,7 @@ final class Libc {
     private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
     private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle FSTAT = errnoCall("fstat", JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle GETPGRP = plainCall("getpgrp", JAVA_INT);
     /** int prctl(int option, ...): four variadic unsigned longs, as the kernel reads them. */
@@ -356,6 +358,11 @@ final class Libc {
     /** Blocks: call it only from a platform thread. */
     static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         return withErrno("epoll_wait", c -> (int) EPOLL_WAIT.invokeExact(c, epfd, events, maxEvents, timeoutMillis));
+    }
+
+    /** write(2) of the whole segment; returns the bytes written (a pipe write of up to PIPE_BUF is all or nothing). */
+    static int write(int fd, MemorySegment bytes) {
+        return withErrno("write", c -> (int) (long) WRITE.invokeExact(c, fd, bytes, bytes.byteSize()));
     }
 
     /** The inode number of an open descriptor (for a pipe: the pipe's, the same for both ends). */

@@ -86,13 +86,32 @@ final class NativeChild implements ChildProcess {
         // outlive it (see the pid reuse note above for why that is safe).
         KILLER.schedule(() -> {
             signalGroup(Signals.SIGKILL);
-            NEWEST.remove(pid, this);
+            releaseGroup();
         }, nanos(grace), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * We are done with the group number: drop it from NEWEST and from the guardian's list, exactly once and only
+     * while the number is still ours. Under the write lock, so a "-" for this pid reaches the guardian before the
+     * "+" of a newer child that gets the same number (its spawn holds the read lock).
+     */
+    private void releaseGroup() {
+        GROUP_LOCK.writeLock().lock();
+        try {
+            if (NEWEST.remove(pid, this)) Guardian.INSTANCE.forget(pid);
+        } finally {
+            GROUP_LOCK.writeLock().unlock();
+        }
     }
 
     /** Whether {@code pid} names a child we started and still account for (its spawn may still be returning). */
     static boolean isOurs(int pid) {
         return NEWEST.containsKey(pid);
+    }
+
+    /** The group numbers we currently account for, for a new guardian. Call with GROUP_LOCK held. */
+    static java.util.Set<Integer> groups() {
+        return java.util.Set.copyOf(NEWEST.keySet());
     }
 
     @Override
@@ -174,7 +193,7 @@ final class NativeChild implements ChildProcess {
     void reaped() {
         reaped = true;
         endedBy.compareAndSet(null, EndedBy.SELF);
-        if (!terminating.get()) NEWEST.remove(pid, this);
+        if (!terminating.get()) releaseGroup(); // else the delayed SIGKILL still needs the number, and releases it
     }
 
     void complete(ExitStatus status) {

@@ -37,6 +37,7 @@ public final class NativeLauncher implements ProcessLauncher {
     /** Fails (linkage error, IllegalCallerException) when FFM or a libc symbol is unavailable. */
     public NativeLauncher() {
         Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
+        Guardian.INSTANCE.ensureStarted();
         // Loaded now rather than first used while a spawning thread holds a program's identity (CredentialSwitch).
         try {
             for (Class<?> c : new Class<?>[] {Prlimit.class, Errno.class, Spawned.class}) {
@@ -94,6 +95,7 @@ public final class NativeLauncher implements ProcessLauncher {
                     if (largePipe) LargePipes.release();
                     closeAll(fds); // the child's ends, and ours unless the streams took them over
                 }
+                Guardian.INSTANCE.watch(pid); // under the read lock, like NEWEST: see NativeChild.releaseGroup
             } finally {
                 NativeChild.GROUP_LOCK.readLock().unlock();
             }
@@ -125,13 +127,13 @@ public final class NativeLauncher implements ProcessLauncher {
      * What {@link #spawn} did: posix_spawn's result (0 or the exec errno), the pid, and null or which limit could
      * not be applied.
      */
-    private record Spawned(int rc, int pid, String limitFailure) {}
+    record Spawned(int rc, int pid, String limitFailure) {}
 
     /**
      * Builds the file actions and attributes, calls posix_spawn and applies the limits. The child's ends are
-     * fds[0], fds[3] and fds[5].
+     * fds[0], fds[3] and fds[5] (the guardian passes its own).
      */
-    private static Spawned spawn(Arena arena, LaunchSpec spec, int[] fds, MemorySegment pidOut) throws LaunchException {
+    static Spawned spawn(Arena arena, LaunchSpec spec, int[] fds, MemorySegment pidOut) throws LaunchException {
         MemorySegment path = cString(arena, spec.argv().getFirst());
         MemorySegment argv = cStringArray(arena, spec.argv());
         MemorySegment envp = cStringArray(arena, spec.environment().entrySet().stream()
