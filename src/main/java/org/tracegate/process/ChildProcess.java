@@ -30,6 +30,15 @@ public interface ChildProcess {
      */
     void terminate(EndedBy who, Duration grace);
 
+    /**
+     * Ends the program's escaped processes: those holding one of its pipes outside its process group (a setsid
+     * daemon keeping stdout open, say), and their descendants outside the group. SIGTERM now, SIGKILL after
+     * {@code grace}; returns at once with how many processes it signalled (0 when none, and always 0 for the
+     * ProcessBuilder fallback). Scans /proc, so call it from the close path when EOF does not come after the
+     * group is gone, not per read.
+     */
+    int endEscaped(Duration grace);
+
     /** Who ended it: {@link EndedBy#SELF} unless {@link #terminate} was called before it exited. */
     EndedBy endedBy();
 

@@ -34,9 +34,12 @@ final class Libc {
     static final int EPOLL_CLOEXEC = O_CLOEXEC;
     static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
     static final int EPOLLIN = 0x1;
-    static final int WNOHANG = 1;
+    static final int WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x01000000, P_ALL = 0;
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int O_NONBLOCK = 0x800, F_SETFL = 4;
     static final short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final long SYS_PIDFD_OPEN = 434; // same number on every architecture (added in 5.3)
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424; // likewise (5.1)
 
     // Opaque glibc structs: we only need room for them. Real sizes on x86-64 are 80 (file actions),
     // 336 (attr) and 128 (sigset_t); 512 leaves a margin should a future glibc grow them.
@@ -104,6 +107,27 @@ final class Libc {
     private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
     private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle FSTAT = errnoCall("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle GETPGRP = plainCall("getpgrp", JAVA_INT);
+    /** int prctl(int option, ...): four variadic unsigned longs, as the kernel reads them. */
+    private static final MethodHandle PRCTL = LINKER.downcallHandle(symbol("prctl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle WAITID = errnoCall("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    /**
+     * long syscall(long number, ...) with four variadic longs (pass 0 for unused ones: the kernel reads every
+     * register it defines): raw system calls without a glibc wrapper, and the credential calls whose glibc
+     * wrappers would change every thread (see {@link CredentialSwitch}).
+     */
+    static final MethodHandle SYSCALL = LINKER.downcallHandle(symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    /** struct stat is 144 bytes on x86-64 and 128 on arm64; st_ino sits at offset 8 on both. */
+    private static final long STAT_BYTES = 256, ST_INO = 8;
+    /** siginfo_t is 128 bytes; si_pid sits at offset 16 on LP64. */
+    static final long SIGINFO_BYTES = 128, SI_PID = 16;
+
     /** pidfd_open(pid, flags): the glibc wrapper (2.36+), else syscall(434, pid, flags); both return int-sized fds. */
     private static final MethodHandle PIDFD_OPEN = pidfdOpen();
 
@@ -120,6 +144,22 @@ final class Libc {
 
     private static MemorySegment symbol(String name) {
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
+    /** A downcall handle for a libc function, for the classes that keep their own (UserDatabase, Prlimit). */
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
+    }
+
+    /** The errno capture option and layout, for handles made with {@link #downcall}. */
+    static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    static MemorySegment allocateCapture(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
     }
 
     private static MethodHandle plainCall(String name, MemoryLayout result, MemoryLayout... args) {
@@ -162,7 +202,7 @@ final class Libc {
     // ---- wrappers ---------------------------------------------------------------------------------------
 
     /** Calls {@code call} with a fresh errno capture segment; -1 becomes {@link Errno}. */
-    private static int withErrno(String name, ErrnoCall call) {
+    static int withErrno(String name, ErrnoCall call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE);
             int r = call.invoke(capture);
@@ -176,7 +216,7 @@ final class Libc {
     }
 
     @FunctionalInterface
-    private interface ErrnoCall {
+    interface ErrnoCall {
         int invoke(MemorySegment capture) throws Throwable;
     }
 
@@ -318,5 +358,48 @@ final class Libc {
     /** Blocks: call it only from a platform thread. */
     static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         return withErrno("epoll_wait", c -> (int) EPOLL_WAIT.invokeExact(c, epfd, events, maxEvents, timeoutMillis));
+    }
+
+    /** write(2) of the whole segment; returns the bytes written (a pipe write of up to PIPE_BUF is all or nothing). */
+    static int write(int fd, MemorySegment bytes) {
+        return withErrno("write", c -> (int) (long) WRITE.invokeExact(c, fd, bytes, bytes.byteSize()));
+    }
+
+    /** The inode number of an open descriptor (for a pipe: the pipe's, the same for both ends). */
+    static long inode(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(STAT_BYTES, 8);
+            withErrno("fstat", c -> (int) FSTAT.invokeExact(c, fd, st));
+            return st.get(JAVA_LONG, ST_INO);
+        }
+    }
+
+    static int getpgrp() {
+        return plain("getpgrp", () -> (int) GETPGRP.invokeExact());
+    }
+
+    static void prctl(int option, long arg2) {
+        withErrno("prctl", c -> (int) PRCTL.invokeExact(c, option, arg2, 0L, 0L, 0L));
+    }
+
+    /**
+     * waitid(P_ALL, WEXITED | WNOHANG | WNOWAIT): the pid of some child that has exited, without reaping it,
+     * or 0 when none has (or there are no children at all).
+     */
+    static int peekExitedChild(MemorySegment siginfo) {
+        siginfo.fill((byte) 0); // with WNOHANG and nothing waitable, the kernel leaves si_pid as it was
+        try {
+            withErrno("waitid", c -> (int) WAITID.invokeExact(c, P_ALL, 0, siginfo, WEXITED | WNOHANG | WNOWAIT));
+        } catch (Errno e) {
+            if (e.errno() == Errno.ECHILD || e.errno() == Errno.EINTR) return 0;
+            throw e;
+        }
+        return siginfo.get(JAVA_INT, SI_PID);
+    }
+
+    /** pidfd_send_signal(2): signals exactly the process the pidfd names, never a later holder of its pid. */
+    static void pidfdSendSignal(int pidfd, int signal) {
+        withErrno("pidfd_send_signal", c -> (int) (long) SYSCALL.invokeExact(c, SYS_PIDFD_SEND_SIGNAL,
+                (long) pidfd, (long) signal, 0L, 0L)); // no siginfo, no flags
     }
 }

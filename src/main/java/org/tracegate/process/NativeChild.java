@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,8 @@ final class NativeChild implements ChildProcess {
     static final ReadWriteLock GROUP_LOCK = new ReentrantReadWriteLock();
 
     private final int pid;
+    /** The inodes of the three pipes (stdin, stdout, stderr): how {@link #endEscaped} recognises their holders. */
+    private final long[] pipeInodes;
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
@@ -49,8 +53,9 @@ final class NativeChild implements ChildProcess {
     private volatile boolean reaped;
 
     /** Call with GROUP_LOCK's read lock held, right after the spawn. */
-    NativeChild(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, boolean largePipe) {
+    NativeChild(int pid, long[] pipeInodes, OutputStream stdin, InputStream stdout, InputStream stderr, boolean largePipe) {
         this.pid = pid;
+        this.pipeInodes = pipeInodes.clone();
         this.largePipe = new AtomicBoolean(largePipe);
         this.stdin = stdin;
         this.stdout = stdout;
@@ -79,16 +84,80 @@ final class NativeChild implements ChildProcess {
         signalGroup(Signals.SIGTERM);
         // The SIGKILL goes to the group even if the leader has been reaped by then: a grandchild may
         // outlive it (see the pid reuse note above for why that is safe).
-        long nanos;
-        try {
-            nanos = Math.max(0, grace.toNanos());
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
         KILLER.schedule(() -> {
             signalGroup(Signals.SIGKILL);
-            NEWEST.remove(pid, this);
-        }, nanos, TimeUnit.NANOSECONDS);
+            releaseGroup();
+        }, nanos(grace), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * We are done with the group number: drop it from NEWEST and from the guardian's list, exactly once and only
+     * while the number is still ours. Under the write lock, so a "-" for this pid reaches the guardian before the
+     * "+" of a newer child that gets the same number (its spawn holds the read lock).
+     */
+    private void releaseGroup() {
+        GROUP_LOCK.writeLock().lock();
+        try {
+            if (NEWEST.remove(pid, this)) Guardian.INSTANCE.forget(pid);
+        } finally {
+            GROUP_LOCK.writeLock().unlock();
+        }
+    }
+
+    /** Whether {@code pid} names a child we started and still account for (its spawn may still be returning). */
+    static boolean isOurs(int pid) {
+        return NEWEST.containsKey(pid);
+    }
+
+    /** The group numbers we currently account for, for a new guardian. Call with GROUP_LOCK held. */
+    static java.util.Set<Integer> groups() {
+        return java.util.Set.copyOf(NEWEST.keySet());
+    }
+
+    @Override
+    public int endEscaped(Duration grace) {
+        List<Integer> pidfds = new ArrayList<>();
+        for (EscapedProcesses.Proc p : EscapedProcesses.find(pipeInodes, pid)) {
+            int pidfd;
+            try {
+                pidfd = Libc.pidfdOpen(p.pid());
+            } catch (Errno gone) {
+                continue;
+            }
+            // The pidfd pins one process; the start time proves it is the one the scan saw, not a pid reuse.
+            EscapedProcesses.Proc now = EscapedProcesses.stat(p.pid());
+            if (now == null || now.startTime() != p.startTime()) {
+                Libc.close(pidfd);
+                continue;
+            }
+            try {
+                Libc.pidfdSendSignal(pidfd, Signals.SIGTERM);
+                pidfds.add(pidfd);
+            } catch (Errno e) {
+                Libc.close(pidfd); // it exited meanwhile
+            }
+        }
+        if (!pidfds.isEmpty()) {
+            KILLER.schedule(() -> {
+                for (int pidfd : pidfds) {
+                    try {
+                        Libc.pidfdSendSignal(pidfd, Signals.SIGKILL);
+                    } catch (Errno gone) {
+                        // exited on SIGTERM
+                    }
+                    Libc.close(pidfd);
+                }
+            }, nanos(grace), TimeUnit.NANOSECONDS);
+        }
+        return pidfds.size();
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return Math.max(0, d.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private void signalGroup(int signal) {
@@ -124,7 +193,7 @@ final class NativeChild implements ChildProcess {
     void reaped() {
         reaped = true;
         endedBy.compareAndSet(null, EndedBy.SELF);
-        if (!terminating.get()) NEWEST.remove(pid, this);
+        if (!terminating.get()) releaseGroup(); // else the delayed SIGKILL still needs the number, and releases it
     }
 
     void complete(ExitStatus status) {

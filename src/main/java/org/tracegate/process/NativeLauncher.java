@@ -39,6 +39,15 @@ public final class NativeLauncher implements ProcessLauncher {
     /** Fails (linkage error, IllegalCallerException) when FFM or a libc symbol is unavailable. */
     public NativeLauncher() {
         Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
+        Guardian.INSTANCE.ensureStarted();
+        // Loaded now rather than first used while a spawning thread holds a program's identity (CredentialSwitch).
+        try {
+            for (Class<?> c : new Class<?>[] {Prlimit.class, Errno.class, Spawned.class}) {
+                java.lang.invoke.MethodHandles.lookup().ensureInitialized(c);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -46,6 +55,10 @@ public final class NativeLauncher implements ProcessLauncher {
 
     @Override
     public ChildProcess launch(LaunchSpec spec) throws LaunchException {
+        // Credentials belong to a kernel thread; a virtual thread could change carriers between two downcalls.
+        if (spec.credentials() != null && Thread.currentThread().isVirtual()) {
+            return CredentialSwitch.onPlatformThread(() -> launch(spec));
+        }
         String program = spec.argv().getFirst();
         // fds: [0] stdin read (child), [1] stdin write (us), [2] stdout read (us), [3] stdout write (child),
         //      [4] stderr read (us), [5] stderr write (child)
@@ -57,31 +70,34 @@ public final class NativeLauncher implements ProcessLauncher {
                 fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
                 fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
             }
+            // The pipes' inodes identify their holders later (NativeChild.endEscaped); taken before anything runs.
+            long[] inodes = {Libc.inode(fds[1]), Libc.inode(fds[2]), Libc.inode(fds[4])};
             MemorySegment pidOut = arena.allocate(JAVA_INT);
-            int rc;
+            Spawned spawned;
             NativeChild child;
             IOException failure = null;
             NativeChild.GROUP_LOCK.readLock().lock();
             try {
-                rc = spawn(arena, spec, fds, pidOut);
-                if (rc != 0) {
+                spawned = spawn(arena, spec, fds, pidOut);
+                if (spawned.rc() != 0) {
                     closeAll(fds);
-                    throw new LaunchException(execFailure(spec, rc), rc, Errno.name(rc));
+                    throw new LaunchException(execFailure(spec, spawned.rc()), spawned.rc(), Errno.name(spawned.rc()));
                 }
+                int pid = spawned.pid();
                 boolean largePipe = LargePipes.enlarge(fds[2]);
                 try {
                     Streams streams = openStreams(fds);
-                    child = new NativeChild(pidOut.get(JAVA_INT, 0), streams.in(), streams.out(), streams.err(),
-                            largePipe);
+                    child = new NativeChild(pid, inodes, streams.in(), streams.out(), streams.err(), largePipe);
                     largePipe = false; // the child gives the share back when its pipes close
                 } catch (IOException e) {
                     failure = e;
-                    child = new NativeChild(pidOut.get(JAVA_INT, 0), OutputStream.nullOutputStream(),
+                    child = new NativeChild(pid, inodes, OutputStream.nullOutputStream(),
                             InputStream.nullInputStream(), InputStream.nullInputStream(), false);
                 } finally {
                     if (largePipe) LargePipes.release();
                     closeAll(fds); // the child's ends, and ours unless the streams took them over
                 }
+                Guardian.INSTANCE.watch(pid); // under the read lock, like NEWEST: see NativeChild.releaseGroup
             } finally {
                 NativeChild.GROUP_LOCK.readLock().unlock();
             }
@@ -91,6 +107,12 @@ public final class NativeLauncher implements ProcessLauncher {
                 child.terminate(EndedBy.SELF, Duration.ZERO);
                 throw new LaunchException("cannot open the pipes of \"" + program + "\": " + failure.getMessage(),
                         0, "EUNKNOWN");
+            }
+            if (spawned.limitFailure() != null) {
+                child.terminate(EndedBy.SELF, Duration.ZERO); // never let it run without the limits it was given
+                child.closePipes();
+                throw new LaunchException("cannot apply the limits of \"" + program + "\": " + spawned.limitFailure(),
+                        Errno.EPERM, "EPERM");
             }
             return child;
         } catch (Errno e) {
@@ -103,8 +125,17 @@ public final class NativeLauncher implements ProcessLauncher {
         }
     }
 
-    /** Builds the file actions and attributes and calls posix_spawn; returns its result (0 or errno). */
-    private static int spawn(Arena arena, LaunchSpec spec, int[] fds, MemorySegment pidOut) throws LaunchException {
+    /**
+     * What {@link #spawn} did: posix_spawn's result (0 or the exec errno), the pid, and null or which limit could
+     * not be applied.
+     */
+    record Spawned(int rc, int pid, String limitFailure) {}
+
+    /**
+     * Builds the file actions and attributes, calls posix_spawn and applies the limits. The child's ends are
+     * fds[0], fds[3] and fds[5] (the guardian passes its own).
+     */
+    static Spawned spawn(Arena arena, LaunchSpec spec, int[] fds, MemorySegment pidOut) throws LaunchException {
         MemorySegment path = cString(arena, spec.argv().getFirst());
         MemorySegment argv = cStringArray(arena, spec.argv());
         MemorySegment envp = cStringArray(arena, spec.environment().entrySet().stream()
@@ -139,7 +170,15 @@ public final class NativeLauncher implements ProcessLauncher {
                 for (int s : DEFAULT_SIGNALS) Libc.sigaddset(defaults, s);
                 Libc.attrSigdefault(attr, defaults);
 
-                return Libc.posixSpawn(pidOut, path, fa, attr, argv, envp);
+                // With credentials, only this runs as the program's user (CredentialSwitch). The limits go on at once,
+                // as that user too: prlimit on another user's process would need CAP_SYS_RESOURCE, which containers
+                // often lack. The program already runs; until Prlimit returns, without its limits (docs/process.md).
+                return CredentialSwitch.spawnAs(spec.credentials(), () -> {
+                    int rc = Libc.posixSpawn(pidOut, path, fa, attr, argv, envp);
+                    if (rc != 0) return new Spawned(rc, 0, null);
+                    int pid = pidOut.get(JAVA_INT, 0);
+                    return new Spawned(0, pid, Prlimit.apply(pid, spec.limits()));
+                });
             } finally {
                 Libc.attrDestroy(attr);
             }
@@ -193,7 +232,8 @@ public final class NativeLauncher implements ProcessLauncher {
                 && !Files.isDirectory(dir)) {
             return "cannot change to directory \"" + dir + "\" to execute \"" + spec.argv().getFirst() + "\": " + what;
         }
-        return "cannot execute \"" + spec.argv().getFirst() + "\": " + what;
+        String as = spec.credentials() == null ? "" : " as uid " + spec.credentials().uid();
+        return "cannot execute \"" + spec.argv().getFirst() + "\"" + as + ": " + what;
     }
 
     private static MemorySegment cString(Arena arena, String s) throws LaunchException {

@@ -66,6 +66,12 @@ final class ProcessBuilderChild implements ChildProcess {
         }, nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Not supported: the JDK does not give us the pipes' descriptors, and there is no process group to leave. */
+    @Override
+    public int endEscaped(Duration grace) {
+        return 0;
+    }
+
     @Override
     public void closePipes() {
         for (var c : new java.io.Closeable[] {process.getOutputStream(), process.getInputStream(), process.getErrorStream()}) {

@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  *       script here, while posix_spawn refuses it;</li>
  *   <li>the environment can only be text: its octets are decoded as UTF-8, so a byte that is not valid
  *       UTF-8 (e.g. 0xff in a header) arrives as U+FFFD's encoding, not as itself.</li>
+ *   <li>it cannot switch users or apply resource limits: a spec asking for either is refused (LaunchException,
+ *       ENOSYS) rather than run as the server with the server's limits. The default no-core-files limit is not
+ *       applied either; programs get the server's RLIMIT_CORE;</li>
+ *   <li>no escaped-process search: {@link ChildProcess#endEscaped} returns 0.</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
@@ -31,6 +35,7 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
 
     @Override
     public ChildProcess launch(LaunchSpec spec) throws LaunchException {
+        refuseWhatWeCannotEnforce(spec);
         ProcessBuilder pb = new ProcessBuilder(spec.argv());
         pb.environment().clear();
         // The JDK takes text only: octets (LaunchSpec) are decoded as UTF-8, lossy for bytes that are not UTF-8.
@@ -40,6 +45,21 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
             return new ProcessBuilderChild(pb.start());
         } catch (IOException e) {
             throw launchException(spec, e);
+        }
+    }
+
+    private static void refuseWhatWeCannotEnforce(LaunchSpec spec) throws LaunchException {
+        String program = spec.argv().getFirst();
+        if (spec.credentials() != null) {
+            throw new LaunchException("cannot start \"" + program + "\" as " + spec.credentials().describe()
+                    + ": the ProcessBuilder launcher cannot switch users (it needs the native posix_spawn launcher),"
+                    + " and will not run the program as the server instead", Errno.ENOSYS, "ENOSYS");
+        }
+        // Only the core limit may be set (it is in every default spec), and is then left as the server has it.
+        if (!spec.limits().withCoreBytes(0).equals(ResourceLimits.DEFAULT)) {
+            throw new LaunchException("cannot start \"" + program + "\" with limits " + spec.limits().describe()
+                    + ": the ProcessBuilder launcher cannot apply resource limits (it needs the native posix_spawn"
+                    + " launcher), and will not run the program without them", Errno.ENOSYS, "ENOSYS");
         }
     }
 

@@ -18,6 +18,12 @@ import java.util.concurrent.Executors;
  * runs on the launching thread while the reaper sits in epoll_wait, which the kernel allows.
  *
  * <p>If pidfd_open fails (e.g. EMFILE), the child is polled with WNOHANG every 100 ms instead.
+ *
+ * <p>The JVM is also a child subreaper (PR_SET_CHILD_SUBREAPER): a program's descendants whose parent exits (double
+ * forks, setsid daemons) are re-parented to us instead of init, so they stay findable ({@link EscapedProcesses}) and
+ * we must reap them too. They have no pidfd here, so at least every {@link #ADOPTED_TICK_MILLIS} ms the reaper peeks
+ * at an exited child with waitid(WNOWAIT), which reaps nothing, and wait4s it only if it is not one of ours (see
+ * {@link #reapAdopted}): a blind waitpid(-1) would steal the exit status of a child we track.
  */
 final class Reaper {
     static final Reaper INSTANCE = new Reaper();
@@ -25,6 +31,10 @@ final class Reaper {
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
     private static final int MAX_EVENTS = 64;
     private static final int POLL_MILLIS = 100;
+    static final int ADOPTED_TICK_MILLIS = 250;
+    /** A zombie in our own process group gets this long to be reaped by the JDK (it is then a ProcessBuilder child). */
+    private static final long JDK_CHILD_NANOS = 1_000_000_000L;
+    private static final int OUR_PGRP = Libc.getpgrp();
 
     private final int epfd = Libc.epollCreate1(Libc.EPOLL_CLOEXEC);
     private final Map<Integer, Entry> byPid = new ConcurrentHashMap<>();
@@ -39,7 +49,18 @@ final class Reaper {
 
     private record Entry(NativeChild child, int pidfd) {}
 
+    /** The untracked zombie in our own group seen first, and since when (reaper thread only). */
+    private int suspect;
+    private long suspectSince;
+    private volatile long adopted; // written by the reaper thread only
+
     private Reaper() {
+        try {
+            Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1);
+        } catch (Errno e) {
+            LOG.log(System.Logger.Level.WARNING, "tracegate: cannot become child subreaper (" + e.getMessage()
+                    + "): escaped daemons of programs are re-parented to init and not found");
+        }
         Thread t = Thread.ofPlatform().name("tracegate-reaper").daemon().unstarted(this::run);
         t.start();
     }
@@ -73,11 +94,12 @@ final class Reaper {
             MemorySegment events = arena.allocate(Libc.EPOLL_EVENT, MAX_EVENTS);
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment rusage = arena.allocate(Libc.RUSAGE);
+            MemorySegment siginfo = arena.allocate(Libc.SIGINFO_BYTES, 8);
             while (true) {
                 try {
                     int n;
                     try {
-                        n = Libc.epollWait(epfd, events, MAX_EVENTS, polled.isEmpty() ? -1 : POLL_MILLIS);
+                        n = Libc.epollWait(epfd, events, MAX_EVENTS, polled.isEmpty() ? ADOPTED_TICK_MILLIS : POLL_MILLIS);
                     } catch (Errno e) {
                         if (e.errno() != Errno.EINTR) throw e;
                         n = 0;
@@ -91,6 +113,7 @@ final class Reaper {
                     for (NativeChild child : polled.values()) {
                         if (tryReap(child, status, rusage)) polled.remove((int) child.pid(), child);
                     }
+                    reapAdopted(siginfo, status, rusage);
                 } catch (Throwable t) {
                     // Keep reaping whatever happens: a dead reaper would leave every later child a zombie.
                     LOG.log(System.Logger.Level.ERROR, "tracegate-reaper: unexpected failure", t);
@@ -125,6 +148,50 @@ final class Reaper {
         ExitStatus result = exit;
         completer.execute(() -> child.complete(result));
         return true;
+    }
+
+    /**
+     * Reaps exited children that we did not start: orphans re-parented to us. waitid(WNOWAIT) names one exited
+     * child without reaping it, and it is wait4ed only if
+     * <ul>
+     *   <li>it is not tracked: not in our maps and not a spawn still returning (NEWEST, which the spawn fills under
+     *       GROUP_LOCK's read lock; we decide under the write lock, so no such spawn is half-way);</li>
+     *   <li>and it is outside our own process group, or has been a zombie there for a second: the JDK's
+     *       ProcessBuilder children share our group, and the JDK reaps its own at once.</li>
+     * </ul>
+     * waitid shows only the first exited child, so a tracked one (its pidfd fires) or a fresh JDK zombie ends the
+     * round; the next comes within {@link #ADOPTED_TICK_MILLIS}.
+     */
+    private void reapAdopted(MemorySegment siginfo, MemorySegment status, MemorySegment rusage) {
+        for (int round = 0; round < MAX_EVENTS; round++) {
+            int pid = Libc.peekExitedChild(siginfo);
+            if (pid <= 0) return;
+            NativeChild.GROUP_LOCK.writeLock().lock();
+            try {
+                if (byPid.containsKey(pid) || polled.containsKey(pid) || NativeChild.isOurs(pid)) return;
+                EscapedProcesses.Proc p = EscapedProcesses.stat(pid);
+                if (p != null && p.pgrp() == OUR_PGRP) {
+                    long now = System.nanoTime();
+                    if (pid != suspect) {
+                        suspect = pid;
+                        suspectSince = now;
+                        return;
+                    }
+                    if (now - suspectSince < JDK_CHILD_NANOS) return;
+                }
+                Libc.wait4(pid, status, Libc.WNOHANG, rusage);
+                adopted++;
+            } catch (Errno e) {
+                return; // ECHILD: someone else reaped it meanwhile
+            } finally {
+                NativeChild.GROUP_LOCK.writeLock().unlock();
+            }
+        }
+    }
+
+    /** How many adopted orphans this reaper has reaped (for tests and diagnostics). */
+    long adoptedReaped() {
+        return adopted;
     }
 
     /** Decodes a wait status (WIFEXITED/WEXITSTATUS, WTERMSIG, WCOREDUMP) and the rusage. */

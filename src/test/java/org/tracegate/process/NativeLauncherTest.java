@@ -39,7 +39,9 @@ class NativeLauncherTest {
     @Test
     void reportsTheCoreDumpFlag() throws Exception {
         assumeTrue(plainCorePattern(), "core files land in the working directory only with core_pattern=core");
-        ExitStatus s = run(launcher, sh(dir, "ulimit -c unlimited || exit 99; kill -SEGV $$")).status();
+        // Core files only when asked for: ResourceLimits.DEFAULT sets RLIMIT_CORE to 0.
+        ExitStatus s = run(launcher, sh(dir, "ulimit -c unlimited || exit 99; kill -SEGV $$")
+                .withLimits(ResourceLimits.DEFAULT.withCoreBytes(ResourceLimits.UNLIMITED))).status();
         assumeTrue(s.exitCode() != 99, "hard RLIMIT_CORE is 0 here");
         assertThat(s.signal()).isEqualTo(Signals.SIGSEGV);
         assertThat(s.coreDumped()).isTrue();

@@ -111,10 +111,20 @@ final class Programs {
         }
     }
 
-    /** Our children that are zombies right now. */
-    static List<Long> zombieChildren() {
-        return ProcessHandle.current().children().map(ProcessHandle::pid)
-                .filter(pid -> { Stat s = stat(pid); return s != null && s.state() == 'Z'; }).toList();
+    /**
+     * Our children that are zombies, allowing the reaper one sweep for adopted orphans (a killed grandchild is
+     * re-parented to us, the subreaper, and reaped within Reaper.ADOPTED_TICK_MILLIS).
+     */
+    static List<Long> zombieChildren() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4L * Reaper.ADOPTED_TICK_MILLIS);
+        List<Long> zombies;
+        do {
+            zombies = ProcessHandle.current().children().map(ProcessHandle::pid)
+                    .filter(pid -> { Stat s = stat(pid); return s != null && s.state() == 'Z'; }).toList();
+            if (zombies.isEmpty()) return zombies;
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return zombies;
     }
 
     static boolean isNative(ProcessLauncher l) {

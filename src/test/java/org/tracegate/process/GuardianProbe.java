@@ -1,0 +1,34 @@
+package org.tracegate.process;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stand-in server for {@link GuardianTest}, run in its own JVM: starts programs, prints their pids, then waits
+ * to be killed. With "replace-guardian" it first kills its guardian and waits for the new one, which must learn
+ * of the programs already running.
+ * <p>usage: GuardianProbe [replace-guardian]; prints "program PID" lines, then "guardian PID", then "ready".
+ */
+public final class GuardianProbe {
+    public static void main(String[] args) throws Exception {
+        NativeLauncher launcher = new NativeLauncher();
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
+        Path root = Path.of("/");
+        // Two that end on SIGTERM, one that ignores it (so only the guardian's SIGKILL ends it).
+        for (List<String> argv : List.of(List.of("/bin/sleep", "300"), List.of("/bin/sleep", "301"),
+                List.of("/bin/sh", "-c", "trap '' TERM; /bin/sleep 302; :"))) {
+            ChildProcess c = launcher.launch(new LaunchSpec(argv, env, root));
+            System.out.println("program " + c.pid());
+        }
+        if (args.length > 0 && args[0].equals("replace-guardian")) {
+            long old = Guardian.INSTANCE.pid();
+            Libc.kill((int) old, Signals.SIGKILL);
+            while (Guardian.INSTANCE.pid() == old || Guardian.INSTANCE.pid() < 0) Thread.sleep(20);
+        }
+        System.out.println("guardian " + Guardian.INSTANCE.pid());
+        System.out.println("ready");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
