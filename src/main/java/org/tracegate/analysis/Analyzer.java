@@ -62,7 +62,7 @@ public final class Analyzer {
             program = new Diagnosis.Program(script, launchFailed ? -1 : launch.number("ProcessId"),
                     launch.text("CommandLine"), launchFailed ? launch.text("ErrorCode") : null, ran,
                     exit(premature, exitEvent), headers,
-                    stderr.subList(Math.max(0, stderr.size() - STDERR_TAIL), stderr.size()));
+                    stderr.subList(Math.max(0, stderr.size() - STDERR_TAIL), stderr.size()), limit(exitEvent));
         }
 
         long received = r.endNumber("BytesReceived");
@@ -180,13 +180,20 @@ public final class Analyzer {
             case CGI_INVALID_HEADERS -> e.text("Reason") + " at line " + e.number("Line");
             case CGI_RESPONSE_ABORTED -> orEmpty(e.text("Reason"));
             case CGI_EXIT -> (exit(null, e) == null ? "" : exit(null, e))
-                    + (e.text("EndedBy") == null ? "" : ", ended by " + e.text("EndedBy"));
+                    + (e.text("EndedBy") == null ? "" : ", ended by " + e.text("EndedBy"))
+                    + (limit(e) == null ? "" : "; it " + limit(e));
             case MODULE_SET_RESPONSE_ERROR_STATUS -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
                     + (e.text("ErrorCode") == null ? "" : " ErrorCode " + e.text("ErrorCode"));
             case GENERAL_REQUEST_END -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
                     + (e.number("BytesSent") >= 0 ? ", sent " + Durations.bytes(e.number("BytesSent")) + " bytes" : "");
             default -> "";
         };
+    }
+
+    /** The limit that fired, in words, or null (our CGI_EXIT has LimitDetail; IIS's has no such field). */
+    private static String limit(RecordedEvent exitEvent) {
+        String d = exitEvent == null ? null : exitEvent.text("LimitDetail");
+        return d == null || d.isEmpty() ? null : d;
     }
 
     private static String headersDetail(String headers) {

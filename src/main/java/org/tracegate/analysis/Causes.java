@@ -78,7 +78,8 @@ final class Causes {
             during = ", while handling a " + Durations.bytes(f.received()) + "-byte " + (verb == null ? "request" : verb);
         }
         String likely;
-        if (p != null && p.exit() != null && p.exit().startsWith("signal")) likely = ": it crashed or was killed";
+        if (p != null && p.limit() != null) likely = ": it " + p.limit();
+        else if (p != null && p.exit() != null && p.exit().startsWith("signal")) likely = ": it crashed or was killed";
         else if (!during.isEmpty()) likely = ": it most likely crashed or gave up reading or processing the large request body";
         else if (p != null && p.exit() != null) likely = ": it failed and said why only on stderr, if at all";
         else likely = ": it crashed or exited early";
@@ -99,6 +100,9 @@ final class Causes {
         if (f.hasBody() && f.received() >= (1 << 20)) {
             a.add("Check its own upload and memory limits and the machine's (`ulimit -v`, cgroup memory.max): "
                     + "it died during a " + Durations.bytes(f.received()) + "-byte body.");
+        }
+        if (f.program() != null && f.program().limit() != null) {
+            a.add("It " + f.program().limit() + ": make it need less, or raise that key in [limits] (docs/configuration.md).");
         }
         a.add("If it crashes, get a core dump (`ulimit -c unlimited` for the server) and open it with gdb.");
         return a;
@@ -121,6 +125,10 @@ final class Causes {
             case "502.3" -> "The gateway could not start or reach the program";
             case "502.5" -> "The program's local redirects went round in a loop";
             case "503.2" -> "Every CGI slot was busy and the request could not wait";
+            case "503.3" -> "The program was resting in a crash loop (rapid-fail protection) and was not started";
+            case "403.14" -> "The URL named a directory without an index file; listings are never served";
+            case "403.19" -> "suEXEC's checks refused to run the program as its mapping's user";
+            case "501.0" -> "The request used a transfer coding the server does not implement";
             case "413.0" -> "The request body was over the size limit";
             default -> switch (status) {
                 case 400 -> "The request was malformed";

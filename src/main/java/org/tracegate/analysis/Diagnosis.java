@@ -31,6 +31,7 @@ public record Diagnosis(String source, String sourceFormat, String contextId, St
      * @param exit      "exit status 3", "signal SIGSEGV (core dumped)", or null when the trace does not say
      * @param headers   the header bytes it sent (latin-1 text), "" for none, null when the trace does not say
      */
+    /** {@code limit}: the configured limit that ended the run, in words ("exceeded its CPU limit of 2 s"), or null. */
     public record Program(String script, long pid, String commandLine, String launchError, Duration ran, String exit,
-                          String headers, List<String> stderrTail) {}
+                          String headers, List<String> stderrTail, String limit) {}
 }

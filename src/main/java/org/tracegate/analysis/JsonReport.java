@@ -82,6 +82,7 @@ public final class JsonReport {
                 prog.put("ran", Durations.human(p.ran()));
             }
             prog.put("exit", p.exit());
+            if (p.limit() != null) prog.put("limit", p.limit());
             prog.put("headers", p.headers());
             p.stderrTail().forEach(prog.putArray("stderrTail")::add);
         }

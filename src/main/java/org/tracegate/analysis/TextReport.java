@@ -102,6 +102,7 @@ public final class TextReport {
         out.println("  ran " + (p.ran() == null ? "(unknown)" : Durations.human(p.ran())) + "; "
                 + (p.exit() == null ? "exit status not in the trace" + (d.sourceFormat().startsWith("IIS") ? " (IIS does not record it)" : "")
                         : p.exit()));
+        if (p.limit() != null) out.println("  limit: it " + p.limit());
         out.println("  headers sent: " + (p.headers() == null ? "not in the trace"
                 : p.headers().isEmpty() ? "none (Headers= empty)"
                 : p.headers().length() + " bytes: " + quote(p.headers(), 120)));

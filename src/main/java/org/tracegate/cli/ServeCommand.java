@@ -101,8 +101,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         TraceSink freb = FailedRequestTracer.from(config, errorLog);
         SessionManager sessions = new SessionManager(runtimeDir.resolve("sessions"), errorLog);
         TraceSink sinks = TraceSink.all(List.of(freb, sessions), errorLog);
-        TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog,
-                sinks, sessions, access);
+        TracegateServer server;
+        try {
+            server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog, sinks, sessions, access);
+        } catch (IllegalArgumentException e) { // who programs run as cannot be resolved or switched to
+            System.err.println("tracegate: " + e.getMessage());
+            closeLogs(sessions, freb, errorLog, access);
+            return 2;
+        }
         try {
             server.start();
         } catch (IOException e) {
@@ -116,6 +122,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         for (String sig : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
         }
+        // SIGHUP's default would end the server and orphan its programs: it is logged and ignored.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            errorLog.log(null, "SIGHUP received: reloading the configuration is not implemented; ignored (restart to reload)");
+            System.err.println("tracegate: SIGHUP ignored (restart to reload the configuration)");
+        });
+        for (String line : server.programSummary()) System.out.println(line);
         for (String url : server.urls()) System.out.println("listening on " + url);
         System.out.flush();
         stop.await();

@@ -50,12 +50,18 @@ public final class ConfigLoader {
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
     static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
-            "limits", "cgi", "interpreter", "restrictions", "environment", "failedRequestTracing");
-    static final Set<String> LIMITS_KEYS = Set.of("headerTimeoutSeconds", "headerTimeoutStatus",
-            "idleTimeoutSeconds", "killGraceMillis", "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes",
-            "headerLineBytes", "headerLines", "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds",
-            "redirectHops");
-    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization");
+            "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "interpreter", "restrictions",
+            "environment", "failedRequestTracing");
+    /** What a program may use: global in [limits], overridable in a mapping's own limits table. */
+    static final Set<String> PROGRAM_LIMITS_KEYS = Set.of("cpuSeconds", "memoryMiB", "processes", "openFiles",
+            "outputMiB", "stderrKiB");
+    static final Set<String> LIMITS_KEYS = union(PROGRAM_LIMITS_KEYS, Set.of("headerTimeoutSeconds",
+            "headerTimeoutStatus", "idleTimeoutSeconds", "totalTimeoutSeconds", "killGraceMillis",
+            "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes", "headerLineBytes", "headerLines",
+            "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds", "redirectHops",
+            "requestHeadTimeoutSeconds", "maxConnections", "maxConnectionsPerClient"));
+    static final Set<String> CRASH_LOOP_KEYS = Set.of("failures", "windowSeconds", "cooldownSeconds");
+    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization", "user", "group", "limits");
     static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
     static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
     static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
@@ -141,14 +147,20 @@ public final class ConfigLoader {
         Path logDir = read(() -> path(root, "", "logDir", false), null);
         Path traceDir = read(() -> path(root, "", "traceDir", false), null);
         ErrorMode errorMode = read(() -> errorMode(root), d.errorMode());
-        Limits limits = limits(read(() -> table(root, "limits"), null));
-        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()));
+        ObjectNode limitsTable = read(() -> table(root, "limits"), null);
+        Limits limits = limits(limitsTable);
+        ProgramLimits programLimits = programLimits(limitsTable, "limits", ProgramLimits.defaults());
+        ConnectionLimits connections = connections(limitsTable);
+        ProgramUser programUser = programUser(root, "", d.programUser());
+        CrashLoopPolicy crashLoop = crashLoop(read(() -> table(root, "crashLoop"), null));
+        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits);
         List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()));
         Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
         EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
         FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
         return d.toBuilder().listen(listen).cgi(cgi).interpreters(interpreters).restrictions(restrictions)
-                .limits(limits).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
+                .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
+                .crashLoop(crashLoop).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
                 .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
     }
 
@@ -198,7 +210,74 @@ public final class ConfigLoader {
                 read(() -> count(t, at, "maxConcurrent", 1), d.maxConcurrent()),
                 read(() -> count(t, at, "queueSize", 0), d.queueSize()),
                 read(() -> duration(t, at, "queueTimeoutSeconds", 0, true), d.queueTimeout()),
-                read(() -> count(t, at, "redirectHops", 0), d.redirectHops()));
+                read(() -> count(t, at, "redirectHops", 0), d.redirectHops()),
+                read(() -> duration(t, at, "totalTimeoutSeconds", 0, true), d.totalTimeout()));
+    }
+
+    /** The program limits of a [limits] table (or a mapping's), over {@code base} for the keys it leaves out. */
+    private ProgramLimits programLimits(ObjectNode t, String at, ProgramLimits base) {
+        if (t == null) return base;
+        return new ProgramLimits(
+                read(() -> integer(t, at, "cpuSeconds", 0, Integer.MAX_VALUE), base.cpuSeconds()),
+                read(() -> integer(t, at, "memoryMiB", 0, 1L << 40), base.memoryMiB()),
+                read(() -> integer(t, at, "processes", 0, Integer.MAX_VALUE), base.processes()),
+                read(() -> integer(t, at, "openFiles", 0, Integer.MAX_VALUE), base.openFiles()),
+                read(() -> integer(t, at, "outputMiB", 0, 1L << 40), base.outputMiB()),
+                read(() -> integer(t, at, "stderrKiB", 0, 1L << 30), base.stderrKiB()));
+    }
+
+    private ConnectionLimits connections(ObjectNode t) {
+        ConnectionLimits d = ConnectionLimits.defaults();
+        if (t == null) return d;
+        String at = "limits";
+        return new ConnectionLimits(
+                read(() -> duration(t, at, "requestHeadTimeoutSeconds", 0, true), d.requestHeadTimeout()),
+                read(() -> count(t, at, "maxConnections", 1), d.maxConnections()),
+                read(() -> count(t, at, "maxConnectionsPerClient", 1), d.maxPerClient()));
+    }
+
+    /** user, group and allowRootPrograms of the top level or of a mapping ({@code at} "" or "cgi[0]"). */
+    private ProgramUser programUser(ObjectNode t, String at, ProgramUser base) {
+        String user = read(() -> userOrGroup(t, at, "user"), null);
+        String group = read(() -> userOrGroup(t, at, "group"), null);
+        boolean allowRoot = at.isEmpty() ? read(() -> bool(t, at, "allowRootPrograms"), base.allowRootPrograms())
+                : base.allowRootPrograms();
+        if (user == null && group == null && allowRoot == base.allowRootPrograms()) return at.isEmpty() ? base : null;
+        // A user without a group runs with that user's primary group (null), as id(1) would show it.
+        ProgramUser u = new ProgramUser(user == null ? base.user() : user,
+                group != null ? group : user != null ? null : base.group(), allowRoot);
+        if (u.isRoot() && !u.allowRootPrograms()) {
+            problems.check(() -> {
+                throw error(at.isEmpty() ? "user" : at + ".user", "\"root\" is refused: programs never run as root "
+                        + "unless allowRootPrograms = true is set as well");
+            });
+        }
+        return u;
+    }
+
+    private String userOrGroup(ObjectNode t, String at, String name) throws ConfigException {
+        String v = string(t, at, name);
+        if (v != null && !v.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?")) {
+            throw error(at.isEmpty() ? name : at + "." + name, "expected a user or group name or number, got " + quote(v));
+        }
+        return v;
+    }
+
+    private CrashLoopPolicy crashLoop(ObjectNode t) {
+        CrashLoopPolicy d = CrashLoopPolicy.defaults();
+        if (t == null) return d;
+        String at = "crashLoop";
+        knownKeys(t, at, CRASH_LOOP_KEYS);
+        return new CrashLoopPolicy(
+                read(() -> count(t, at, "failures", 0), d.failures()),
+                read(() -> duration(t, at, "windowSeconds", 0, true), d.window()),
+                read(() -> duration(t, at, "cooldownSeconds", 0, true), d.cooldown()));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     private Integer headerTimeoutStatus(ObjectNode t) throws ConfigException {
@@ -209,7 +288,7 @@ public final class ConfigLoader {
         return status;
     }
 
-    private List<CgiMapping> cgi(List<ObjectNode> tables) {
+    private List<CgiMapping> cgi(List<ObjectNode> tables, ProgramLimits globalLimits) {
         List<CgiMapping> mappings = new ArrayList<>();
         Map<String, Integer> prefixes = new LinkedHashMap<>();
         for (int i = 0; i < tables.size(); i++) {
@@ -220,7 +299,13 @@ public final class ConfigLoader {
             String prefix = read(() -> cgiPrefix(t, at, index, prefixes), null);
             Path directory = read(() -> required(path(t, at, "directory", true), at, "directory", "a directory of programs"), null);
             boolean passAuthorization = read(() -> bool(t, at, "passAuthorization"), false);
-            if (prefix != null && directory != null) mappings.add(new CgiMapping(prefix, directory, passAuthorization));
+            ProgramUser user = programUser(t, at, ProgramUser.defaults());
+            ObjectNode limitsTable = read(() -> table(t, at + ".limits"), null);
+            if (limitsTable != null) knownKeys(limitsTable, at + ".limits", PROGRAM_LIMITS_KEYS);
+            ProgramLimits limits = limitsTable == null ? null : programLimits(limitsTable, at + ".limits", globalLimits);
+            if (prefix != null && directory != null) {
+                mappings.add(new CgiMapping(prefix, directory, passAuthorization, user, limits));
+            }
         }
         return mappings;
     }

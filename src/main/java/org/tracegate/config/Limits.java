@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param queueSize          requests waiting for a slot; default 256
  * @param queueTimeout       longest wait for a slot (503.2 after); default 10 s
  * @param redirectHops       local redirects followed per request; default 5
+ * @param totalTimeout       longest a program may run for one request, output or not (IIS's CGI timeout);
+ *                           default 900 s
  */
 public record Limits(
         Duration headerTimeout,
@@ -34,7 +36,8 @@ public record Limits(
         int maxConcurrent,
         int queueSize,
         Duration queueTimeout,
-        int redirectHops) {
+        int redirectHops,
+        Duration totalTimeout) {
 
     /**
      * 8 programs per CPU (at least 8): 16 on a 2-core machine. Measured there (bench/README.md), 64 hello
@@ -50,11 +53,13 @@ public record Limits(
     public static Limits defaults() {
         return new Limits(Duration.ofSeconds(30), 502, Duration.ofSeconds(60), Duration.ofSeconds(2),
                 Duration.ofSeconds(10), 1L << 30, 1L << 20, 16 * 1024, 500, 64 * 1024, defaultMaxConcurrent(), 256,
-                Duration.ofSeconds(10), 5);
+                Duration.ofSeconds(10), 5, Duration.ofSeconds(900));
     }
 
-    public Limits withHeaderTimeout(Duration v) { return new Limits(v, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
-    public Limits withIdleTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, v, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
-    public Limits withMaxConcurrent(int v, int queue, Duration wait) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, v, queue, wait, redirectHops); }
-    public Limits withMaxRequestBody(long v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, v, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops); }
+    public Limits withHeaderTimeout(Duration v) { return new Limits(v, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
+    public Limits withIdleTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, v, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
+    public Limits withMaxConcurrent(int v, int queue, Duration wait) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, v, queue, wait, redirectHops, totalTimeout); }
+    public Limits withKillGrace(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, v, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
+    public Limits withTotalTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, v); }
+    public Limits withMaxRequestBody(long v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, v, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
 }

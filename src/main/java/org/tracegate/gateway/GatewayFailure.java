@@ -10,7 +10,8 @@ import java.util.List;
  */
 public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, GatewayFailure.InvalidHeaders,
         GatewayFailure.LaunchFailed, GatewayFailure.HeaderTimeout, GatewayFailure.ResponseBroken,
-        GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, Refusal {
+        GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, GatewayFailure.TotalTimeout,
+        Refusal {
 
     int status();
 
@@ -31,19 +32,29 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
     /** "502.2". */
     default String statusCode() { return status() + "." + subStatus(); }
 
+    /** Seconds for a Retry-After header, or 0 for none. */
+    default long retryAfterSeconds() { return 0; }
+
     /** Exited, was killed by a signal, or closed stdout before the blank line ending its headers. */
-    record PrematureExit(byte[] headerBytes, String errorCode, String exitDescription) implements GatewayFailure {
+    record PrematureExit(byte[] headerBytes, String errorCode, String exitDescription, String limit)
+            implements GatewayFailure {
+        public PrematureExit(byte[] headerBytes, String errorCode, String exitDescription) {
+            this(headerBytes, errorCode, exitDescription, "");
+        }
         public int status() { return 502; }
         public int subStatus() { return 2; }
         public String cause() {
-            return "The CGI program ended (" + exitDescription + ") before it sent a complete set of HTTP headers"
+            return "The CGI program " + (limit.isEmpty() ? "" : limit + " and ") + "ended (" + exitDescription
+                    + ") before it sent a complete set of HTTP headers"
                     + (headerBytes.length == 0 ? "; it sent no header at all." : ".");
         }
         public List<String> thingsToTry() {
             return List.of(
                     "Read the program's stderr below and in error.log (lines tagged with this request id).",
                     "Run the program by hand with the same environment (see docs/failures.md) and check it prints its headers and a blank line before doing any slow or risky work.",
-                    exitDescription.startsWith("signal")
+                    !limit.isEmpty()
+                            ? "The program " + limit + ": make it need less, or raise that limit (docs/configuration.md, [limits])."
+                            : exitDescription.startsWith("signal")
                             ? "The program was killed by a signal: look for a crash (core dump, dmesg) or an external kill (OOM killer, ulimit)."
                             : "A non-zero exit status usually means the program hit an error it reported on stderr.");
         }
@@ -100,6 +111,20 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         }
     }
 
+    /** The program ran longer than the total timeout before its header block was complete; it was stopped. */
+    record TotalTimeout(byte[] headerBytes, Duration timeout) implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return 1; }
+        public String errorCode() { return "TIMEOUT"; }
+        public String cause() {
+            return "The CGI program ran longer than the total timeout of " + seconds(timeout)
+                    + " without completing its headers; it was stopped.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Find what the program waits for, or raise limits.totalTimeoutSeconds if it legitimately runs that long.");
+        }
+    }
+
     /**
      * The program sent a valid header block, then its body broke off (idle timeout, a short or long
      * Content-Length) before any byte reached the client: still answerable with an error page.
@@ -136,6 +161,7 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         public int status() { return 503; }
         public int subStatus() { return 2; }
         public String errorCode() { return "CONCURRENCY_LIMIT"; }
+        public long retryAfterSeconds() { return 5; }
         public String cause() {
             return "All " + maxConcurrent + " CGI slots were busy and no slot freed up within " + seconds(waited) + ".";
         }

@@ -1,6 +1,8 @@
 package org.tracegate.gateway;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -106,6 +108,47 @@ public sealed interface Refusal extends GatewayFailure {
         public String cause() { return "The server does not implement " + reason + "."; }
         public List<String> thingsToTry() {
             return List.of("Send the body with Content-Length or Transfer-Encoding: chunked only (RFC 9112 §6.1).");
+        }
+    }
+
+    /**
+     * suEXEC's checks refused the program a mapping runs as a user of its own (IIS 403.19: cannot execute CGI
+     * applications in this pool's identity): another user could change it, or it is setuid.
+     */
+    record SuexecViolation(String reason, String runAs, Path physicalPath) implements Refusal {
+        public int status() { return 403; }
+        public int subStatus() { return 19; }
+        public String errorCode() { return "SUEXEC"; }
+        public String cause() {
+            return "The program may not run as " + runAs + ": " + reason + ". A program that runs as its own user must"
+                    + " be changeable by that user (or root) alone.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Make the program and its directory owned by that user or root and not writable by group or"
+                            + " others (chmod go-w), and not setuid or setgid.",
+                    "See docs/security.md, \"Per-mapping users\", for the exact checks.");
+        }
+    }
+
+    /**
+     * The program failed too often too fast and rests until {@code retryAt} (IIS's rapid-fail protection; our
+     * substatus 503.3).
+     */
+    record CrashLoop(Path physicalPath, int failures, Duration window, Instant retryAt, String lastCause)
+            implements Refusal {
+        public int status() { return 503; }
+        public int subStatus() { return 3; }
+        public String errorCode() { return "CRASH_LOOP"; }
+        public String cause() {
+            long in = Math.max(1, Duration.between(Instant.now(), retryAt).toSeconds());
+            return "The program is in a crash loop: it failed " + failures + " times within " + window.toSeconds()
+                    + " s and will not be started again before " + retryAt + " (in " + in + " s). Its last failure: "
+                    + lastCause;
+        }
+        public long retryAfterSeconds() { return Math.max(1, Duration.between(Instant.now(), retryAt).toSeconds() + 1); }
+        public List<String> thingsToTry() {
+            return List.of("Fix the last failure quoted above; the program is tried again by itself after the cooldown.",
+                    "The protection is configured in [crashLoop] (failures = 0 turns it off).");
         }
     }
 }

@@ -15,12 +15,19 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
+import org.tracegate.gateway.CrashLoopGuard;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.gateway.ProgramPolicies;
+import org.tracegate.gateway.ProgramPolicy;
+import org.tracegate.gateway.Refusal;
+import org.tracegate.gateway.SuexecCheck;
 import org.tracegate.gateway.ScriptMapper;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.gateway.cgi.CgiOutcome;
 import org.tracegate.process.EndedBy;
+import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.TraceEvent;
 
 /**
  * CGI on the HTTP side: map → refuse → body → gate → gateway → answer. Everything per request that is not
@@ -35,12 +42,19 @@ final class CgiHandler extends Handler.Abstract {
     private final ScriptMapper mapper;
     private final CgiGateway gateway;
     private final ConcurrencyGate gate;
+    private final ProgramPolicies policies;
+    private final CrashLoopGuard crashLoops;
+    private final ErrorLog errorLog;
 
-    CgiHandler(ServerConfig config, ScriptMapper mapper, CgiGateway gateway, ConcurrencyGate gate) {
+    CgiHandler(ServerConfig config, ScriptMapper mapper, CgiGateway gateway, ConcurrencyGate gate,
+               ProgramPolicies policies, CrashLoopGuard crashLoops, ErrorLog errorLog) {
         this.config = config;
         this.mapper = mapper;
         this.gateway = gateway;
         this.gate = gate;
+        this.policies = policies;
+        this.crashLoops = crashLoops;
+        this.errorLog = errorLog;
     }
 
     @Override
@@ -61,6 +75,15 @@ final class CgiHandler extends Handler.Abstract {
 
     private void run(Exchange ex, ScriptMapper.Script script) throws Exception {
         ex.handlerChanged(MODULE, script.handlerName(), script.scriptProcessor(), script.scriptFile());
+        ProgramPolicy policy = policies.of(script.mapping());
+        if (policy.suexec()) {
+            Refusal refused = SuexecCheck.check(script.scriptFile(), policy.uid(), policy.runAsText());
+            if (refused != null) {
+                ex.refuse(refused);
+                return;
+            }
+        }
+        if (!admitted(ex, script)) return;
         RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFile());
         if (opened instanceof RequestBody.Refused r) {
             ex.refuse(r.refusal());
@@ -75,7 +98,7 @@ final class CgiHandler extends Handler.Abstract {
             try {
                 JettyResponseSink sink = new JettyResponseSink(ex.request, ex.response);
                 try {
-                    relay(ex, script, body.stream(), body.length(), sink);
+                    relay(ex, script, policy, body.stream(), body.length(), sink);
                 } finally {
                     sink.finish();
                 }
@@ -86,12 +109,14 @@ final class CgiHandler extends Handler.Abstract {
     }
 
     /** Runs the program, following local redirects (RFC 3875 §6.2.2) up to the hop limit. */
-    private void relay(Exchange ex, ScriptMapper.Script script, InputStream body, long length, JettyResponseSink sink) {
+    private void relay(Exchange ex, ScriptMapper.Script script, ProgramPolicy policy, InputStream body, long length,
+                       JettyResponseSink sink) {
         GatewayRequest gr = gatewayRequest(ex, script, ex.request.getMethod(), ex.request.getHttpURI().getPathQuery(),
                 query(ex.request.getHttpURI().getQuery()), length);
         for (int hop = 0; ; hop++) {
-            CgiOutcome outcome = gateway.serve(gr, script.argv(), body, sink, ex.trace);
+            CgiOutcome outcome = gateway.serve(gr, script.argv(), policy, body, sink, ex.trace);
             ex.programRan(outcome.report());
+            if (outcome instanceof CgiOutcome.Failed f && f.failure().status() == 502) failed(ex, script, f.failure());
             switch (outcome) {
                 case CgiOutcome.Completed c -> {
                     if (sink.raw()) sink.closeRaw();
@@ -135,12 +160,40 @@ final class CgiHandler extends Handler.Abstract {
                         return;
                     }
                     script = next;
+                    policy = policies.of(next.mapping());
                     ex.handlerChanged(MODULE, next.handlerName(), next.scriptProcessor(), next.scriptFile());
                     gr = gatewayRequest(ex, next, "GET", location, rawQuery, -1);
                     body = null;
                 }
             }
         }
+    }
+
+    /** The crash-loop guard's say: a resting program is refused 503.3; the first request after its rest is marked. */
+    private boolean admitted(Exchange ex, ScriptMapper.Script script) {
+        switch (crashLoops.admit(script.scriptFile())) {
+            case CrashLoopGuard.Refused r -> {
+                ex.refuse(r.refusal());
+                return false;
+            }
+            case CrashLoopGuard.Recovered r -> {
+                ex.trace.emit(new TraceEvent.CgiCrashLoopRecovered(r.program().toString(), r.restedSeconds()));
+                errorLog.log(ex.requestId(), "crash loop over: " + r.program() + " is started again after resting "
+                        + r.restedSeconds() + " s");
+            }
+            case CrashLoopGuard.Admitted a -> { }
+        }
+        return true;
+    }
+
+    private void failed(Exchange ex, ScriptMapper.Script script, GatewayFailure failure) {
+        CrashLoopGuard.Tripped t = crashLoops.failed(script.scriptFile(), failure.statusCode() + " " + failure.cause());
+        if (t == null) return;
+        ex.trace.emit(new TraceEvent.CgiCrashLoopTripped(t.program().toString(), t.failures(), t.windowSeconds(),
+                t.until().toString(), t.lastCause()));
+        errorLog.log(ex.requestId(), "crash loop: " + t.program() + " failed " + t.failures() + " times within "
+                + t.windowSeconds() + " s; not started again before " + t.until() + " (503.3 meanwhile). Last: "
+                + t.lastCause());
     }
 
     private GatewayRequest gatewayRequest(Exchange ex, ScriptMapper.Script s, String method, String uri,

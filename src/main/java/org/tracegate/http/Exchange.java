@@ -172,7 +172,7 @@ final class Exchange {
         response.setStatus(f.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, json ? "application/problem+json" : "text/html;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        if (f instanceof GatewayFailure.Overloaded) response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+        if (f.retryAfterSeconds() > 0) response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(f.retryAfterSeconds()));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         trace.emit(new TraceEvent.GeneralResponseHeaders(responseHeadersText(f.status(), response)));
         trace.emit(new TraceEvent.GeneralResponseEntityBuffer(new String(bytes, 0,

@@ -19,6 +19,8 @@ import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.SessionControl;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
+import org.tracegate.gateway.CrashLoopGuard;
+import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.gateway.ScriptMapper;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.process.ProcessLauncher;
@@ -38,6 +40,7 @@ public final class TracegateServer implements AutoCloseable {
     private final ErrorLog errorLog;
     private final List<ServerConnector> connectors = new ArrayList<>();
     private final Watchdog watchdog;
+    private final ProgramPolicies policies;
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -95,13 +98,15 @@ public final class TracegateServer implements AutoCloseable {
             connectors.add(c);
         }
 
+        policies = ProgramPolicies.resolve(config);
         watchdog = new Watchdog(message -> errorLog.log(null, message));
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
         ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
         Handler.Sequence site = new Handler.Sequence();
-        site.addHandler(new CgiHandler(config, mapper, gateway, gate));
+        site.addHandler(new CgiHandler(config, mapper, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
+                errorLog));
         if (config.documentRoot() != null) {
             site.addHandler(new StaticFiles(new ResourceHandler(),
                     ResourceFactory.of(server).newResource(config.documentRoot())));
@@ -182,4 +187,7 @@ public final class TracegateServer implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
+
+    /** Who programs run as, and warnings about it: one line each, for the start-up banner. */
+    public List<String> programSummary() { return policies.summary(); }
 }

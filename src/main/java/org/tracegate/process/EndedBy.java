@@ -8,6 +8,10 @@ public enum EndedBy {
     HEADER_TIMEOUT,
     /** Nothing read from the program for the idle timeout after the headers. */
     IDLE_TIMEOUT,
+    /** The program ran longer than the total timeout. */
+    TOTAL_TIMEOUT,
+    /** The program's response grew past its output limit. */
+    OUTPUT_LIMIT,
     /** The client went away while the program was still running. */
     CLIENT_DISCONNECT,
     /** The gateway refused the program's output (invalid headers) and stopped it. */

@@ -18,6 +18,8 @@ public final class EventNames {
     public static final String CGI_INVALID_HEADERS = "CGI_INVALID_HEADERS";
     public static final String CGI_EXIT = "CGI_EXIT";
     public static final String CGI_RESPONSE_ABORTED = "CGI_RESPONSE_ABORTED";
+    public static final String CGI_CRASH_LOOP_TRIPPED = "CGI_CRASH_LOOP_TRIPPED";
+    public static final String CGI_CRASH_LOOP_RECOVERED = "CGI_CRASH_LOOP_RECOVERED";
     public static final String MODULE_SET_RESPONSE_ERROR_STATUS = "MODULE_SET_RESPONSE_ERROR_STATUS";
     public static final String GENERAL_RESPONSE_HEADERS = "GENERAL_RESPONSE_HEADERS";
     public static final String GENERAL_RESPONSE_ENTITY_BUFFER = "GENERAL_RESPONSE_ENTITY_BUFFER";

@@ -110,14 +110,22 @@ public sealed interface TraceEvent {
         public Map<String, Object> fields() { return ordered("Headers", headers, "Line", lineNumber, "Reason", reason); }
     }
 
+    /**
+     * {@code limit}: the configured limit that ended or crippled the run (e.g. "cpuSeconds"), or ""; {@code
+     * limitDetail} says how in words ("exceeded its CPU limit of 2 s").
+     */
     record CgiExit(String exitCode, String signal, boolean coreDumped, String endedBy, long cpuMillis,
-                   long maxRssKiB) implements TraceEvent {
+                   long maxRssKiB, String limit, String limitDetail) implements TraceEvent {
+        public CgiExit(String exitCode, String signal, boolean coreDumped, String endedBy, long cpuMillis,
+                       long maxRssKiB) {
+            this(exitCode, signal, coreDumped, endedBy, cpuMillis, maxRssKiB, "", "");
+        }
         public String name() { return EventNames.CGI_EXIT; }
         public Area area() { return Area.CGI; }
-        public Level level() { return Level.INFORMATION; }
+        public Level level() { return limit.isEmpty() ? Level.INFORMATION : Level.WARNING; }
         public Map<String, Object> fields() {
             return ordered("ExitCode", exitCode, "Signal", signal, "CoreDumped", coreDumped, "EndedBy", endedBy,
-                    "CpuMillis", cpuMillis, "MaxRssKiB", maxRssKiB);
+                    "CpuMillis", cpuMillis, "MaxRssKiB", maxRssKiB, "Limit", limit, "LimitDetail", limitDetail);
         }
     }
 
@@ -126,6 +134,26 @@ public sealed interface TraceEvent {
         public Area area() { return Area.CGI; }
         public Level level() { return Level.WARNING; }
         public Map<String, Object> fields() { return ordered("Reason", reason, "EndedBy", endedBy); }
+    }
+
+    /** A program failed too often too fast and is not started again until {@code until} (rapid-fail protection). */
+    record CgiCrashLoopTripped(String program, int failures, long windowSeconds, String until, String lastCause)
+            implements TraceEvent {
+        public String name() { return EventNames.CGI_CRASH_LOOP_TRIPPED; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() {
+            return ordered("Program", program, "Failures", failures, "WindowSeconds", windowSeconds, "Until", until,
+                    "LastCause", lastCause);
+        }
+    }
+
+    /** The first request after a crash loop's cooldown: the program is tried again. */
+    record CgiCrashLoopRecovered(String program, long restedSeconds) implements TraceEvent {
+        public String name() { return EventNames.CGI_CRASH_LOOP_RECOVERED; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.WARNING; }
+        public Map<String, Object> fields() { return ordered("Program", program, "RestedSeconds", restedSeconds); }
     }
 
     record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,

@@ -102,7 +102,7 @@ class ConfigLoaderTest {
         assertThat(c.errorMode()).isEqualTo(ErrorMode.DETAILED);
         assertThat(c.limits()).isEqualTo(new Limits(Duration.ofMillis(500), 504, Duration.ofSeconds(61),
                 Duration.ofMillis(1500), Duration.ofSeconds(11), 2048, 0, 1000, 10, 5000, 3, 0,
-                Duration.ofMillis(2250), 0));
+                Duration.ofMillis(2250), 0, Duration.ofSeconds(900)));
         assertThat(c.cgi()).containsExactly(
                 new CgiMapping("/cgi-bin/", dir.resolve("cgi-bin"), false),
                 new CgiMapping("/admin/", dir.resolve("admin"), true));

@@ -101,7 +101,7 @@ class FailureSemanticsTest {
     void headerTimeoutCanAnswer504() throws Exception {
         try (TestServer t = TestServer.start(c -> c.withLimits(new org.tracegate.config.Limits(Duration.ofMillis(500), 504,
                 Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(1), 1 << 20, 1 << 16, 16384, 500, 65536, 8, 8,
-                Duration.ofSeconds(1), 5)))) {
+                Duration.ofSeconds(1), 5, Duration.ofSeconds(900))))) {
             HttpResponse<String> r = t.get("/demo/hang.sh");
             assertThat(r.statusCode()).isEqualTo(504);
             assertThat(text(r)).contains("HTTP Error 504.0");

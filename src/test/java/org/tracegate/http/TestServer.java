@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.tracegate.accesslog.W3cLogParser;
 import org.tracegate.accesslog.W3cLogWriter;
 import org.tracegate.config.CgiMapping;
+import org.tracegate.config.CrashLoopPolicy;
 import org.tracegate.config.Limits;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.process.ProcessLauncher;
@@ -84,10 +85,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         Limits l = Limits.defaults();
         l = new Limits(Duration.ofSeconds(2), 502, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2),
                 l.maxRequestBody(), l.spoolMemory(), l.headerLineBytes(), l.headerLines(), l.headerBlockBytes(),
-                l.maxConcurrent(), l.queueSize(), l.queueTimeout(), l.redirectHops());
+                l.maxConcurrent(), l.queueSize(), l.queueTimeout(), l.redirectHops(), l.totalTimeout());
         return ServerConfig.defaults().withListen(List.of("127.0.0.1:0"))
                 .withCgi(List.of(new CgiMapping("/t/", FIXTURES, false), new CgiMapping("/demo/", DEMO, false)))
-                .withLimits(l);
+                .withLimits(l)
+                // Failure tests run the same crashing programs many times: the crash-loop tests turn it on.
+                .toBuilder().crashLoop(new CrashLoopPolicy(0, Duration.ofSeconds(60), Duration.ofSeconds(30))).build();
     }
 
     public static TestServer start() throws Exception {

@@ -54,6 +54,7 @@ public final class BodyRelay {
                 int len = buf.remaining();
                 if (len > 0) {
                     if (declared >= 0 && sent + len > declared) return new RelayEnd.TooLong(declared, sent);
+                    if (!deadlines.outputWithin(sent + len)) return new RelayEnd.Cut(Cutoff.OUTPUT_LIMIT, sent);
                     first = keepFirst(first, buf);
                     if (bodyAllowed) ByteChannels.writeAll(to, buf);
                     sent += len;
@@ -87,6 +88,7 @@ public final class BodyRelay {
         try (WritableByteChannel raw = sink.beginRaw()) {
             int n = buf.remaining();
             while (n > 0) {
+                if (!deadlines.outputWithin(sent + n)) return new RelayEnd.Cut(Cutoff.OUTPUT_LIMIT, sent);
                 ByteChannels.writeAll(raw, buf);
                 sent += n;
                 deadlines.awaitingProgram();

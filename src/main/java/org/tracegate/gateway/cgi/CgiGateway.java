@@ -20,6 +20,7 @@ import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.Limits;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.gateway.ProgramPolicy;
 import org.tracegate.process.ChildProcess;
 import org.tracegate.process.EndedBy;
 import org.tracegate.process.ExitStatus;
@@ -80,14 +81,15 @@ public final class CgiGateway {
     /**
      * Runs one program for one request.
      *
-     * @param argv  the fixed argv: [program] or [interpreter..., script]
+     * @param argv   the fixed argv: [program] or [interpreter..., script]
+     * @param policy as whom and with which limits it runs
      * @param body  the request body (exactly {@code request.contentLength()} bytes) or null
      * @param sink  where the response goes
      * @param trace the request's trace
      */
-    public CgiOutcome serve(GatewayRequest request, List<String> argv, InputStream body, ResponseSink sink,
-                            RequestTrace trace) {
-        return new Run(request, argv, body, sink, trace).execute();
+    public CgiOutcome serve(GatewayRequest request, List<String> argv, ProgramPolicy policy, InputStream body,
+                            ResponseSink sink, RequestTrace trace) {
+        return new Run(request, argv, policy, body, sink, trace).execute();
     }
 
     /** What the stdout side reported, as plain facts; judged once the program has been reaped. */
@@ -110,6 +112,7 @@ public final class CgiGateway {
     /** One program run: all per-request state in one place, like lighttpd's handler_ctx. */
     private final class Run {
         private final GatewayRequest request;
+        private final ProgramPolicy policy;
         private final LaunchSpec spec;
         private final InputStream body;
         private final ResponseSink sink;
@@ -126,15 +129,21 @@ public final class CgiGateway {
         private Future<?> stdinDone;
         private Future<?> stderrDone;
         private byte[] headerBytes = new byte[0];
+        private int escapedEnded;
+        /** The configured limit that fired, or null; known after {@link #close}. */
+        private LimitDiagnosis.Hit limitHit;
 
-        Run(GatewayRequest request, List<String> argv, InputStream body, ResponseSink sink, RequestTrace trace) {
+        Run(GatewayRequest request, List<String> argv, ProgramPolicy policy, InputStream body, ResponseSink sink,
+            RequestTrace trace) {
             this.request = request;
+            this.policy = policy;
             this.body = body;
             this.sink = sink;
             this.trace = trace;
             this.requestId = trace.context().requestId();
             Map<String, String> env = CgiEnvironment.build(request, environmentPolicy, serverEnvironment);
-            this.spec = new LaunchSpec(argv, env, request.scriptFile().getParent());
+            this.spec = new LaunchSpec(argv, env, request.scriptFile().getParent()).withCredentials(policy.runAs())
+                    .withLimits(policy.rlimits());
             this.nph = request.scriptFile().getFileName().toString().startsWith("nph-");
         }
 
@@ -148,11 +157,11 @@ public final class CgiGateway {
             running.add(child);
             trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), "0", child.pid()));
             where = " (pid " + child.pid() + ", script " + request.scriptFile() + ")";
-            deadlines = new Deadlines(watchdog, limits.headerTimeout(), limits.idleTimeout(),
-                    why -> child.terminate(endedBy(why), limits.killGrace()));
+            deadlines = new Deadlines(watchdog, limits.totalTimeout(), limits.headerTimeout(), limits.idleTimeout(),
+                    policy.limits().outputMiB() << 20, why -> stop(endedBy(why)));
             sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
             stdin = new StdinPump(body, child.stdin(), trace, this::log);
-            stderr = new StderrPump(child.stderr(), where, trace, this::log);
+            stderr = new StderrPump(child.stderr(), where, trace, this::log, policy.limits().stderrKiB() << 10);
             stdinDone = PUMPS.submit(stdin);
             stderrDone = PUMPS.submit(stderr);
             Stdout stdout = relayStdout();
@@ -166,7 +175,7 @@ public final class CgiGateway {
             long drained = StdinPump.drain(body); // so the client's connection stays usable
             return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.errno(), e.getMessage()),
                     new ProgramReport(-1, spec.commandLine(), null, EndedBy.SELF, drained, 0, headerBytes, 0, "",
-                            System.nanoTime() - startNanos));
+                            System.nanoTime() - startNanos, "", policy.runAsText()));
         }
 
         /** Head, then body, through one pooled buffer; returned to the pool unless the sink may still read it. */
@@ -246,19 +255,35 @@ public final class CgiGateway {
         }
 
         /**
+         * Stops the program for {@code why}: its process group, and the processes that left the group (setsid,
+         * a double fork) but still hold its pipes, so a daemon keeping stdout open cannot pin the request.
+         */
+        private void stop(EndedBy why) {
+            child.terminate(why, limits.killGrace());
+            int escaped = child.endEscaped(limits.killGrace());
+            if (escaped > 0) escapedEnded += escaped;
+        }
+
+        /**
          * The one cleanup path: stop the program if it still runs, wait for the pumps, reap, record.
          * A program that closed stdout but lingers gets the kill grace to exit on its own.
          */
         private ExitStatus close() {
             ExitStatus exit = await(limits.killGrace());
             if (exit == null) {
-                child.terminate(EndedBy.LINGER_TIMEOUT, limits.killGrace());
+                stop(EndedBy.LINGER_TIMEOUT);
                 exit = await(limits.killGrace().plusSeconds(5));
             }
-            // A grandchild can hold stderr open after the leader exited: end the group so the pump sees EOF.
+            // A grandchild (or a daemon that left the group) can hold stderr open after the leader exited: end them
+            // so the pump sees EOF.
             if (!join(stderrDone, Duration.ofSeconds(1))) {
                 child.terminate(EndedBy.LINGER_TIMEOUT, Duration.ZERO);
+                escapedEnded += child.endEscaped(Duration.ZERO);
                 join(stderrDone, limits.killGrace().plusSeconds(5));
+            }
+            if (escapedEnded > 0) {
+                log("cgi: ended " + escapedEnded + " escaped process(es) that had left the program's process group"
+                        + " but held its pipes" + where);
             }
             join(stdinDone, Duration.ofDays(1)); // bounded by the connection's own idle timeout
             child.closePipes();
@@ -266,8 +291,11 @@ public final class CgiGateway {
             deadlines.close();
             if (exit == null) exit = await(Duration.ofSeconds(30));
             if (exit == null) exit = new ExitStatus(-1, 0, false, -1, -1);
+            limitHit = LimitDiagnosis.of(policy.limits(), exit, child.endedBy(), deadlines.cutoff(), stderr.tail());
             trace.emit(new TraceEvent.CgiExit(exit.exitCodeText(), exit.signalName(), exit.coreDumped(),
-                    child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB()));
+                    child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB(), limitHit == null ? "" : limitHit.name(),
+                    limitHit == null ? "" : limitHit.clause()));
+            if (limitHit != null) log("cgi: the program " + limitHit.clause() + where);
             if (exit.signalled() && child.endedBy() == EndedBy.SELF) {
                 log("cgi: program killed by " + exit.describe() + where);
             }
@@ -279,7 +307,7 @@ public final class CgiGateway {
             long bodyBytes = stdout instanceof Stdout.Body b ? b.end().bodyBytes() : 0;
             ProgramReport report = new ProgramReport(child.pid(), spec.commandLine(), exit, child.endedBy(),
                     stdin.bytesFromClient(), stdin.bytesToProgram(), headerBytes, bodyBytes, stderr.tail(),
-                    System.nanoTime() - startNanos);
+                    System.nanoTime() - startNanos, limitHit == null ? "" : limitHit.clause(), policy.runAsText());
             return switch (stdout) {
                 case Stdout.Rejected r -> new CgiOutcome.Failed(new GatewayFailure.InvalidHeaders(headerBytes,
                         r.error().lineNumber(), r.error().reason(), r.quoted()), report);
@@ -296,7 +324,10 @@ public final class CgiGateway {
                         report);
                 case HEADER_TIMEOUT -> new CgiOutcome.Failed(new GatewayFailure.HeaderTimeout(headerBytes,
                         limits.headerTimeout(), limits.headerTimeoutStatus()), report);
-                case IDLE_TIMEOUT -> prematureExit(report); // cannot happen: no idle deadline runs before the head
+                case TOTAL_TIMEOUT -> new CgiOutcome.Failed(new GatewayFailure.TotalTimeout(headerBytes,
+                        limits.totalTimeout()), report);
+                // Cannot happen: no idle deadline and no output limit apply before the head.
+                case IDLE_TIMEOUT, OUTPUT_LIMIT -> prematureExit(report);
                 case null -> prematureExit(report);
             };
         }
@@ -308,8 +339,8 @@ public final class CgiGateway {
                     exit.signalName()));
             log("cgi: premature termination: " + exit.describe() + " before a complete header block; headers "
                     + ByteQuote.quote(headerBytes, 256) + where);
-            return new CgiOutcome.Failed(new GatewayFailure.PrematureExit(headerBytes, exit.errorCode(), exit.describe()),
-                    report);
+            return new CgiOutcome.Failed(new GatewayFailure.PrematureExit(headerBytes, exit.errorCode(), exit.describe(),
+                    limitHit == null ? "" : limitHit.clause()), report);
         }
 
         private CgiOutcome body(Stdout.Body b, ProgramReport report) {
@@ -326,6 +357,10 @@ public final class CgiGateway {
                     case CLIENT_GONE -> "the client went away";
                     case HEADER_TIMEOUT -> "the header timeout of " + limits.headerTimeout().toMillis()
                             + " ms expired as the header block arrived";
+                    case TOTAL_TIMEOUT -> "the program ran longer than the total timeout of "
+                            + limits.totalTimeout().toSeconds() + " s (limits.totalTimeoutSeconds)";
+                    case OUTPUT_LIMIT -> "the program sent more than its output limit of "
+                            + policy.limits().outputMiB() + " MiB (limits.outputMiB); the response was cut off";
                 }, report);
                 case RelayEnd.TooLong t -> aborted(status, "the program sent more than its declared Content-Length of "
                         + t.declared() + " bytes", report);
@@ -365,6 +400,8 @@ public final class CgiGateway {
             case HEADER_TIMEOUT -> EndedBy.HEADER_TIMEOUT;
             case IDLE_TIMEOUT -> EndedBy.IDLE_TIMEOUT;
             case CLIENT_GONE -> EndedBy.CLIENT_DISCONNECT;
+            case TOTAL_TIMEOUT -> EndedBy.TOTAL_TIMEOUT;
+            case OUTPUT_LIMIT -> EndedBy.OUTPUT_LIMIT;
         };
     }
 

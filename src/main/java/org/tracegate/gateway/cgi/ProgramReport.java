@@ -17,7 +17,10 @@ import org.tracegate.process.ExitStatus;
  * @param bodyBytes       response body bytes relayed to the client
  * @param stderrTail      the last 8 KiB of its stderr, decoded leniently
  * @param elapsedNanos    from launch to reap
+ * @param limit           the configured limit that ended or crippled the run, as a clause ("exceeded its CPU
+ *                        limit of 2 s"), or ""
+ * @param runAs           who it ran as, e.g. "nobody:nogroup (uid 65534, gid 65534, no supplementary groups)"
  */
 public record ProgramReport(long pid, String commandLine, ExitStatus exit, EndedBy endedBy, long bytesFromClient,
                             long bytesToProgram, byte[] headerBytes, long bodyBytes, String stderrTail,
-                            long elapsedNanos) {}
+                            long elapsedNanos, String limit, String runAs) {}

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.Limits;
+import org.tracegate.config.ProgramLimits;
 import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.gateway.ProgramPolicy;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.ErrorLog;
@@ -47,13 +49,12 @@ final class GatewayRig implements AutoCloseable {
 
     GatewayRig(Path dir) { this(dir, ProcessLauncher.platformDefault()); }
 
+    private ProgramPolicy policy = ProgramPolicy.asServer(ProgramLimits.defaults());
+
     GatewayRig(Path dir, ProcessLauncher launcher) {
         this.dir = dir;
         Limits limits = Limits.defaults().withHeaderTimeout(HEADER_TIMEOUT).withIdleTimeout(IDLE_TIMEOUT);
-        limits = new Limits(limits.headerTimeout(), limits.headerTimeoutStatus(), limits.idleTimeout(), KILL_GRACE,
-                limits.shutdownGrace(), limits.maxRequestBody(), limits.spoolMemory(), limits.headerLineBytes(),
-                limits.headerLines(), limits.headerBlockBytes(), limits.maxConcurrent(), limits.queueSize(),
-                limits.queueTimeout(), limits.redirectHops());
+        limits = limits.withKillGrace(KILL_GRACE);
         gateway = new CgiGateway(launcher, watchdog, errorLog, limits, EnvironmentPolicy.defaults(),
                 Map.of("PATH", "/usr/bin:/bin"));
     }
@@ -64,6 +65,12 @@ final class GatewayRig implements AutoCloseable {
         Files.writeString(p, "#!/bin/sh\n" + body + "\n", StandardCharsets.ISO_8859_1);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         return p;
+    }
+
+    /** As whom and with which limits the programs run; by default as the test itself, default limits. */
+    GatewayRig policy(ProgramPolicy p) {
+        policy = p;
+        return this;
     }
 
     GatewayRig header(String name, String value) {
@@ -78,7 +85,7 @@ final class GatewayRig implements AutoCloseable {
         GatewayRequest request = new GatewayRequest(method, name + pathInfo + (query.isEmpty() ? "" : "?" + query), query,
                 name, pathInfo, script, dir, "HTTP/1.1", "localhost", 8080, "127.0.0.1", "127.0.0.1", 40000, false,
                 contentLength, contentLength < 0 ? null : "application/octet-stream", headers, false);
-        return gateway.serve(request, List.of(script.toString()), body, sink, trace);
+        return gateway.serve(request, List.of(script.toString()), policy, body, sink, trace);
     }
 
     /** The names of the request thread's events in order; the pumps' (stderr, stdin) are left out. */

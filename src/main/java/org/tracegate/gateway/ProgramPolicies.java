@@ -1,0 +1,98 @@
+package org.tracegate.gateway;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tracegate.config.CgiMapping;
+import org.tracegate.config.ProgramLimits;
+import org.tracegate.config.ProgramUser;
+import org.tracegate.config.ServerConfig;
+import org.tracegate.process.Credentials;
+
+/**
+ * Every mapping's {@link ProgramPolicy}, resolved once at start so that a user that does not exist or a switch
+ * the server cannot make stops the server with a sentence, instead of failing every request. A root server runs
+ * programs as the configured user (nobody:nogroup by default), never as root unless the operator insisted twice;
+ * a server started by another user runs them as itself (there is nobody else it could be).
+ */
+public final class ProgramPolicies {
+    private final ProgramPolicy global;
+    private final Map<CgiMapping, ProgramPolicy> byMapping = new IdentityHashMap<>();
+    private final List<String> summary = new ArrayList<>();
+
+    private ProgramPolicies(ServerConfig config) {
+        boolean root = Credentials.ofServer().uid() == 0;
+        global = policy(config.programUser(), config.programLimits(), false, root, "user");
+        summary.add("programs run as " + global.runAsText());
+        if (root && global.runAs() == null) {
+            summary.add("WARNING: programs run as root (user = \"root\" and allowRootPrograms = true): any program can"
+                    + " read and change every file of this machine, the server's own included");
+        }
+        List<CgiMapping> cgi = config.cgi();
+        for (int i = 0; i < cgi.size(); i++) {
+            CgiMapping m = cgi.get(i);
+            if (m.user() == null && m.limits() == null) {
+                byMapping.put(m, global);
+                continue;
+            }
+            ProgramUser user = m.user() != null ? m.user() : config.programUser();
+            ProgramLimits limits = m.limits() != null ? m.limits() : config.programLimits();
+            ProgramPolicy p = policy(user, limits, m.user() != null, root, "cgi[" + i + "].user");
+            byMapping.put(m, p);
+            if (m.user() != null) summary.add("programs under " + m.prefix() + " run as " + p.runAsText() + ", with suEXEC's checks");
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the key and what is wrong, when a user cannot be used
+     */
+    public static ProgramPolicies resolve(ServerConfig config) { return new ProgramPolicies(config); }
+
+    public ProgramPolicy global() { return global; }
+
+    /** The mapping's policy (the global one for a mapping without user or limits of its own). */
+    public ProgramPolicy of(CgiMapping mapping) {
+        ProgramPolicy p = byMapping.get(mapping);
+        return p != null ? p : global;
+    }
+
+    /** One line per fact worth printing at start: who programs run as, warnings. */
+    public List<String> summary() { return List.copyOf(summary); }
+
+    private static ProgramPolicy policy(ProgramUser user, ProgramLimits limits, boolean suexec, boolean root,
+                                        String key) {
+        var rlimits = ProgramPolicy.rlimitsOf(limits);
+        Credentials self = Credentials.ofServer();
+        if (!root) {
+            if (suexec) {
+                throw new IllegalArgumentException(key + " = \"" + user.user() + "\": a mapping can run its programs as"
+                        + " a user of its own only when the server is started as root (it runs as uid " + self.uid() + ")");
+            }
+            return new ProgramPolicy(null, "the server's own user, uid " + self.uid() + " (it is not root)", rlimits,
+                    limits, false);
+        }
+        if (user.isRoot() && !user.allowRootPrograms()) {
+            throw new IllegalArgumentException(key + " = \"root\" is refused unless allowRootPrograms = true is set too");
+        }
+        Credentials wanted;
+        try {
+            wanted = Credentials.lookup(user.user(), user.group());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+        if (wanted.uid() == 0 && !user.allowRootPrograms()) {
+            throw new IllegalArgumentException(key + " = \"" + user.user() + "\" is uid 0 (root), which is refused unless"
+                    + " allowRootPrograms = true is set too");
+        }
+        Credentials runAs;
+        try {
+            runAs = Credentials.forPrograms(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+        String text = user.user() + ":" + (user.group() == null ? "(its primary group)" : user.group())
+                + " (uid " + wanted.uid() + ", gid " + wanted.gid() + ", no supplementary groups)";
+        return new ProgramPolicy(runAs, text, rlimits, limits, suexec);
+    }
+}
