@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.gateway.GatewayRequest;
-import org.tracegate.text.HttpToken;
 
 /**
  * Builds a CGI program's environment: RFC 3875 §4.1 meta-variables, HTTP_* headers, then the policy.
@@ -62,8 +61,8 @@ public final class CgiEnvironment {
             env.put(CONTENT_LENGTH, Long.toString(r.contentLength()));
             if (r.contentType() != null) env.put(CONTENT_TYPE, r.contentType());
         }
-        String authType = authScheme(hs);
-        if (authType != null) env.put(AUTH_TYPE, authType);
+        // AUTH_TYPE and REMOTE_USER are for a user the server itself authenticated (RFC 3875 §4.1.1, §4.1.11);
+        // Tracegate authenticates nobody, so neither is ever set from what a client claims.
         env.put(REQUEST_URI, octets(r.requestUri()));
         if (r.scriptFile() != null) env.put(SCRIPT_FILENAME, octets(r.scriptFile().toString()));
         if (r.documentRoot() != null) env.put(DOCUMENT_ROOT, octets(r.documentRoot().toString()));
@@ -117,6 +116,7 @@ public final class CgiEnvironment {
     private static boolean allowed(String name, boolean passAuthorization) {
         return switch (name) {
             case "HTTP_PROXY" -> false;              // httpoxy: a client must not set the program's proxy
+            case "HTTP_PROXY_AUTHORIZATION" -> false; // credentials for a proxy, never for the program
             case "HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE" -> false;   // they are CONTENT_LENGTH/CONTENT_TYPE
             case "HTTP_AUTHORIZATION" -> passAuthorization;
             default -> true;
@@ -131,22 +131,6 @@ public final class CgiEnvironment {
         return false;
     }
 
-    /** The scheme word of the first Authorization header, e.g. "Basic"; never the credentials. */
-    private static String authScheme(List<Map.Entry<String, String>> hs) {
-        for (int i = 0, n = hs.size(); i < n; i++) {
-            Map.Entry<String, String> h = hs.get(i);
-            if (!"Authorization".equalsIgnoreCase(h.getKey()) || h.getValue() == null) continue;
-            String v = h.getValue();
-            int s = 0, len = v.length();
-            while (s < len && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) s++;
-            int e = s;
-            while (e < len && HttpToken.isTchar(v.charAt(e))) e++;
-            // Only a clean token followed by whitespace or the end is a scheme; anything else is not reported.
-            if (e == s || (e < len && v.charAt(e) != ' ' && v.charAt(e) != '\t')) return null;
-            return v.substring(s, e);
-        }
-        return null;
-    }
 
 
     private static String stripTrailingSlashes(Path root) {

@@ -184,6 +184,12 @@ public final class ResponseHeadParser {
             // Two Locations would let the relay pick either; an empty one is neither form of RFC 3875 §6.2.
             if (location != null) throw error(s, e, "duplicate Location");
             if (value.isEmpty()) throw error(s, e, "invalid Location");
+            // "//host/x" and "/\host/x" look like local paths but browsers send the client to another host: the
+            // open-redirect trick. A program that means another host must say so with an absolute URL.
+            if (value.startsWith("//") || value.startsWith("/\\")) {
+                throw error(s, e, "Location starts with \"" + value.substring(0, 2)
+                        + "\", which a browser takes for another host; send an absolute URL for that");
+            }
             location = value;
         } else if (nameIs(s, n, "Content-Type")) {
             contentType = true;
@@ -245,9 +251,9 @@ public final class ResponseHeadParser {
         result = new ResponseHead(kind, code, why, headers, location, contentLength);
     }
 
-    /** RFC 3875 local-pathquery: starts with one "/"; "//host/..." is a network-path reference instead. */
+    /** RFC 3875 local-pathquery: starts with one "/" ("//" and "/\\" are refused above). */
     private static boolean isLocalPath(String loc) {
-        return loc.charAt(0) == '/' && (loc.length() == 1 || loc.charAt(1) != '/');
+        return loc.charAt(0) == '/';
     }
 
     private boolean digit(int k) {

@@ -317,6 +317,15 @@ class ResponseHeadParserTest {
 
     // ---- kinds ----
 
+    /** "//host" and "/\\host" would send the client to another host: refused, never a local redirect (issue 9). */
+    @ParameterizedTest
+    @ValueSource(strings = {"Location: //evil.example/x\n\n", "Location: /\\evil.example/x\n\n",
+            "Status: 302\nLocation: //evil.example/\n\n"})
+    void aLocationThatLooksLocalButNamesAnotherHostIsRefused(String block) {
+        InvalidResponseHeadException e = bad(block);
+        assertThat(e.reason()).contains("which a browser takes for another host");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // headers (\n-separated by ';')            | kind                          | status | location
@@ -328,7 +337,6 @@ class ResponseHeadParserTest {
         "Location: https://e.org/p?q#f               | CLIENT_REDIRECT               | 302    | https://e.org/p?q#f",
         "Location: other.html                        | CLIENT_REDIRECT               | 302    | other.html",
         "Location: ../up                             | CLIENT_REDIRECT               | 302    | ../up",
-        "Location: //evil.example/x                  | CLIENT_REDIRECT               | 302    | //evil.example/x",
         "Location: ?page=2                           | CLIENT_REDIRECT               | 302    | ?page=2",
         "Status: 200;Location: http://e.org/         | CLIENT_REDIRECT               | 302    | http://e.org/",
         "Status: 301 Moved;Location: http://e.org/;Content-Type: text/html | CLIENT_REDIRECT_WITH_DOCUMENT | 301 | http://e.org/",
