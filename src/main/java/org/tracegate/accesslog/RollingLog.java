@@ -3,7 +3,6 @@ package org.tracegate.accesslog;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.tracegate.files.ServerFiles;
 
 /**
  * The shared machinery: a bounded queue drained by one daemon thread that owns the file, rolls it at
@@ -52,7 +52,7 @@ final class RollingLog implements AutoCloseable {
     private boolean failing;
 
     RollingLog(Path dir, LineFormat format, WriterSettings settings, String threadName) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this.dir = ServerFiles.directory(dir);
         this.format = format;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -165,7 +165,7 @@ final class RollingLog implements AutoCloseable {
         closeFile();
         String base = format.baseName().apply(d);
         Path file = dir.resolve(i == 0 ? base + ".log" : base + "_" + i + ".log");
-        out = new BufferedOutputStream(new FileOutputStream(file.toFile(), true), 64 * 1024);
+        out = new BufferedOutputStream(ServerFiles.append(file, ServerFiles.FILE), 64 * 1024);
         size = Files.size(file);
         day = d;
         index = i;

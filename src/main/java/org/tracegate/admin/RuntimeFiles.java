@@ -3,14 +3,14 @@ package org.tracegate.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tracegate.files.ServerFiles;
 
 /**
  * How `tracegate trace …` finds a running server: a runtime file in the log directory holding the admin
@@ -42,20 +42,16 @@ public final class RuntimeFiles {
      * bound: a server that fails to start must leave the files of the one already running here untouched.
      */
     public static void write(Path dir, String token, String adminUrl, Iterable<String> urls) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".token", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, token);
-        Files.move(tmp, dir.resolve(TOKEN), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ServerFiles.directory(dir);
+        ServerFiles.replace(dir.resolve(TOKEN), token.getBytes(StandardCharsets.US_ASCII), ServerFiles.SECRET);
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", ProcessHandle.current().pid());
         m.put("admin", adminUrl);
         m.put("listen", urls);
         m.put("started", java.time.Instant.now().toString());
-        tmp = Files.createTempFile(dir, ".runtime", ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), m);
-        Files.move(tmp, dir.resolve(RUNTIME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ServerFiles.replace(dir.resolve(RUNTIME), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m),
+                ServerFiles.FILE);
     }
 
     public static void remove(Path dir) {

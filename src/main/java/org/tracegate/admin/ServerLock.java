@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.tracegate.files.ServerFiles;
 
 /**
  * One server per runtime directory, for the server's whole life: an OS lock on {@code tracegate.lock}, which
@@ -48,6 +49,7 @@ public final class ServerLock implements AutoCloseable {
     public static ServerLock acquire(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         // Opened without truncating: the pid in it is the running owner's until we hold the lock.
+        ServerFiles.create(file, ServerFiles.FILE);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;

@@ -1,7 +1,6 @@
 package org.tracegate.admin;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -20,6 +19,7 @@ import org.tracegate.trace.Area;
 import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceSink;
+import org.tracegate.files.ServerFiles;
 
 /**
  * At most one trace session at a time, started and stopped through the admin endpoint; while one runs,
@@ -70,7 +70,7 @@ public final class SessionManager implements SessionControl, TraceSink {
         }
         Path file = output != null ? output
                 : directory.resolve("session-" + NAME.format(ZonedDateTime.now(ZoneOffset.UTC)) + ".jsonl");
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        ServerFiles.directory(file.toAbsolutePath().getParent());
         requests.set(0);
         currentMaxBytes = maxBytes;
         current = SessionWriter.open(file, new SessionFilter(urlPattern, set), maxBytes, errors);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.config.ConfigException;
 import org.tracegate.config.ServerConfig;
+import org.tracegate.files.ServerFiles;
 
 /**
  * Every directory `serve` will write into, created and tried before anything starts: a path that cannot be
@@ -44,7 +45,7 @@ final class ServeDirectories {
     /** Creates {@code dir} if it is missing and checks a file can be made in it. */
     static void prepare(String origin, Path dir) throws ConfigException {
         try {
-            Files.createDirectories(dir);
+            ServerFiles.directory(dir);
         } catch (IOException e) {
             throw new ConfigException(origin + " " + dir + ": cannot create the directory: " + reason(e, dir));
         }

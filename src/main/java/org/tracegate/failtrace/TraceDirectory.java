@@ -6,12 +6,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tracegate.files.ServerFiles;
 
 /**
  * One W3SVC&lt;site&gt; directory: numbers files (never reusing a number, continuing after the highest one
@@ -30,7 +29,7 @@ final class TraceDirectory {
     TraceDirectory(Path dir, int maxFiles) throws IOException {
         this.dir = dir;
         this.maxFiles = maxFiles;
-        Files.createDirectories(dir);
+        ServerFiles.directory(dir);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "fr*.xml")) {
             for (Path f : files) {
                 Matcher m = FILE.matcher(f.getFileName().toString());
@@ -53,14 +52,17 @@ final class TraceDirectory {
             n = last.incrementAndGet();
             xml = dir.resolve(String.format("fr%06d.xml", n));
             try {
-                Files.write(xml, rendered.xml(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try (var out = ServerFiles.createNew(xml, ServerFiles.FILE)) {
+                    out.write(rendered.xml());
+                }
                 break;
             } catch (FileAlreadyExistsException e) {
                 // Another process took this number: take the next.
             }
         }
         String name = String.format("fr%06d", n);
-        Files.writeString(dir.resolve(name + ".htm"), FrebHtml.render(fr, rendered.events(), name + ".xml"));
+        ServerFiles.write(dir.resolve(name + ".htm"),
+                FrebHtml.render(fr, rendered.events(), name + ".xml").getBytes(StandardCharsets.UTF_8), ServerFiles.FILE);
         TraceIndex.Entry entry = new TraceIndex.Entry(n, FrebXml.systemTime(fr.startMicros()), fr.url(), fr.verb(),
                 fr.statusCode(), fr.reason().name(), fr.timeTakenMillis());
         synchronized (this) {
@@ -82,12 +84,7 @@ final class TraceDirectory {
 
     /** Write-then-rename, so a reader never sees half an index. */
     private void replace(Path target, String content) throws IOException {
-        Path tmp = Files.createTempFile(dir, ".index", ".tmp"); // unique: another server may share the directory
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // The temp file is unique: another server may share the directory.
+        ServerFiles.replace(target, content.getBytes(StandardCharsets.UTF_8), ServerFiles.FILE);
     }
 }

@@ -37,6 +37,8 @@ final class ErrorPages {
         row(sb, "Bytes Received", Long.toString(p.request().bytesReceived()));
         row(sb, "Bytes Sent", Long.toString(p.bytesSent()));
         row(sb, "Request Id", p.request().requestId());
+        if (!p.limit().isEmpty()) row(sb, "Limit", "the program " + p.limit());
+        if (!p.runAs().isEmpty()) row(sb, "Ran As", p.runAs());
         sb.append("</table>\n");
         if (p.headerBytes() != null) {
             sb.append("<h2>Headers returned by the program (").append(p.headerBytes().length).append(" bytes)</h2>\n<pre class=\"headers\">")
@@ -76,6 +78,8 @@ final class ErrorPages {
             m.put("physicalPath", p.request().physicalPath());
             if (p.headerBytes() != null) m.put("headers", new String(p.headerBytes(), StandardCharsets.ISO_8859_1));
             m.put("stderrTail", p.stderrTail());
+            if (!p.limit().isEmpty()) m.put("limit", "the program " + p.limit());
+            if (!p.runAs().isEmpty()) m.put("runAs", p.runAs());
             m.put("elapsedMillis", p.request().elapsedMillis());
             m.put("bytesReceived", p.request().bytesReceived());
             m.put("bytesSent", p.bytesSent());

@@ -52,6 +52,12 @@ record Problem(GatewayFailure failure, RequestFacts request, ProgramReport progr
 
     String stderrTail() { return program == null ? "" : program.stderrTail(); }
 
+    /** The configured limit that ended or crippled the program, as a clause, or "". */
+    String limit() { return program == null ? "" : program.limit(); }
+
+    /** Who the program ran as, or "" when none ran. */
+    String runAs() { return program == null || program.pid() < 0 ? "" : program.runAs(); }
+
     /** Response body bytes relayed before the failure. */
     long bytesSent() { return program == null ? 0 : program.bodyBytes(); }
 }

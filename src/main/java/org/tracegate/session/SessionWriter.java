@@ -4,9 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +18,7 @@ import org.tracegate.traceformats.SessionFilter;
 import org.tracegate.traceformats.SessionFormat;
 import org.tracegate.trace.TraceRecord;
 import org.tracegate.trace.TraceSink;
+import org.tracegate.files.ServerFiles;
 
 /**
  * Records trace events to a session file ({@link SessionFormat}) without ever blocking the caller.
@@ -79,9 +78,8 @@ public final class SessionWriter implements TraceSink {
     public static SessionWriter open(Path file, SessionFilter filter, long maxBytes, ErrorLog errors) throws IOException {
         if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), 64 * 1024);
+        if (parent != null) ServerFiles.directory(parent);
+        OutputStream out = new BufferedOutputStream(ServerFiles.createNew(file, ServerFiles.FILE), 64 * 1024);
         byte[] header = (SessionFormat.headerLine(Instant.now(), filter, maxBytes) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             out.write(header);
