@@ -91,7 +91,8 @@ class ServeConfigErrorsTest {
         Result r = run("serve", "--cgi", "/x/=.", "--listen", "127.0.0.1:0", "--log-dir", dir.resolve("logs").toString(),
                 "--trace-dir", file.resolve("traces").toString(), "--trace-failed", "500-599");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("tracegate: --trace-dir " + file.resolve("traces") + ": cannot create the directory: not a directory\n");
+        assertThat(r.err()).isEqualTo("tracegate: --trace-dir " + file.resolve("traces") + ": cannot create the directory: "
+                + file + " exists and is not a directory\n");
     }
 
     @Test

@@ -46,7 +46,9 @@ class GitHttpBackendTest {
 
         home = Files.createDirectories(tmp.resolve("home"));
         Files.writeString(home.resolve(".gitconfig"),
-                "[user]\n\tname = Tracegate Test\n\temail = test@tracegate.invalid\n[init]\n\tdefaultBranch = main\n");
+                "[user]\n\tname = Tracegate Test\n\temail = test@tracegate.invalid\n[init]\n\tdefaultBranch = main\n"
+                        // The test (root) inspects the repository the program user (nobody) owns.
+                        + "[safe]\n\tdirectory = *\n");
         Path root = Files.createDirectories(tmp.resolve("repos"));
         bare = root.resolve("repo.git");
         git(root, "init", "--bare", "-b", "main", bare.toString());
@@ -59,6 +61,20 @@ class GitHttpBackendTest {
         git(seed, "add", "README");
         git(seed, "commit", "-m", "seed");
         git(seed, "push", bare.toString(), "main");
+
+        // Programs run as nobody:nogroup (the server is root): as an operator would, the repositories belong to
+        // the program user and the path to them is searchable.
+        for (Path d : List.of(tmp, cgi, root)) Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (var files = Files.walk(bare)) {
+            var users = bare.getFileSystem().getUserPrincipalLookupService();
+            var nobody = users.lookupPrincipalByName("nobody");
+            var nogroup = users.lookupPrincipalByGroupName("nogroup");
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.setOwner(p, nobody);
+                Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setGroup(nogroup);
+            }
+        }
 
         server = TestServer.start(c -> c
                 .withCgi(List.of(new CgiMapping("/git/", cgi, false)))
