@@ -123,6 +123,25 @@ class ResponseHeadParserProperties {
         }
     }
 
+    /** Whatever a program sends, an accepted head never carries CR, LF or NUL into a name, a value or the reason. */
+    @Property(tries = 1000)
+    void noCrLfOrNulIsEverRelayed(@ForAll("garbage") byte[] in) {
+        ResponseHeadParser p = new ResponseHeadParser(Limits.defaults());
+        try {
+            p.feed(in, 0, in.length);
+        } catch (InvalidResponseHeadException expected) {
+            return;
+        }
+        if (!p.isComplete()) return;
+        ResponseHead head = p.result();
+        for (Header h : head.headers()) {
+            assertThat(h.name()).doesNotContain("\r", "\n", "\0");
+            assertThat(h.value()).doesNotContain("\r", "\n", "\0");
+        }
+        if (head.reason() != null) assertThat(head.reason()).doesNotContain("\r", "\n", "\0");
+        if (head.location() != null) assertThat(head.location()).doesNotContain("\r", "\n", "\0");
+    }
+
     @Property(tries = 500)
     void garbageOutcomeDoesNotDependOnChunking(@ForAll("garbage") byte[] in,
                                                @ForAll @IntRange(min = 1, max = 50) int chunk) {
