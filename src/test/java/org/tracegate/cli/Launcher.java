@@ -34,7 +34,11 @@ final class Launcher implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
 
     /** A started launcher with its stdout lines in a queue and its stderr collected. */
-    record Launched(Process process, LinkedBlockingQueue<String> stdout, Path stderrFile, Thread reader) {
+    record Launched(Process process, LinkedBlockingQueue<String> stdout, List<String> allStdout, Path stderrFile,
+                    Thread reader) {
+        /** Every stdout line so far, those already taken from {@link #stdout} (by awaitListening) included. */
+        String stdoutSoFar() { return String.join("\n", allStdout); }
+
         /** Waits (bounded) for the process and for its stdout to be fully read. */
         void finish() throws InterruptedException {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
@@ -83,8 +87,12 @@ final class Launcher implements AutoCloseable {
         started.add(p);
         p.getOutputStream().close();
         LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
-        Thread o = Thread.ofPlatform().daemon().start(() -> lines(p.getInputStream(), out::add));
-        return new Launched(p, out, err, o);
+        List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread o = Thread.ofPlatform().daemon().start(() -> lines(p.getInputStream(), line -> {
+            all.add(line);
+            out.add(line);
+        }));
+        return new Launched(p, out, all, err, o);
     }
 
     /** {@code bin/tracegate ARGS...} run to its end (bounded). */
