@@ -520,6 +520,55 @@ class ConfigLoaderTest {
                         .containsExactly(Stream.of(problems).map(p -> file + ":" + p).toArray(String[]::new)));
     }
 
+    // ---- issue 9: who programs run as, their limits, crash loops, the connection side ----
+
+    @Test
+    void programUserLimitsCrashLoopAndConnectionsAreRead() throws Exception {
+        Files.createDirectories(dir.resolve("cgi-bin"));
+        ServerConfig c = load("""
+                user = "www-data"
+                [limits]
+                cpuSeconds = 2
+                memoryMiB = 256
+                outputMiB = 10
+                stderrKiB = 8
+                totalTimeoutSeconds = 120
+                requestHeadTimeoutSeconds = 5
+                maxConnections = 100
+                maxConnectionsPerClient = 10
+                [crashLoop]
+                failures = 3
+                windowSeconds = 30
+                cooldownSeconds = 5
+                [[cgi]]
+                prefix = "/cgi-bin/"
+                directory = "cgi-bin"
+                user = "nobody"
+                group = "nogroup"
+                [cgi.limits]
+                cpuSeconds = 5
+                """);
+        assertThat(c.programUser()).isEqualTo(new ProgramUser("www-data", null, false));
+        assertThat(c.programLimits()).isEqualTo(new ProgramLimits(2, 256, 0, 0, 10, 8));
+        assertThat(c.limits().totalTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(5), 100, 10));
+        assertThat(c.crashLoop()).isEqualTo(new CrashLoopPolicy(3, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        CgiMapping m = c.cgi().getFirst();
+        assertThat(m.user()).isEqualTo(new ProgramUser("nobody", "nogroup", false));
+        assertThat(m.limits()).as("the mapping's own, over the global ones").isEqualTo(new ProgramLimits(5, 256, 0, 0, 10, 8));
+    }
+
+    @Test
+    void rootProgramsNeedAllowRootPrograms() throws Exception {
+        assertError("user = \"root\"\n", 1, "user", "\"root\" is refused: programs never run as root unless "
+                + "allowRootPrograms = true is set as well");
+        assertThat(load("user = \"root\"\nallowRootPrograms = true\n").programUser())
+                .isEqualTo(new ProgramUser("root", null, true));
+        assertError("user = \"bad name\"\n", 1, "user", "expected a user or group name or number");
+        assertError("[crashLoop]\nfailures = -1\n", 2, "crashLoop.failures", "");
+        assertError("[crashLoop]\nretries = 1\n", 2, "crashLoop.retries", "unknown key");
+    }
+
     /**
      * Asserts loading {@code toml} fails with exactly one problem, "FILE:LINE: key 'KEY': …PROBLEM…" (no key
      * part when key is null): a single mistake is reported once, never echoed by a second complaint.

@@ -38,6 +38,19 @@ class PhpCgiTest {
         phpVersion = m.group(1);
     }
 
+    /**
+     * CVE-2012-1823: a query without '=' passed as php-cgi's argv makes {@code ?-s} show the script's source and
+     * {@code ?-d+...} set ini options. The argv is fixed (interpreter, script): the query never becomes arguments.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-s", "-s+x", "-d+allow_url_include%3d1+-d+auto_prepend_file%3dphp://input"})
+    void aQueryIsNeverArgvSoPhpCgiNeverShowsTheSource(String query) throws Exception {
+        HttpResponse<String> r = server.get("/demo/info.php?" + query);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("&lt;?php").doesNotContain("<?php").doesNotContain("htmlspecialchars")
+                .contains("<h1>info.php (PHP via php-cgi)</h1>");
+    }
+
     @Test
     void infoPhpGetShowsTheVersionAndQuery() throws Exception {
         HttpResponse<String> r = server.get("/demo/info.php?colour=blue");

@@ -115,4 +115,16 @@ class RfcConformanceTest {
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"statusCode\":\"502.2\"").contains("Status");
     }
+
+    /** Request smuggling: a body framed two ways, or two lengths, is refused before any handler (RFC 9112 §6.3). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+            "Content-Length: 5\r\nContent-Length: 6\r\n",
+            "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"})
+    void aBodyFramedTwoWaysIsRefused(String framing) throws Exception {
+        String raw = ts.raw("POST /t/echo-body.sh HTTP/1.1\r\nHost: x\r\n" + framing + "Connection: close\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 400 ").doesNotContain("\r\n\r\nhello");
+    }
 }
