@@ -77,9 +77,10 @@ public final class FastCgiConnection implements AutoCloseable {
     }
 
     /**
-     * Asks the server for FCGI_MAX_CONNS, FCGI_MAX_REQS and FCGI_MPXS_CONNS on a connection of its own, which
-     * is closed after: php-fpm closes a connection once it has answered GET_VALUES, so the question must never
-     * share a connection with a request. A server that stays silent for {@code answerTimeout} is Unanswered.
+     * Asks the server for FCGI_MAX_CONNS, FCGI_MAX_REQS and FCGI_MPXS_CONNS on a connection of its own, closed
+     * as soon as the answer is in: php-fpm pins a worker to a connection that asked GET_VALUES, waiting for its
+     * next record as for a request in progress, and the spec lets other servers close it instead. A server that
+     * stays silent for {@code answerTimeout} (php-fpm does while every worker is busy) is Unanswered.
      */
     public static ValuesAnswer askValues(FastCgiAddress address, Duration connectTimeout, Duration answerTimeout)
             throws FastCgiConnectException {

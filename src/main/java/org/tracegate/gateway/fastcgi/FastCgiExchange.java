@@ -49,8 +49,9 @@ import org.tracegate.trace.TraceEvent;
  *
  * <p>STDERR is handled as it arrives, record by record, by CGI's bounded capture: lines to the error log
  * tagged with server, request and script, the first 200 also as CGI_STDERR events, the last 8 KiB kept
- * (so nothing is cut at 1 KiB). A record's end ends a line, because php-fpm sends each message as one record
- * without a newline.
+ * exactly as sent, so nothing is cut at 1 KiB. Synchronously, so that {@link #stderrTail} is complete once
+ * the head is read. A record's end also ends a log line: php-fpm's STDERR has no newline at all (it joins a
+ * request's messages with "; ") and is cut into records wherever its 8 KiB buffer fills.
  */
 public final class FastCgiExchange {
     /** Platform threads, as for the CGI pumps: blocking socket and body I/O must not pin virtual carriers. */
@@ -241,6 +242,7 @@ public final class FastCgiExchange {
         @Override
         public void stderr(byte[] content) {
             stderrBytes += content.length;
+            // A fresh stream per record: StderrCapture ends a line at the end of what it drains.
             stderr.drain(new ByteArrayInputStream(content), line -> {
                 log.accept("fastcgi: stderr: " + line + where);
                 if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
