@@ -78,8 +78,6 @@ public final class FastCgiExchange {
     private Future<?> stdinDone;
     private volatile boolean abandoned;
     private volatile Watchdog.Deadline abortDeadline;
-    /** Whether all of STDIN had been sent when the request ended: else leftovers could reach the next request. */
-    private volatile boolean stdinCompleteAtEnd;
     private long stderrBytes;
     private int stderrEvents;
     private boolean finished;
@@ -163,8 +161,8 @@ public final class FastCgiExchange {
     /**
      * The one close path: if the request has not ended, aborts it and drops STDOUT until it does (or the
      * grace closes the connection); keeps the connection only when KEEP_CONN was asked, END_REQUEST said
-     * REQUEST_COMPLETE, all of STDIN had gone out, nothing was aborted and nothing follows END_REQUEST;
-     * closes it otherwise; waits for the stdin pump. Call exactly once.
+     * REQUEST_COMPLETE, nothing was aborted, nothing follows END_REQUEST and all of STDIN went out before
+     * it; closes it otherwise; waits for the stdin pump. Call exactly once.
      */
     public ExchangeReport finish() {
         if (finished) throw new IllegalStateException("finish called twice for request " + requestId + where);
@@ -176,7 +174,7 @@ public final class FastCgiExchange {
         Watchdog.Deadline d = abortDeadline;
         if (d != null) d.cancel();
         RequestEnd end = stdout.end();
-        boolean keep = keepConn && endedCleanly() && !aborted.get() && stdinCompleteAtEnd && !connection.hasUnreadBytes();
+        boolean keep = keepConn && endedCleanly() && !aborted.get() && !connection.hasUnreadBytes() && stdinComplete();
         connection.finished(keep);                     // a close also wakes a stdin pump blocked on the socket
         join(stdinDone);
         long fromClient = stdinPump == null ? 0 : stdinPump.bytesFromClient();
@@ -205,6 +203,25 @@ public final class FastCgiExchange {
             stdinPump = new StdinPump(request.body(), stdin, trace, log);
             stdinDone = PUMPS.submit(stdinPump);
         }
+    }
+
+    /**
+     * Whether all of STDIN went out. A pump that had sent everything may be a moment from saying so when
+     * END_REQUEST arrives, so it gets the abort grace; one still sending is refused from END_REQUEST on and
+     * never completes, and its leftovers could reach the next request.
+     */
+    private boolean stdinComplete() {
+        if (stdinDone != null && !stdin.complete()) {
+            try {
+                stdinDone.get(abortGrace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return stdin.complete();
     }
 
     private boolean endedCleanly() {
@@ -251,7 +268,6 @@ public final class FastCgiExchange {
 
         @Override
         public void ended(RequestEnd end) {
-            stdinCompleteAtEnd = stdin.complete();
             if (!(end instanceof RequestEnd.Ended)) connection.close(); // a broken connection carries nothing more
         }
 

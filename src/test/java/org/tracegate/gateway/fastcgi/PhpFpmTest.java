@@ -185,6 +185,22 @@ class PhpFpmTest {
     }
 
     @Test
+    void postsWithBodiesReuseAKeptConnection() throws Exception {
+        FastCgiConnection c = connect();
+        for (int i = 0; i < 5; i++) {
+            byte[] body = new byte[1000 + i * 70_000];
+            new Random(i).nextBytes(body);
+            ExchangeRig each = new ExchangeRig();
+            ExchangeReport report = each.serve(c, params("POST", "input.php", "", body.length),
+                    new ByteArrayInputStream(body), true).report();
+            assertThat(each.sink.bodyText()).isEqualTo(body.length + " "
+                    + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body)));
+            assertThat(report.connectionKept()).as("request %d", i).isTrue();
+            each.close();
+        }
+    }
+
+    @Test
     void aWorkerKilledMidBodyIsAResetDuringTheBody() throws Exception {
         FastCgiConnection c = connect();
         CompletableFuture<ExchangeRig.Result> f = CompletableFuture.supplyAsync(
