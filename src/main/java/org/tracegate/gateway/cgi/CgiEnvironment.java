@@ -87,7 +87,7 @@ public final class CgiEnvironment {
     }
 
     /** The UTF-8 bytes of {@code text} as an octet string; {@code text} itself when it is ASCII (the usual case). */
-    static String octets(String text) {
+    public static String octets(String text) {
         if (text == null) return null;
         for (int i = 0, n = text.length(); i < n; i++) {
             if (text.charAt(i) >= 0x80) {

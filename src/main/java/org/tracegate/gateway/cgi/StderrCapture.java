@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * Drains a program's stderr so it can never block on a full pipe: each line goes to the error log
  * (long lines are split), and the last {@link #TAIL_BYTES} bytes are kept for the error page.
  */
-final class StderrCapture {
+public final class StderrCapture {
     static final int TAIL_BYTES = 8 * 1024;
     private static final int MAX_LINE = 4 * 1024;
 
@@ -17,7 +17,7 @@ final class StderrCapture {
     private long total;
 
     /** Reads to EOF; {@code onLine} gets every line without its terminator. */
-    void drain(InputStream in, Consumer<String> onLine) {
+    public void drain(InputStream in, Consumer<String> onLine) {
         byte[] buf = new byte[8192];
         byte[] line = new byte[MAX_LINE];
         int lineLen = 0;
@@ -47,7 +47,7 @@ final class StderrCapture {
     }
 
     /** The last bytes of stderr, oldest first. */
-    synchronized String tail() {
+    public synchronized String tail() {
         int len = (int) Math.min(total, TAIL_BYTES);
         byte[] out = new byte[len];
         long start = total - len;

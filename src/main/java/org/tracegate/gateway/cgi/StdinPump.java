@@ -11,7 +11,7 @@ import org.tracegate.trace.TraceEvent;
  * Request body → program stdin, on a pump thread. When the program stops reading (EPIPE: it exited or
  * closed stdin), the rest of the body is still read and counted, so the client's connection stays usable.
  */
-final class StdinPump implements Runnable {
+public final class StdinPump implements Runnable {
     private static final int BUFFER = 64 * 1024;
 
     private final InputStream body;
@@ -22,7 +22,7 @@ final class StdinPump implements Runnable {
     private volatile long bytesToProgram;
 
     /** {@code body} may be null (no request body): stdin is then closed at once. */
-    StdinPump(InputStream body, OutputStream stdin, RequestTrace trace, Consumer<String> log) {
+    public StdinPump(InputStream body, OutputStream stdin, RequestTrace trace, Consumer<String> log) {
         this.body = body;
         this.stdin = stdin;
         this.trace = trace;
@@ -59,9 +59,9 @@ final class StdinPump implements Runnable {
         if (body != null) trace.emit(new TraceEvent.CgiRequestEntitySent(bytesToProgram));
     }
 
-    long bytesFromClient() { return bytesFromClient; }
+    public long bytesFromClient() { return bytesFromClient; }
 
-    long bytesToProgram() { return bytesToProgram; }
+    public long bytesToProgram() { return bytesToProgram; }
 
     /** When no program runs (launch failed): reads the body to its end; returns how many bytes it had. */
     static long drain(InputStream body) {

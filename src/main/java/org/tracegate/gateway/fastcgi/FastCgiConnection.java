@@ -1,0 +1,235 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.GetValues;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.GetValuesResult;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.UnknownType;
+import org.tracegate.gateway.fastcgi.NameValuePairs.Pair;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.RequestTrace;
+
+/**
+ * One connection to a FastCGI server (unix-domain or TCP), in blocking mode on platform threads like the
+ * CGI pumps. It carries one request at a time (php-fpm does not multiplex: FCGI_MPXS_CONNS = 0), several in
+ * turn when the server keeps it (KEEP_CONN). Records are written whole under a lock, since the request
+ * thread, the stdin pump and an abort may all write; only the thread driving the current exchange reads.
+ */
+public final class FastCgiConnection implements AutoCloseable {
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final FastCgiAddress address;
+    private final SocketChannel channel;
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER).limit(0);
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private int lastRequestId;
+    private int requests;
+    private volatile boolean busy;
+
+    private FastCgiConnection(FastCgiAddress address, SocketChannel channel) {
+        this.address = address;
+        this.channel = channel;
+    }
+
+    /**
+     * Connects within {@code timeout}. A unix socket connects at once or fails: ENOENT (no socket file),
+     * ECONNREFUSED (nobody listens), EAGAIN (its listen queue is full); a TCP connect that does not complete
+     * in time is ETIMEDOUT.
+     */
+    public static FastCgiConnection open(FastCgiAddress address, Duration timeout) throws FastCgiConnectException {
+        SocketAddress to = address.resolve();
+        if (to instanceof InetSocketAddress i && i.isUnresolved()) {
+            throw new FastCgiConnectException(address, "UNRESOLVED", "unknown host " + i.getHostString());
+        }
+        SocketChannel ch = null;
+        try {
+            ch = address.openChannel();
+            ch.configureBlocking(false);
+            if (!ch.connect(to) && !finishWithin(ch, timeout)) {
+                throw new FastCgiConnectException(address, "ETIMEDOUT", "not connected within " + timeout.toMillis() + " ms");
+            }
+            ch.configureBlocking(true);
+            // Records are written whole; Nagle would only delay the small ones (ABORT_REQUEST, the end of STDIN).
+            if (to instanceof InetSocketAddress) ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new FastCgiConnection(address, ch);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new FastCgiConnectException(address, SocketErrors.errnoName(e), SocketErrors.detail(e));
+        } catch (FastCgiConnectException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /**
+     * Asks the server for FCGI_MAX_CONNS, FCGI_MAX_REQS and FCGI_MPXS_CONNS on a connection of its own, closed
+     * as soon as the answer is in: php-fpm pins a worker to a connection that asked GET_VALUES, waiting for its
+     * next record as for a request in progress, and the spec lets other servers close it instead. A server that
+     * stays silent for {@code answerTimeout} (php-fpm does while every worker is busy) is Unanswered.
+     */
+    public static ValuesAnswer askValues(FastCgiAddress address, Duration connectTimeout, Duration answerTimeout)
+            throws FastCgiConnectException {
+        try (FastCgiConnection c = open(address, connectTimeout)) {
+            return c.getValues(answerTimeout);
+        }
+    }
+
+    /**
+     * Starts the next request on this connection; the previous one must be finished.
+     *
+     * @param watchdog   times the abort grace
+     * @param abortGrace how long the server has to answer ABORT_REQUEST before the connection is closed
+     * @param log        the error log for this request (stderr lines, problems)
+     */
+    public FastCgiExchange start(ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace,
+                                 Consumer<String> log) {
+        if (busy) throw new IllegalStateException("a request is still running on " + address);
+        if (!channel.isOpen()) throw new IllegalStateException("the connection to " + address + " is closed");
+        busy = true;
+        lastRequestId = lastRequestId % 0xffff + 1;      // 1..65535, then round again
+        int prior = requests++;
+        return new FastCgiExchange(this, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
+    }
+
+    /** Open and idle: the last request ended cleanly and the server kept the connection. */
+    public boolean reusable() { return !busy && channel.isOpen(); }
+
+    /** Requests started on this connection. */
+    public int requestsStarted() { return requests; }
+
+    public FastCgiAddress address() { return address; }
+
+    @Override
+    public void close() { closeQuietly(channel); }
+
+    /** The next record, blocking; null at EOF (see {@link #decoder()} for where it stopped). */
+    FastCgiRecord read() throws IOException, FastCgiProtocolException {
+        while (true) {
+            FastCgiRecord r = decoder.next(in);
+            if (r != null) return r;
+            in.clear();                                // next() returns null only once `in` is used up
+            int n = channel.read(in);
+            in.flip();
+            if (n < 0) return null;
+        }
+    }
+
+    /** The next record among bytes already read, or null: never waits on the socket. */
+    FastCgiRecord readBuffered() throws FastCgiProtocolException { return decoder.next(in); }
+
+    /** Bytes read but not yet decoded: anything after END_REQUEST makes the connection unfit for reuse. */
+    boolean hasUnreadBytes() { return in.hasRemaining() || !decoder.atRecordBoundary(); }
+
+    RecordDecoder decoder() { return decoder; }
+
+    /** Writes all of {@code parts}, whole, under the write lock; blocks while the server does not read. */
+    void write(ByteBuffer... parts) throws IOException {
+        writeLock.lock();
+        try {
+            long left = 0;
+            for (ByteBuffer p : parts) left += p.remaining();
+            while (left > 0) left -= channel.write(parts);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** {@code b[off, off + len)} as stream records, without copying the content. */
+    void writeStream(RecordType type, int requestId, byte[] b, int off, int len) throws IOException {
+        List<ByteBuffer> parts = new ArrayList<>(3 * (len / RecordEncoder.MAX_WRITE_CONTENT + 1));
+        for (int p = off, end = off + len; p < end; ) {
+            int n = Math.min(RecordEncoder.MAX_WRITE_CONTENT, end - p);
+            ByteBuffer h = ByteBuffer.allocate(FastCgiRecord.HEADER_BYTES);
+            RecordEncoder.header(h, type, requestId, n);
+            parts.add(h.flip());
+            parts.add(ByteBuffer.wrap(b, p, n));
+            parts.add(RecordEncoder.paddingBytes(RecordEncoder.padding(n)));
+            p += n;
+        }
+        write(parts.toArray(ByteBuffer[]::new));
+    }
+
+    /** The exchange is over: keep the connection for the next request, or close it. */
+    void finished(boolean keep) {
+        busy = false;
+        if (!keep) close();
+    }
+
+    private ValuesAnswer getValues(Duration timeout) {
+        try {
+            write(ByteBuffer.wrap(RecordEncoder.encode(new GetValues(
+                    List.of(ServerValues.MAX_CONNS, ServerValues.MAX_REQS, ServerValues.MPXS_CONNS)))));
+            channel.configureBlocking(false);
+            try (Selector selector = Selector.open()) {
+                channel.register(selector, SelectionKey.OP_READ);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (true) {
+                    FastCgiRecord r = decoder.next(in);
+                    if (r instanceof GetValuesResult g) return new ValuesAnswer.Answered(values(g.values()));
+                    if (r instanceof UnknownType u && u.unknownType() == RecordType.GET_VALUES.code()) {
+                        return new ValuesAnswer.Unanswered("the server does not know GET_VALUES (it answered UNKNOWN_TYPE)");
+                    }
+                    if (r != null) return new ValuesAnswer.Unanswered("the server sent " + r.type() + " instead of GET_VALUES_RESULT");
+                    in.clear();
+                    int n = channel.read(in);
+                    in.flip();
+                    if (n < 0) return new ValuesAnswer.Unanswered("the server closed the connection without answering");
+                    if (n > 0) continue;
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return new ValuesAnswer.Unanswered("no answer within " + timeout.toMillis() + " ms");
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
+                }
+            }
+        } catch (IOException e) {
+            return new ValuesAnswer.Unanswered("the connection failed: " + SocketErrors.errnoName(e) + " ("
+                    + SocketErrors.detail(e) + ")");
+        } catch (FastCgiProtocolException e) {
+            return new ValuesAnswer.Unanswered("the answer broke the protocol: " + e.getMessage());
+        }
+    }
+
+    private static ServerValues values(List<Pair> pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Pair p : pairs) m.putIfAbsent(p.name(), p.value());
+        return new ServerValues(m);
+    }
+
+    private static boolean finishWithin(SocketChannel ch, Duration timeout) throws IOException {
+        try (Selector selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_CONNECT);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                selector.selectedKeys().clear();
+                if (ch.finishConnect()) return true;
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Closing a socket we give up on; nothing to report.
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.tracegate.gateway.cgi.BodyRelay;
+import org.tracegate.gateway.cgi.Deadlines;
+import org.tracegate.gateway.cgi.HeadRead;
+import org.tracegate.gateway.cgi.HeadReader;
+import org.tracegate.gateway.cgi.MetaVariables;
+import org.tracegate.gateway.cgi.RelayEnd;
+import org.tracegate.gateway.cgi.ResponseHead;
+import org.tracegate.gateway.cgi.ResponseHeadParser;
+import org.tracegate.gateway.cgi.ResponseSink;
+import org.tracegate.gateway.cgi.StderrCapture;
+import org.tracegate.gateway.cgi.StdinPump;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.BeginRequest;
+import org.tracegate.gateway.fastcgi.NameValuePairs.Pair;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+
+/**
+ * One FastCGI request (RESPONDER role) on a {@link FastCgiConnection}, all its state in one object like
+ * CgiGateway's Run. The gateway drives it from its request thread:
+ * <ol>
+ *   <li>{@link FastCgiConnection#start} sends BEGIN_REQUEST and the PARAMS (and, without a body, the end of
+ *       STDIN) in one write, and starts streaming the body as STDIN on a pump thread;</li>
+ *   <li>{@link #readHead} parses the header block from STDOUT with CGI's strict parser;</li>
+ *   <li>{@link #relayBody} relays the body with CGI's relay, or {@link #discardBody} drops it when the gateway
+ *       answers itself (php-fpm's "Primary script unknown" is a 404 head with that line on STDERR);</li>
+ *   <li>{@link #finish}, always and once: the one close path, which returns the facts.</li>
+ * </ol>
+ * {@link #abort} may come from any thread at any time (ResponseSink.onClientGone, a Deadlines cut).
+ *
+ * <p>STDERR is handled as it arrives, record by record, by CGI's bounded capture: lines to the error log
+ * tagged with server, request and script, the first 200 also as CGI_STDERR events, the last 8 KiB kept
+ * exactly as sent, so nothing is cut at 1 KiB. Synchronously, so that {@link #stderrTail} is complete once
+ * the head is read. A record's end also ends a log line: php-fpm's STDERR has no newline at all (it joins a
+ * request's messages with "; ") and is cut into records wherever its 8 KiB buffer fills.
+ */
+public final class FastCgiExchange {
+    /** Platform threads, as for the CGI pumps: blocking socket and body I/O must not pin virtual carriers. */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("fcgi-pump-", 0).factory());
+    private static final int MAX_STDERR_EVENTS = 200;
+
+    private final FastCgiConnection connection;
+    private final int requestId;
+    private final int priorRequests;
+    private final boolean keepConn;
+    private final Watchdog watchdog;
+    private final Duration abortGrace;
+    private final RequestTrace trace;
+    private final Consumer<String> log;
+    /** " (fastcgi unix:/run/php.sock, request 1, script /srv/a.php)": ends the log lines about this request. */
+    private final String where;
+    private final long startNanos = System.nanoTime();
+    private final StdoutChannel stdout;
+    private final StdinRecords stdin;
+    private final StderrCapture stderr = new StderrCapture();
+    private final AtomicBoolean aborted = new AtomicBoolean();
+    private StdinPump stdinPump;
+    private Future<?> stdinDone;
+    private volatile boolean abandoned;
+    private volatile Watchdog.Deadline abortDeadline;
+    private long stderrBytes;
+    private int stderrEvents;
+    private boolean finished;
+
+    FastCgiExchange(FastCgiConnection connection, int requestId, int priorRequests, ExchangeRequest request,
+                    Watchdog watchdog, Duration abortGrace, RequestTrace trace, Consumer<String> log) {
+        this.connection = connection;
+        this.requestId = requestId;
+        this.priorRequests = priorRequests;
+        this.keepConn = request.keepConn();
+        this.watchdog = watchdog;
+        this.abortGrace = abortGrace;
+        this.trace = trace;
+        this.log = log;
+        this.where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
+                + request.params().get(MetaVariables.SCRIPT_FILENAME) + ")";
+        this.stdout = new StdoutChannel(connection, requestId, new Events());
+        this.stdin = new StdinRecords(connection, requestId, () -> stdout.end() != null || aborted.get());
+        send(request);
+    }
+
+    /** The header block, parsed strictly (RFC 3875 §6) under the header deadline; as for CGI. */
+    public HeadRead<ResponseHead> readHead(ByteBuffer buf, ResponseHeadParser.Limits limits, Deadlines deadlines) {
+        HeadRead<ResponseHead> read = HeadReader.read(stdout, buf, limits, deadlines);
+        if (read instanceof HeadRead.Complete<ResponseHead>) stdout.headComplete();
+        return read;
+    }
+
+    /**
+     * Relays the body after {@link #readHead}, as for CGI. The response is ended cleanly only when the
+     * request ended with END_REQUEST (REQUEST_COMPLETE); when STDOUT stopped otherwise (a killed worker) it is
+     * left open, even if BodyRelay reports Completed, and {@link #finish}'s end says what happened.
+     */
+    public RelayEnd relayBody(ByteBuffer buf, ResponseHead head, String method, ResponseSink sink, Deadlines deadlines) {
+        return BodyRelay.relay(stdout, buf, head, method, new EndGatedSink(sink, this::endedCleanly), deadlines, trace);
+    }
+
+    /**
+     * Reads and drops the rest of STDOUT up to END_REQUEST under the idle deadline, keeping the connection fit
+     * for reuse; for a response the gateway replaces with its own. Returns the body bytes dropped.
+     */
+    public long discardBody(ByteBuffer buf, Deadlines deadlines) {
+        long dropped = buf.remaining();
+        deadlines.bodyStarted();
+        try {
+            while (true) {
+                deadlines.awaitingProgram();
+                int n = stdout.read(buf.clear());
+                deadlines.programAnswered();
+                if (n < 0) break;
+                dropped += n;
+            }
+        } finally {
+            deadlines.bodyEnded();
+            buf.clear();
+        }
+        return dropped;
+    }
+
+    /**
+     * Gives up on the request: sends ABORT_REQUEST and closes the connection if no END_REQUEST comes within
+     * the abort grace (php-fpm reads nothing while a script runs, so for it the close is what counts: the
+     * script then fails at its next output). Never blocks; a no-op once the request has ended.
+     */
+    public void abort() {
+        if (stdout.end() != null || !aborted.compareAndSet(false, true)) return;
+        abortDeadline = watchdog.arm(abortGrace, this::abandon);
+        // Written from a pump thread: the write waits while the stdin pump holds the lock on a full socket.
+        PUMPS.execute(() -> {
+            try {
+                connection.write(ByteBuffer.wrap(RecordEncoder.encode(new AbortRequest(requestId))));
+            } catch (IOException e) {
+                // The connection is gone already; the grace closes our end.
+            }
+        });
+    }
+
+    /** STDERR so far (its last 8 KiB), e.g. to recognise php-fpm's "Primary script unknown" after the head. */
+    public String stderrTail() { return stderr.tail(); }
+
+    /**
+     * The one close path: if the request has not ended, aborts it and drops STDOUT until it does (or the
+     * grace closes the connection); keeps the connection only when KEEP_CONN was asked, END_REQUEST said
+     * REQUEST_COMPLETE, nothing was aborted, nothing follows END_REQUEST and all of STDIN went out before
+     * it; closes it otherwise; waits for the stdin pump. Call exactly once.
+     */
+    public ExchangeReport finish() {
+        if (finished) throw new IllegalStateException("finish called twice for request " + requestId + where);
+        finished = true;
+        if (stdout.end() == null) {
+            abort();
+            stdout.drain();
+        }
+        Watchdog.Deadline d = abortDeadline;
+        if (d != null) d.cancel();
+        RequestEnd end = stdout.end();
+        boolean keep = keepConn && endedCleanly() && !aborted.get() && !connection.hasUnreadBytes() && stdinComplete();
+        connection.finished(keep);                     // a close also wakes a stdin pump blocked on the socket
+        join(stdinDone);
+        long fromClient = stdinPump == null ? 0 : stdinPump.bytesFromClient();
+        long toServer = stdinPump == null ? 0 : stdinPump.bytesToProgram();
+        return new ExchangeReport(connection.address(), requestId, priorRequests, end, fromClient, toServer,
+                stdout.stdoutBytes(), stderrBytes, stderr.tail(), keep && connection.reusable(),
+                System.nanoTime() - startNanos);
+    }
+
+    private void send(ExchangeRequest request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+        out.writeBytes(RecordEncoder.encode(BeginRequest.responder(requestId, keepConn)));
+        RecordEncoder.params(requestId, pairs(request.params()), out);
+        if (request.body() == null) {
+            out.writeBytes(RecordEncoder.endOfStream(RecordType.STDIN, requestId));
+            stdin.sentWithParams();
+        }
+        try {
+            connection.write(ByteBuffer.wrap(out.toByteArray()));
+        } catch (IOException e) {
+            // Reading STDOUT will report how the connection ended; a server that refused us may still have answered.
+            log.accept("fastcgi: sending the request failed: " + SocketErrors.errnoName(e) + " (" + SocketErrors.detail(e)
+                    + ")" + where);
+        }
+        if (request.body() != null) {
+            stdinPump = new StdinPump(request.body(), stdin, trace, log);
+            stdinDone = PUMPS.submit(stdinPump);
+        }
+    }
+
+    /**
+     * Whether all of STDIN went out. A pump that had sent everything may be a moment from saying so when
+     * END_REQUEST arrives, so it gets the abort grace; one still sending is refused from END_REQUEST on and
+     * never completes, and its leftovers could reach the next request.
+     */
+    private boolean stdinComplete() {
+        if (stdinDone != null && !stdin.complete()) {
+            try {
+                stdinDone.get(abortGrace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return stdin.complete();
+    }
+
+    private boolean endedCleanly() {
+        return stdout.end() instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+    }
+
+    /** The abort grace expired: close the connection unless the request ended meanwhile. */
+    private void abandon() {
+        if (stdout.end() != null) return;
+        abandoned = true;
+        connection.close();
+    }
+
+    private static List<Pair> pairs(Map<String, String> params) {
+        List<Pair> out = new ArrayList<>(params.size());
+        for (Map.Entry<String, String> e : params.entrySet()) out.add(new Pair(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    private static void join(Future<?> f) {
+        if (f == null) return;
+        try {
+            f.get(1, TimeUnit.DAYS);                   // bounded by the client connection's own idle timeout
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("stdin pump never ended", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("stdin pump failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Called by the stdout channel, on the request thread. */
+    private final class Events implements StdoutChannel.Events {
+        @Override
+        public void stderr(byte[] content) {
+            stderrBytes += content.length;
+            // A fresh stream per record: StderrCapture ends a line at the end of what it drains.
+            stderr.drain(new ByteArrayInputStream(content), line -> {
+                log.accept("fastcgi: stderr: " + line + where);
+                if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
+            });
+        }
+
+        @Override
+        public void ended(RequestEnd end) {
+            if (!(end instanceof RequestEnd.Ended)) connection.close(); // a broken connection carries nothing more
+        }
+
+        @Override
+        public boolean abandoned() { return abandoned; }
+    }
+}

@@ -1,0 +1,81 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.tracegate.gateway.cgi.Cutoff;
+import org.tracegate.gateway.cgi.Deadlines;
+import org.tracegate.gateway.cgi.HeadRead;
+import org.tracegate.gateway.cgi.RelayEnd;
+import org.tracegate.gateway.cgi.ResponseHead;
+import org.tracegate.gateway.cgi.ResponseHeadParser;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.RequestContext;
+import org.tracegate.trace.RequestTrace;
+
+/**
+ * Drives exchanges the way a gateway will: start, deadlines that abort, head, body into a recording sink,
+ * finish. One rig per test; the error log is a list of lines.
+ */
+final class ExchangeRig implements AutoCloseable {
+    static final Duration ABORT_GRACE = Duration.ofMillis(300);
+
+    final Watchdog watchdog = new Watchdog();
+    final RequestTrace trace = new RequestTrace(new RequestContext(UUID.randomUUID(), 1, "DefaultAppPool", 1, 1));
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final RecordingSink sink = new RecordingSink();
+    Duration headerTimeout = Duration.ofSeconds(10);
+    Duration idleTimeout = Duration.ofSeconds(10);
+    volatile FastCgiExchange exchange;
+
+    /** What one request gave: the head read, the relay's end (null when no body was relayed), the report. */
+    record Result(HeadRead<ResponseHead> head, RelayEnd relay, ExchangeReport report, Cutoff cutoff) {
+        ResponseHead completeHead() {
+            if (head instanceof HeadRead.Complete<ResponseHead> c) return c.head();
+            throw new AssertionError("no complete head: " + head);
+        }
+    }
+
+    Result serve(FastCgiConnection c, Map<String, String> params, InputStream body, boolean keepConn) {
+        return serve(c, params, body, keepConn, false);
+    }
+
+    /** {@code discard}: drop the body instead of relaying it, as for a response the gateway replaces. */
+    Result serve(FastCgiConnection c, Map<String, String> params, InputStream body, boolean keepConn, boolean discard) {
+        FastCgiExchange ex = c.start(new ExchangeRequest(params, body, keepConn), watchdog, ABORT_GRACE, trace, log::add);
+        exchange = ex;
+        Deadlines deadlines = new Deadlines(watchdog, headerTimeout, idleTimeout, why -> ex.abort());
+        sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+        ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+        HeadRead<ResponseHead> head = ex.readHead(buf, ResponseHeadParser.Limits.defaults(), deadlines);
+        RelayEnd relay = null;
+        if (head instanceof HeadRead.Complete<ResponseHead> complete) {
+            if (discard) ex.discardBody(buf, deadlines);
+            else relay = ex.relayBody(buf, complete.head(), "GET", sink, deadlines);
+        }
+        ExchangeReport report = ex.finish();
+        deadlines.close();
+        return new Result(head, relay, report, deadlines.cutoff());
+    }
+
+    /** Minimal PARAMS for a fake server. */
+    static Map<String, String> params(String scriptFilename) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("GATEWAY_INTERFACE", "CGI/1.1");
+        p.put("REQUEST_METHOD", "GET");
+        p.put("SCRIPT_NAME", "/x.php");
+        p.put("SCRIPT_FILENAME", scriptFilename);
+        return p;
+    }
+
+    /** The error log lines that came from STDERR. */
+    List<String> stderrLines() { return log.stream().filter(l -> l.startsWith("fastcgi: stderr: ")).toList(); }
+
+    @Override
+    public void close() { watchdog.close(); }
+}
