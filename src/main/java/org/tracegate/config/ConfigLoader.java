@@ -50,7 +50,7 @@ public final class ConfigLoader {
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
     static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
-            "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "interpreter", "restrictions",
+            "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "fastcgi", "interpreter", "restrictions",
             "environment", "failedRequestTracing");
     /** What a program may use: global in [limits], overridable in a mapping's own limits table. */
     static final Set<String> PROGRAM_LIMITS_KEYS = Set.of("cpuSeconds", "memoryMiB", "processes", "openFiles",
@@ -61,6 +61,9 @@ public final class ConfigLoader {
             "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds", "redirectHops",
             "requestHeadTimeoutSeconds", "maxConnections", "maxConnectionsPerClient"));
     static final Set<String> CRASH_LOOP_KEYS = Set.of("failures", "windowSeconds", "cooldownSeconds");
+    static final Set<String> FASTCGI_KEYS = Set.of("prefix", "directory", "extension", "address", "command",
+            "maxInstances", "instanceMaxRequests", "idleTimeout", "activityTimeout", "requestTimeout", "queueLength",
+            "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment");
     static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization", "user", "group", "limits");
     static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
     static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
@@ -154,11 +157,12 @@ public final class ConfigLoader {
         ProgramUser programUser = programUser(root, "", d.programUser());
         CrashLoopPolicy crashLoop = crashLoop(read(() -> table(root, "crashLoop"), null));
         List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits);
+        List<FastCgiMapping> fastcgi = fastcgi(read(() -> tables(root, "", "fastcgi"), List.of()), cgi);
         List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()));
         Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
         EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
         FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
-        return d.toBuilder().listen(listen).cgi(cgi).interpreters(interpreters).restrictions(restrictions)
+        return d.toBuilder().listen(listen).cgi(cgi).fastcgi(fastcgi).interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
                 .crashLoop(crashLoop).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
                 .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
@@ -322,6 +326,97 @@ public final class ConfigLoader {
                     + "] at line " + locator.line("cgi[" + first + "].prefix") + ")");
         }
         return prefix;
+    }
+
+    private List<FastCgiMapping> fastcgi(List<ObjectNode> tables, List<CgiMapping> cgi) {
+        List<FastCgiMapping> mappings = new ArrayList<>();
+        Map<String, Integer> prefixes = new LinkedHashMap<>();
+        for (int i = 0; i < tables.size(); i++) {
+            ObjectNode t = tables.get(i);
+            String at = "fastcgi[" + i + "]";
+            knownKeys(t, at, FASTCGI_KEYS);
+            int index = i;
+            String prefix = read(() -> fastcgiPrefix(t, at, index, prefixes, cgi), null);
+            // An external server may see another tree: its script directory is not checked here.
+            boolean managed = t.has("command");
+            Path directory = read(() -> required(path(t, at, "directory", managed), at, "directory",
+                    "the scripts' directory as the application sees it"), null);
+            String extension = read(() -> fastcgiExtension(t, at), null);
+            String address = read(() -> fastcgiAddress(t, at), null);
+            List<String> command = read(() -> t.has("command") ? command(t, at) : null, null);
+            if (t.has("address") && t.has("command")) {
+                problems.check(() -> { throw error(at, "set address (an external server) or command (processes Tracegate starts), not both"); });
+            } else if (!t.has("address") && !t.has("command")) {
+                problems.check(() -> { throw error(at, "missing key 'address' (e.g. \"unix:/run/php/php8.2-fpm.sock\") or 'command' (e.g. [\"/usr/bin/php-cgi\"])"); });
+            }
+            FastCgiPool d = FastCgiPool.defaults();
+            FastCgiPool pool = new FastCgiPool(
+                    read(() -> count(t, at, "maxInstances", 1), d.maxInstances()),
+                    read(() -> count(t, at, "instanceMaxRequests", 1), d.instanceMaxRequests()),
+                    read(() -> duration(t, at, "idleTimeout", 0, true), d.idleTimeout()),
+                    read(() -> duration(t, at, "activityTimeout", 0, true), d.activityTimeout()),
+                    read(() -> duration(t, at, "requestTimeout", 0, true), d.requestTimeout()),
+                    read(() -> count(t, at, "queueLength", 0), d.queueLength()),
+                    read(() -> duration(t, at, "queueTimeout", 0, true), d.queueTimeout()),
+                    read(() -> count(t, at, "rapidFailsPerMinute", 0), d.rapidFailsPerMinute()),
+                    read(() -> path(t, at, "monitorChangesTo", false), null));
+            EnvironmentPolicy environment = fastcgiEnvironment(t, at);
+            if (prefix != null && directory != null && (address != null) != (command != null)) {
+                mappings.add(new FastCgiMapping(prefix, directory, extension, address, command, pool, environment));
+            }
+        }
+        return mappings;
+    }
+
+    private String fastcgiPrefix(ObjectNode t, String at, int index, Map<String, Integer> prefixes, List<CgiMapping> cgi)
+            throws ConfigException {
+        String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as \"/app/\"");
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. \"/app/\", got " + quote(prefix));
+        }
+        for (CgiMapping m : cgi) {
+            if (m.prefix().equals(prefix)) throw error(at + ".prefix", "prefix " + quote(prefix) + " is a [[cgi]] prefix too");
+        }
+        Integer first = prefixes.putIfAbsent(prefix, index);
+        if (first != null) throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already fastcgi[" + first + "])");
+        return prefix;
+    }
+
+    private String fastcgiExtension(ObjectNode t, String at) throws ConfigException {
+        String extension = string(t, at, "extension");
+        if (extension != null && (extension.length() < 2 || !extension.startsWith(".") || extension.indexOf('/') >= 0)) {
+            throw error(at + ".extension", "expected an extension starting with '.', e.g. \".php\", got " + quote(extension));
+        }
+        return extension;
+    }
+
+    /** "unix:/absolute/path" or "tcp:HOST:PORT". */
+    private String fastcgiAddress(ObjectNode t, String at) throws ConfigException {
+        String a = string(t, at, "address");
+        if (a == null) return null;
+        String key = at + ".address";
+        if (a.startsWith("unix:")) {
+            if (!a.substring(5).startsWith("/")) throw error(key, "expected unix:/absolute/path/to.sock, got " + quote(a));
+            return "unix:" + resolve(key, a.substring(5), false);
+        }
+        if (a.startsWith("tcp:")) {
+            String problem = checkAddress(a.substring(4));
+            if (problem != null) throw error(key, "invalid address " + quote(a) + ": " + problem);
+            return a;
+        }
+        throw error(key, "expected \"unix:/path/to.sock\" or \"tcp:HOST:PORT\", got " + quote(a));
+    }
+
+    /** A managed pool's environment: a table of fixed variables, on top of the global policy's inherit list. */
+    private EnvironmentPolicy fastcgiEnvironment(ObjectNode t, String at) {
+        EnvironmentPolicy d = EnvironmentPolicy.defaults();
+        ObjectNode vars = read(() -> table(t, at + ".environment"), null);
+        if (vars == null) return d;
+        Map<String, String> set = new LinkedHashMap<>();
+        for (var e : vars.properties()) {
+            problems.check(() -> set.put(e.getKey(), variable(at + ".environment." + e.getKey(), e.getKey(), e.getValue())));
+        }
+        return new EnvironmentPolicy(d.inherit(), set);
     }
 
     private List<InterpreterMapping> interpreters(List<ObjectNode> tables) {

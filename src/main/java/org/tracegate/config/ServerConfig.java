@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param listen        addresses to listen on, "HOST:PORT"; default ["127.0.0.1:8080"]
  * @param cgi           URL prefix → directory mappings (ScriptAlias semantics)
+ * @param fastcgi       URL prefix → FastCGI application mappings
  * @param interpreters  extension → interpreter mappings (IIS handler mappings)
  * @param restrictions  the executable allow-list (IIS CGI restriction list)
  * @param limits        timeouts and size limits
@@ -28,6 +29,7 @@ import java.util.Map;
 public record ServerConfig(
         List<String> listen,
         List<CgiMapping> cgi,
+        List<FastCgiMapping> fastcgi,
         List<InterpreterMapping> interpreters,
         Restrictions restrictions,
         Limits limits,
@@ -46,11 +48,12 @@ public record ServerConfig(
     public ServerConfig {
         listen = List.copyOf(listen);
         cgi = List.copyOf(cgi);
+        fastcgi = List.copyOf(fastcgi);
         interpreters = List.copyOf(interpreters);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), Restrictions.disabled(),
+        return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), Restrictions.disabled(),
                 Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(), ProgramUser.defaults(),
                 CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null, null, null, ErrorMode.DETAILED_LOCAL_ONLY,
                 FailedRequestTracing.disabled(), null);
@@ -78,6 +81,7 @@ public record ServerConfig(
     public static final class Builder {
         private List<String> listen;
         private List<CgiMapping> cgi;
+        private List<FastCgiMapping> fastcgi;
         private List<InterpreterMapping> interpreters;
         private Restrictions restrictions;
         private Limits limits;
@@ -94,7 +98,7 @@ public record ServerConfig(
         private Path source;
 
         private Builder(ServerConfig c) {
-            listen = c.listen; cgi = c.cgi; interpreters = c.interpreters; restrictions = c.restrictions;
+            listen = c.listen; cgi = c.cgi; fastcgi = c.fastcgi; interpreters = c.interpreters; restrictions = c.restrictions;
             limits = c.limits; programLimits = c.programLimits; connections = c.connections;
             programUser = c.programUser; crashLoop = c.crashLoop; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
@@ -103,6 +107,7 @@ public record ServerConfig(
 
         public Builder listen(List<String> v) { listen = v; return this; }
         public Builder cgi(List<CgiMapping> v) { cgi = v; return this; }
+        public Builder fastcgi(List<FastCgiMapping> v) { fastcgi = v; return this; }
         public Builder interpreters(List<InterpreterMapping> v) { interpreters = v; return this; }
         public Builder restrictions(Restrictions v) { restrictions = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
@@ -119,7 +124,7 @@ public record ServerConfig(
         public Builder source(Path v) { source = v; return this; }
 
         public ServerConfig build() {
-            return new ServerConfig(listen, cgi, interpreters, restrictions, limits, programLimits, connections,
+            return new ServerConfig(listen, cgi, fastcgi, interpreters, restrictions, limits, programLimits, connections,
                     programUser, crashLoop, environment, documentRoot, logDir, traceDir, errorMode,
                     failedRequestTracing, source);
         }

@@ -11,7 +11,8 @@ import java.util.List;
 public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, GatewayFailure.InvalidHeaders,
         GatewayFailure.LaunchFailed, GatewayFailure.HeaderTimeout, GatewayFailure.ResponseBroken,
         GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, GatewayFailure.TotalTimeout,
-        Refusal {
+        GatewayFailure.FastCgiUnreachable, GatewayFailure.FastCgiBrokeOff, GatewayFailure.FastCgiRefused,
+        GatewayFailure.FastCgiTimeout, Refusal {
 
     int status();
 
@@ -168,6 +169,84 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         public List<String> thingsToTry() {
             return List.of("Retry later (see Retry-After).",
                     "Raise limits.maxConcurrent or limits.queueSize if the machine has room, or find what keeps programs running long.");
+        }
+    }
+
+    /** A FastCGI server could not be reached: no socket, nobody listening, a connect that timed out. */
+    record FastCgiUnreachable(String address, String errnoName, String detail) implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return 3; }
+        public String errorCode() { return errnoName; }
+        public String cause() {
+            return "The FastCGI application at " + address + " could not be reached: " + detail + ".";
+        }
+        public List<String> thingsToTry() {
+            return List.of(switch (errnoName) {
+                        case "ENOENT" -> "No socket at that path: is the FastCGI server (php-fpm) running, and is this its listen address?";
+                        case "ECONNREFUSED" -> "Nothing listens there: start the FastCGI server, or correct the address.";
+                        case "EAGAIN" -> "Its listen queue is full: the server is overloaded; raise its workers or its listen.backlog.";
+                        case "ETIMEDOUT" -> "The connect did not complete: is the host reachable, the port open?";
+                        case "EACCES" -> "Permission denied on the socket: the server's user must be able to connect (listen.owner / listen.mode).";
+                        default -> "Check the address in [[fastcgi]] and that the FastCGI server runs.";
+                    },
+                    "docs/fastcgi.md, \"Failures\", has each case.");
+        }
+    }
+
+    /**
+     * A FastCGI application's connection broke off before the request ended (a killed worker), it broke the
+     * protocol, or it ended the request without a complete header block.
+     *
+     * @param how    what happened, in words ("closed the connection (ECONNRESET) before it sent any output")
+     * @param worker the worker's pid, requests served and exit, when known; "" otherwise
+     */
+    record FastCgiBrokeOff(byte[] headerBytes, String application, String how, String worker, String errorCode)
+            implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return 2; }
+        public String cause() {
+            return "The FastCGI application " + application + " " + how + (worker.isEmpty() ? "" : "; " + worker) + ".";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Read the application's stderr below and its own log (php-fpm: \"child N exited on signal …\").",
+                    "A worker killed mid-request (OOM killer, a crash, max_execution_time) closes its connection: check dmesg and the server's log.",
+                    "docs/fastcgi.md, \"Failures\", has each case.");
+        }
+    }
+
+    /** END_REQUEST refused the request: the application is overloaded, cannot multiplex, or has no RESPONDER role. */
+    record FastCgiRefused(String application, String protocolStatus) implements GatewayFailure {
+        public int status() { return protocolStatus.equals("OVERLOADED") ? 503 : 502; }
+        public int subStatus() { return protocolStatus.equals("OVERLOADED") ? 4 : 6; }
+        public String errorCode() { return protocolStatus; }
+        public String cause() {
+            return "The FastCGI application " + application + " refused the request: " + switch (protocolStatus) {
+                case "OVERLOADED" -> "it is overloaded (FCGI_OVERLOADED)";
+                case "CANT_MPX_CONN" -> "it cannot take a second request on one connection (FCGI_CANT_MPX_CONN)";
+                case "UNKNOWN_ROLE" -> "it does not play the RESPONDER role (FCGI_UNKNOWN_ROLE)";
+                default -> protocolStatus;
+            } + ".";
+        }
+        public long retryAfterSeconds() { return protocolStatus.equals("OVERLOADED") ? 5 : 0; }
+        public List<String> thingsToTry() {
+            return List.of(protocolStatus.equals("OVERLOADED")
+                    ? "Give the application more workers, or lower maxInstances so Tracegate queues instead."
+                    : "The address may name the wrong kind of server: check it is a FastCGI responder such as php-fpm.");
+        }
+    }
+
+    /** No answer within the activity or request timeout; the request was aborted (a managed worker replaced). */
+    record FastCgiTimeout(byte[] headerBytes, String application, String which, Duration timeout) implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return 1; }
+        public String errorCode() { return "TIMEOUT"; }
+        public String cause() {
+            return "The FastCGI application " + application + " did not complete its headers within its " + which
+                    + " of " + seconds(timeout) + "; the request was aborted.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Find what the script waits for (a database, a lock, a slow API), or raise activityTimeout / "
+                    + "requestTimeout in its [[fastcgi]] table.");
         }
     }
 

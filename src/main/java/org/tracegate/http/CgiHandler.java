@@ -1,13 +1,7 @@
 package org.tracegate.http;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -25,7 +19,6 @@ import org.tracegate.gateway.SuexecCheck;
 import org.tracegate.gateway.ScriptMapper;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.gateway.cgi.CgiOutcome;
-import org.tracegate.process.EndedBy;
 import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.TraceEvent;
 
@@ -36,7 +29,6 @@ import org.tracegate.trace.TraceEvent;
  */
 final class CgiHandler extends Handler.Abstract {
     static final String MODULE = "CgiModule";
-    private static final int EPIPE = 32;
 
     private final ServerConfig config;
     private final ScriptMapper mapper;
@@ -115,34 +107,22 @@ final class CgiHandler extends Handler.Abstract {
                 query(ex.request.getHttpURI().getQuery()), length);
         for (int hop = 0; ; hop++) {
             CgiOutcome outcome = gateway.serve(gr, script.argv(), policy, body, sink, ex.trace);
-            ex.programRan(outcome.report());
             if (outcome instanceof CgiOutcome.Failed f && f.failure().status() == 502) failed(ex, script, f.failure());
             switch (outcome) {
                 case CgiOutcome.Completed c -> {
-                    if (sink.raw()) sink.closeRaw();
-                    ex.succeeded(c.status());
+                    ex.deliver(c, sink);
                     return;
                 }
                 case CgiOutcome.Failed f -> {
-                    ex.answer(f.failure(), f.report());
+                    ex.deliver(f, sink);
                     return;
                 }
                 case CgiOutcome.Aborted a -> {
-                    boolean clientLeft = a.report().endedBy() == EndedBy.CLIENT_DISCONNECT;
-                    if (clientLeft) ex.win32Status(EPIPE);
-                    if (!clientLeft && !sink.raw() && !ex.response.isCommitted()) {
-                        // Headers parsed but nothing sent yet: an error page still fits, and is better than
-                        // the bare 500 Jetty would make of a failed callback.
-                        ex.resetResponse();
-                        ex.answer(new GatewayFailure.ResponseBroken(a.report().headerBytes(), a.reason(),
-                                a.report().endedBy() == EndedBy.IDLE_TIMEOUT), a.report());
-                        return;
-                    }
-                    if (sink.raw()) sink.closeRaw();
-                    ex.aborted(a.status(), new IOException("response aborted: " + a.reason()));
+                    ex.deliver(a, sink);
                     return;
                 }
                 case CgiOutcome.LocalRedirect r -> {
+                    ex.programRan(r.report());
                     if (hop + 1 > config.limits().redirectHops()) {
                         ex.answer(new GatewayFailure.TooManyRedirects(config.limits().redirectHops(), r.location()),
                                 r.report());
@@ -198,18 +178,8 @@ final class CgiHandler extends Handler.Abstract {
 
     private GatewayRequest gatewayRequest(Exchange ex, ScriptMapper.Script s, String method, String uri,
                                           String rawQuery, long length) {
-        Request request = ex.request;
-        List<Map.Entry<String, String>> headers = new ArrayList<>(request.getHeaders().size());
-        for (HttpField f : request.getHeaders()) {
-            if (length < 0 && (f.getHeader() == HttpHeader.CONTENT_LENGTH || f.getHeader() == HttpHeader.CONTENT_TYPE)) continue;
-            if (f.getHeader() == HttpHeader.TRANSFER_ENCODING) continue;
-            headers.add(new AbstractMap.SimpleImmutableEntry<>(f.getName(), f.getValue()));
-        }
         Path root = config.documentRoot() != null ? config.documentRoot() : s.mapping().directory();
-        return new GatewayRequest(method, uri, rawQuery, s.scriptName(), s.pathInfo(), s.scriptFile(), root,
-                request.getConnectionMetaData().getProtocol(), ex.authority().name(), ex.authority().port(),
-                ex.localAddress(), ex.clientAddress(), Request.getRemotePort(request), request.isSecure(), length,
-                length < 0 ? null : request.getHeaders().get(HttpHeader.CONTENT_TYPE), headers,
+        return ex.gatewayRequest(method, uri, rawQuery, s.scriptName(), s.pathInfo(), s.scriptFile(), root, length,
                 s.mapping().passAuthorization());
     }
 

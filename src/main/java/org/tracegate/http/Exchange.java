@@ -4,6 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -12,8 +16,11 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.tracegate.accesslog.AccessRecord;
 import org.tracegate.gateway.GatewayFailure;
+import org.tracegate.gateway.GatewayRequest;
 import org.tracegate.gateway.Refusal;
 import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.gateway.cgi.CgiOutcome;
+import org.tracegate.process.EndedBy;
 import org.tracegate.gateway.cgi.ProgramReport;
 import org.tracegate.trace.RequestContext;
 import org.tracegate.trace.RequestTrace;
@@ -28,6 +35,7 @@ import org.tracegate.trace.TraceEvent;
  */
 final class Exchange {
     private static final String ATTRIBUTE = "tracegate.exchange";
+    private static final int EPIPE = 32;
 
     final Request request;
     final Response response;
@@ -133,6 +141,37 @@ final class Exchange {
         callback.failed(why);
     }
 
+    /**
+     * Answers with a gateway's outcome (CGI or FastCGI): the relayed response completed, a failure's page, or —
+     * for a response cut short — a page while nothing was sent yet, else an aborted connection. A local
+     * redirect is the caller's to follow.
+     */
+    void deliver(CgiOutcome outcome, JettyResponseSink sink) {
+        programRan(outcome.report());
+        switch (outcome) {
+            case CgiOutcome.Completed c -> {
+                if (sink.raw()) sink.closeRaw();
+                succeeded(c.status());
+            }
+            case CgiOutcome.Failed f -> answer(f.failure(), f.report());
+            case CgiOutcome.Aborted a -> {
+                boolean clientLeft = a.report().endedBy() == EndedBy.CLIENT_DISCONNECT;
+                if (clientLeft) win32Status(EPIPE);
+                if (!clientLeft && !sink.raw() && !response.isCommitted()) {
+                    // Headers parsed but nothing sent yet: an error page still fits, and is better than the bare 500
+                    // Jetty would make of a failed callback.
+                    resetResponse();
+                    answer(new GatewayFailure.ResponseBroken(a.report().headerBytes(), a.reason(),
+                            a.report().endedBy() == EndedBy.IDLE_TIMEOUT), a.report());
+                    return;
+                }
+                if (sink.raw()) sink.closeRaw();
+                aborted(a.status(), new java.io.IOException("response aborted: " + a.reason()));
+            }
+            case CgiOutcome.LocalRedirect r -> throw new IllegalStateException("a local redirect is followed by the caller");
+        }
+    }
+
     /** Refused by the server before any program ran. */
     void refuse(Refusal r) {
         String phys = r.physicalPath() == null ? "" : r.physicalPath().toString();
@@ -178,6 +217,25 @@ final class Exchange {
         trace.emit(new TraceEvent.GeneralResponseEntityBuffer(new String(bytes, 0,
                 Math.min(bytes.length, CgiGateway.ENTITY_BUFFER_BYTES), StandardCharsets.ISO_8859_1), bytes.length));
         response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /**
+     * The request as a gateway sees it, for a script the URL was mapped to. {@code method}, {@code uri} and
+     * {@code rawQuery} are the request's own, or a local redirect's; without a body ({@code length} -1) the
+     * body headers are left out.
+     */
+    GatewayRequest gatewayRequest(String method, String uri, String rawQuery, String scriptName, String pathInfo,
+                                  Path scriptFile, Path documentRoot, long length, boolean passAuthorization) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.getHeaders().size());
+        for (HttpField f : request.getHeaders()) {
+            if (length < 0 && (f.getHeader() == HttpHeader.CONTENT_LENGTH || f.getHeader() == HttpHeader.CONTENT_TYPE)) continue;
+            if (f.getHeader() == HttpHeader.TRANSFER_ENCODING) continue;
+            headers.add(new AbstractMap.SimpleImmutableEntry<>(f.getName(), f.getValue()));
+        }
+        return new GatewayRequest(method, uri, rawQuery, scriptName, pathInfo, scriptFile, documentRoot,
+                request.getConnectionMetaData().getProtocol(), authority.name(), authority.port(), localAddress,
+                clientAddress, Request.getRemotePort(request), request.isSecure(), length,
+                length < 0 ? null : request.getHeaders().get(HttpHeader.CONTENT_TYPE), headers, passAuthorization);
     }
 
     /** A fresh start of the response (headers parsed, nothing sent): keeps the request id header. */

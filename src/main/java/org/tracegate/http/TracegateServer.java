@@ -3,7 +3,9 @@ package org.tracegate.http;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -17,10 +19,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.SessionControl;
+import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.CrashLoopGuard;
+import org.tracegate.gateway.FastCgiMapper;
 import org.tracegate.gateway.ProgramPolicies;
+import org.tracegate.gateway.fastcgi.FastCgiBackend;
+import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.gateway.ScriptMapper;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.process.ProcessLauncher;
@@ -41,6 +47,7 @@ public final class TracegateServer implements AutoCloseable {
     private final List<ServerConnector> connectors = new ArrayList<>();
     private final Watchdog watchdog;
     private final ProgramPolicies policies;
+    private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -107,6 +114,17 @@ public final class TracegateServer implements AutoCloseable {
         Handler.Sequence site = new Handler.Sequence();
         site.addHandler(new CgiHandler(config, mapper, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
                 errorLog));
+        if (!config.fastcgi().isEmpty()) {
+            FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(),
+                    System.getenv());
+            Map<FastCgiMapping, FastCgiGateway.Application> apps = new LinkedHashMap<>();
+            for (FastCgiMapping m : config.fastcgi()) {
+                FastCgiBackend backend = FastCgiBackends.of(m, config, policies, errorLog);
+                fastCgiBackends.add(backend);
+                apps.put(m, new FastCgiGateway.Application(m, backend));
+            }
+            site.addHandler(new FastCgiHandler(config, new FastCgiMapper(config.fastcgi()), fcgi, apps));
+        }
         if (config.documentRoot() != null) {
             site.addHandler(new StaticFiles(new ResourceHandler(),
                     ResourceFactory.of(server).newResource(config.documentRoot())));
@@ -181,6 +199,7 @@ public final class TracegateServer implements AutoCloseable {
         } finally {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
+            for (FastCgiBackend b : fastCgiBackends) b.close();
             if (admin != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
         }

@@ -18,6 +18,12 @@ public final class EventNames {
     public static final String CGI_INVALID_HEADERS = "CGI_INVALID_HEADERS";
     public static final String CGI_EXIT = "CGI_EXIT";
     public static final String CGI_RESPONSE_ABORTED = "CGI_RESPONSE_ABORTED";
+    public static final String FASTCGI_REQUEST_START = "FASTCGI_REQUEST_START";
+    public static final String FASTCGI_ASSIGN_PROCESS = "FASTCGI_ASSIGN_PROCESS";
+    public static final String FASTCGI_WAITING_FOR_RESPONSE = "FASTCGI_WAITING_FOR_RESPONSE";
+    public static final String FASTCGI_RESPONSE_HEADERS = "FASTCGI_RESPONSE_HEADERS";
+    public static final String FASTCGI_UNEXPECTED_EXIT = "FASTCGI_UNEXPECTED_EXIT";
+    public static final String FASTCGI_END = "FASTCGI_END";
     public static final String CGI_CRASH_LOOP_TRIPPED = "CGI_CRASH_LOOP_TRIPPED";
     public static final String CGI_CRASH_LOOP_RECOVERED = "CGI_CRASH_LOOP_RECOVERED";
     public static final String MODULE_SET_RESPONSE_ERROR_STATUS = "MODULE_SET_RESPONSE_ERROR_STATUS";

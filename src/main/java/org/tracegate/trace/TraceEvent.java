@@ -156,6 +156,68 @@ public sealed interface TraceEvent {
         public Map<String, Object> fields() { return ordered("Program", program, "RestedSeconds", restedSeconds); }
     }
 
+    /** A request goes to a FastCGI application. */
+    record FastCgiRequestStart(String application, String scriptFilename) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_REQUEST_START; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() { return ordered("Application", application, "ScriptFilename", scriptFilename); }
+    }
+
+    /** IIS's FASTCGI_ASSIGN_PROCESS: which process (or connection) serves it, and its how-manieth request. */
+    record FastCgiAssignProcess(String commandLine, boolean isNewProcess, long processId, int requestNumber)
+            implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_ASSIGN_PROCESS; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("CommandLine", commandLine, "IsNewProcess", isNewProcess, "ProcessId", processId,
+                    "RequestNumber", requestNumber);
+        }
+    }
+
+    /** The request is sent; the gateway waits for the application. */
+    record FastCgiWaitingForResponse() implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_WAITING_FOR_RESPONSE; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return Map.of(); }
+    }
+
+    record FastCgiResponseHeaders(String headers) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_RESPONSE_HEADERS; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("Headers", headers); }
+    }
+
+    /**
+     * The application's end of the connection went away before END_REQUEST (a killed worker), or broke the
+     * protocol; {@code stage} says how far the response had come.
+     */
+    record FastCgiUnexpectedExit(String stage, String errorCode, String detail, long processId, String exitCode,
+                                 String signal) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_UNEXPECTED_EXIT; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() {
+            return ordered("Stage", stage, "ErrorCode", errorCode, "Detail", detail, "ProcessId", processId,
+                    "ExitCode", exitCode, "Signal", signal);
+        }
+    }
+
+    /** The FastCGI request is over, however it ended. */
+    record FastCgiEnd(String end, int appStatus, String protocolStatus, long stdoutBytes, long stderrBytes,
+                      boolean connectionKept) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_END; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("End", end, "AppStatus", appStatus, "ProtocolStatus", protocolStatus,
+                    "StdoutBytes", stdoutBytes, "StderrBytes", stderrBytes, "ConnectionKept", connectionKept);
+        }
+    }
+
     record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
                                         String errorCode, String notification) implements TraceEvent {
         public String name() { return EventNames.MODULE_SET_RESPONSE_ERROR_STATUS; }

@@ -16,19 +16,22 @@ import java.util.stream.Stream;
  * installed is a failure, not a skip, naming the package. {@link #close} stops the master and checks with
  * pgrep that no process of it is left.
  */
-final class PhpFpm implements AutoCloseable {
-    static final String PACKAGE = "php-fpm";
+public final class PhpFpm implements AutoCloseable {
+    public static final String PACKAGE = "php-fpm";
     private static final Duration START = Duration.ofSeconds(15);
 
-    final Path dir;
-    final Path docroot;
-    final Path socket;
-    final Path log;
-    final String pool;
+    public final Path dir;
+    public final Path docroot;
+    public final Path socket;
+    public final Path log;
+    public final String pool;
     private final Path config;
     private final Process master;
 
-    private PhpFpm(Path dir, Path config, String pool, Process master) {
+    private final int children;
+
+    private PhpFpm(Path dir, Path config, String pool, Process master, int children) {
+        this.children = children;
         this.dir = dir;
         this.docroot = dir.resolve("www");
         this.socket = dir.resolve("fpm.sock");
@@ -38,7 +41,10 @@ final class PhpFpm implements AutoCloseable {
         this.master = master;
     }
 
-    static PhpFpm start(Path dir) throws Exception {
+    public static PhpFpm start(Path dir) throws Exception { return start(dir, 2); }
+
+    /** With {@code children} workers in its static pool. */
+    public static PhpFpm start(Path dir, int children) throws Exception {
         Path binary = binary();
         if (binary == null) {
             throw new AssertionError("php-fpm is not installed, and these tests need a real FastCGI server: install "
@@ -46,6 +52,7 @@ final class PhpFpm implements AutoCloseable {
         }
         String pool = "tg" + ProcessHandle.current().pid() + "x" + System.nanoTime();
         Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(dir.resolve("sessions"));
         Path config = dir.resolve("fpm.conf");
         Files.writeString(config, String.join("\n",
                 "[global]",
@@ -57,17 +64,21 @@ final class PhpFpm implements AutoCloseable {
                 "[" + pool + "]",
                 "listen = " + dir.resolve("fpm.sock"),
                 "pm = static",
-                "pm.max_children = 2",
+                "pm.max_children = " + children,
                 "catch_workers_output = yes",
                 "request_terminate_timeout = 30s",
                 // No php_admin_value[error_log]: with it, error_log() writes to that file instead of FCGI_STDERR.
                 "php_admin_flag[log_errors] = on",
                 "php_admin_flag[display_errors] = off",
+                // Large uploads and sessions for the end-to-end tests (no php.ini: -n).
+                "php_admin_value[post_max_size] = 256M",
+                "php_admin_value[upload_max_filesize] = 256M",
+                "php_admin_value[session.save_path] = " + dir.resolve("sessions"),
                 ""), StandardCharsets.UTF_8);
         // -n: no php.ini, so the system's PHP settings cannot change what the tests see; -R: we run as root here.
         Process p = new ProcessBuilder(binary.toString(), "-n", "-R", "-F", "-y", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("fpm.out").toFile()).start();
-        PhpFpm fpm = new PhpFpm(dir, config, pool, p);
+        PhpFpm fpm = new PhpFpm(dir, config, pool, p, children);
         fpm.awaitReady();
         return fpm;
     }
@@ -82,22 +93,22 @@ final class PhpFpm implements AutoCloseable {
         }
     }
 
-    FastCgiAddress address() { return new FastCgiAddress.Unix(socket); }
+    public FastCgiAddress address() { return new FastCgiAddress.Unix(socket); }
 
     /** Writes a script into the document root; returns its path. */
-    Path script(String name, String php) throws IOException {
+    public Path script(String name, String php) throws IOException {
         Path p = docroot.resolve(name);
         Files.writeString(p, php, StandardCharsets.UTF_8);
         return p;
     }
 
     /** The pool's worker processes now. */
-    List<Long> workers() { return master.toHandle().descendants().map(ProcessHandle::pid).toList(); }
+    public List<Long> workers() { return master.toHandle().descendants().map(ProcessHandle::pid).toList(); }
 
-    String log() throws IOException { return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : ""; }
+    public String log() throws IOException { return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : ""; }
 
     /** Waits until the fpm log contains {@code text} (the master writes it asynchronously). */
-    String awaitLog(String text) throws Exception {
+    public String awaitLog(String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             String l = log();
@@ -111,7 +122,7 @@ final class PhpFpm implements AutoCloseable {
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {
             if (!master.isAlive()) break;
-            if (Files.exists(socket) && workers().size() >= 2) {
+            if (Files.exists(socket) && workers().size() >= children) {
                 try {
                     FastCgiConnection.open(address(), Duration.ofSeconds(1)).close();
                     return;

@@ -1,0 +1,44 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.time.Duration;
+
+/**
+ * Where a FastCGI application's connections come from: an external server's bounded connection pool
+ * ({@link ExternalPool}), or processes Tracegate starts and recycles itself. The gateway leases one
+ * connection per request and gives it back with the request's report, which says whether it can be reused.
+ */
+public interface FastCgiBackend extends AutoCloseable {
+
+    /**
+     * A connection for one request, waiting at most {@code wait} for a free one (a fair queue).
+     *
+     * @throws FastCgiUnavailable why none could be had: the queue is full or the wait too long, the server
+     *                            cannot be reached, or the pool is stopped
+     */
+    Lease lease(Duration wait) throws FastCgiUnavailable;
+
+    /** The request on {@code lease} is over; {@code report} says whether its connection may carry another. */
+    void release(Lease lease, ExchangeReport report);
+
+    /** Ends this request's instance at once (a worker that timed out): a managed process is killed and replaced. */
+    default void endInstance(Lease lease) { lease.connection().close(); }
+
+    /** "unix:/run/php/php8.2-fpm.sock", or "/usr/bin/php-cgi (managed, 4 instances)". */
+    String describe();
+
+    @Override
+    void close();
+
+    /**
+     * One connection lent for one request.
+     *
+     * @param connection    the connection
+     * @param pid           the application process on the other end, or -1 when unknown (an external server)
+     * @param requestNumber which request this is for that process or connection, from 1
+     * @param fresh         whether the connection (or the process) was made for this request
+     * @param commandLine   what the other end is, for traces: the command line, or the address
+     * @param instance      the backend's own handle for the instance (null for an external server)
+     */
+    record Lease(FastCgiConnection connection, long pid, int requestNumber, boolean fresh, String commandLine,
+                 Object instance) {}
+}

@@ -1,0 +1,368 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.Limits;
+import org.tracegate.gateway.GatewayFailure;
+import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.gateway.Refusal;
+import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.gateway.cgi.CgiOutcome;
+import org.tracegate.gateway.cgi.Cutoff;
+import org.tracegate.gateway.cgi.Deadlines;
+import org.tracegate.gateway.cgi.HeadRead;
+import org.tracegate.gateway.cgi.ProgramReport;
+import org.tracegate.gateway.cgi.RelayBuffers;
+import org.tracegate.gateway.cgi.RelayEnd;
+import org.tracegate.gateway.cgi.ResponseHead;
+import org.tracegate.gateway.cgi.ResponseHeadParser;
+import org.tracegate.gateway.cgi.ResponseSink;
+import org.tracegate.process.EndedBy;
+import org.tracegate.process.ExitStatus;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.ErrorLog;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+
+/**
+ * The gateway for FastCGI applications: lease a connection from the application's backend, run one request
+ * over it with the same strict head parser and body relay as CGI, give the connection back, and judge the
+ * outcome from the facts after the one close path ({@link FastCgiExchange#finish}) — every way it can fail
+ * with its own status and the evidence: the worker's pid and requests served, its exit when it died, its
+ * stderr (never cut at 1 KiB). Returns the same {@link CgiOutcome} as CGI, so the HTTP side answers both alike.
+ */
+public final class FastCgiGateway {
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+
+    private final Watchdog watchdog;
+    private final ErrorLog errorLog;
+    private final Limits limits;
+    private final EnvironmentPolicy environment;
+    private final Map<String, String> serverEnvironment;
+    private final ResponseHeadParser.Limits headerLimits;
+
+    public FastCgiGateway(Watchdog watchdog, ErrorLog errorLog, Limits limits, EnvironmentPolicy environment,
+                          Map<String, String> serverEnvironment) {
+        this.watchdog = watchdog;
+        this.errorLog = errorLog;
+        this.limits = limits;
+        this.environment = environment;
+        this.serverEnvironment = Map.copyOf(serverEnvironment);
+        this.headerLimits = new ResponseHeadParser.Limits(limits.headerLineBytes(), limits.headerLines(),
+                limits.headerBlockBytes());
+    }
+
+    /** A mapping and where its connections come from. */
+    public record Application(FastCgiMapping mapping, FastCgiBackend backend) {}
+
+    /**
+     * Runs one request on the application.
+     *
+     * @param scriptFilename SCRIPT_FILENAME as the application sees it
+     * @param body           the request body (exactly {@code request.contentLength()} bytes) or null
+     */
+    public CgiOutcome serve(GatewayRequest request, Application app, String scriptFilename, InputStream body,
+                            ResponseSink sink, RequestTrace trace) {
+        return new Run(request, app, scriptFilename, body, sink, trace).execute();
+    }
+
+    private final class Run {
+        private final GatewayRequest request;
+        private final Application app;
+        private final String scriptFilename;
+        private final InputStream body;
+        private final ResponseSink sink;
+        private final RequestTrace trace;
+        private final String requestId;
+        private final long startNanos = System.nanoTime();
+        private byte[] headerBytes = new byte[0];
+        private long bodyBytes;
+
+        Run(GatewayRequest request, Application app, String scriptFilename, InputStream body, ResponseSink sink,
+            RequestTrace trace) {
+            this.request = request;
+            this.app = app;
+            this.scriptFilename = scriptFilename;
+            this.body = body;
+            this.sink = sink;
+            this.trace = trace;
+            this.requestId = trace.context().requestId();
+        }
+
+        CgiOutcome execute() {
+            String application = app.backend().describe();
+            trace.emit(new TraceEvent.FastCgiRequestStart(application, scriptFilename));
+            FastCgiBackend.Lease lease;
+            try {
+                lease = app.backend().lease(app.mapping().pool().queueTimeout());
+            } catch (FastCgiUnavailable e) {
+                return unavailable(e.reason());
+            }
+            trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
+                    lease.requestNumber()));
+            Attempt a = attempt(lease);
+            // A kept connection the server closed while it was idle fails before any output and before the body
+            // was read: then, and only then, the request is safely sent again on a fresh connection.
+            if (!a.lease.fresh() && a.report.end() instanceof RequestEnd.ConnectionLost lost
+                    && lost.stage() == Stage.BEFORE_STDOUT && a.report.bytesFromClient() == 0
+                    && !(a.head instanceof HeadRead.Complete<ResponseHead>)
+                    && app.backend() instanceof ExternalPool pool) {
+                try {
+                    FastCgiBackend.Lease fresh = pool.renew(a.lease);
+                    trace.emit(new TraceEvent.FastCgiAssignProcess(fresh.commandLine(), true, fresh.pid(),
+                            fresh.requestNumber()));
+                    a = attempt(fresh);
+                } catch (FastCgiUnavailable e) {
+                    return unavailable(e.reason());
+                }
+            }
+            app.backend().release(a.lease, a.report);
+            return outcome(a);
+        }
+
+        /** What one request on one connection did. */
+        private record Attempt(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay,
+                               boolean replacedByNotFound, Cutoff cutoff, ExchangeReport report) {}
+
+        private Attempt attempt(FastCgiBackend.Lease lease) {
+            Map<String, String> params = FastCgiParams.build(request, environment, serverEnvironment, scriptFilename);
+            FastCgiExchange exchange = lease.connection().start(new ExchangeRequest(params, body, true), watchdog,
+                    ABORT_GRACE, trace, m -> errorLog.log(requestId, m));
+            var pool = app.mapping().pool();
+            Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
+                    pool.activityTimeout(), 0, why -> exchange.abort());
+            sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            trace.emit(new TraceEvent.FastCgiWaitingForResponse());
+            ByteBuffer buf = RelayBuffers.take();
+            HeadRead<ResponseHead> head = null;
+            RelayEnd relay = null;
+            boolean notFound = false;
+            boolean reusable = true;
+            try {
+                head = exchange.readHead(buf, headerLimits, deadlines);
+                headerBytes = head.headerBytes();
+                if (head instanceof HeadRead.Complete<ResponseHead> c) {
+                    ResponseHead h = asClientRedirect(c.head());
+                    trace.emit(new TraceEvent.FastCgiResponseHeaders(latin1(headerBytes)));
+                    if (h.status() == 404 && exchange.stderrTail().contains("Primary script unknown")) {
+                        notFound = true;
+                        exchange.discardBody(buf, deadlines);
+                    } else {
+                        relay = exchange.relayBody(buf, h, request.method(), sink, deadlines);
+                        bodyBytes = relay.bodyBytes();
+                        reusable = !(relay instanceof RelayEnd.ClientLeft);
+                    }
+                }
+            } finally {
+                if (reusable) RelayBuffers.give(buf);
+            }
+            ExchangeReport report = exchange.finish();
+            deadlines.close();
+            if (deadlines.cutoff() == Cutoff.HEADER_TIMEOUT || deadlines.cutoff() == Cutoff.TOTAL_TIMEOUT
+                    || deadlines.cutoff() == Cutoff.IDLE_TIMEOUT) {
+                app.backend().endInstance(lease);
+            }
+            RequestEnd end = report.end();
+            trace.emit(new TraceEvent.FastCgiEnd(endName(end), end instanceof RequestEnd.Ended e ? e.appStatus() : 0,
+                    end instanceof RequestEnd.Ended e ? e.protocolStatus().name() : "", report.stdoutBytes(),
+                    report.stderrBytes(), report.connectionKept()));
+            return new Attempt(lease, head, relay, notFound, deadlines.cutoff(), report);
+        }
+
+        /** Judges the request from the facts, after the close path. */
+        private CgiOutcome outcome(Attempt a) {
+            String application = app.backend().describe();
+            ProgramReport report = report(a);
+            RequestEnd end = a.report.end();
+            if (a.replacedByNotFound) {
+                return new CgiOutcome.Failed(new Refusal.NotFound("the FastCGI application " + application
+                        + " says \"Primary script unknown\": it has no script " + scriptFilename, null), report);
+            }
+            if (a.head instanceof HeadRead.Invalid<ResponseHead> i) {
+                String quoted = ByteQuote.quote(i.error().offendingBytes(), 512);
+                log("fastcgi: invalid header block: line " + i.error().lineNumber() + ": " + i.error().reason() + ": "
+                        + quoted + where(a));
+                return new CgiOutcome.Failed(new GatewayFailure.InvalidHeaders(headerBytes, i.error().lineNumber(),
+                        i.error().reason(), quoted), report);
+            }
+            if (!(a.head instanceof HeadRead.Complete<ResponseHead> complete)) {
+                return noHead(a, end, report);
+            }
+            int status = asClientRedirect(complete.head()).status();
+            return switch (a.relay) {
+                case RelayEnd.Completed c when clean(end) -> new CgiOutcome.Completed(status, report);
+                case RelayEnd.Completed c -> aborted(a, status, "its connection " + broke(end) + " after " + c.bodyBytes()
+                        + " body bytes", report);
+                case RelayEnd.Cut c -> aborted(a, status, switch (c.cutoff()) {
+                    case CLIENT_GONE -> "the client went away";
+                    case IDLE_TIMEOUT, HEADER_TIMEOUT -> "the application sent nothing for its activity timeout of "
+                            + app.mapping().pool().activityTimeout().toSeconds() + " s after the body started";
+                    case TOTAL_TIMEOUT -> "the request ran past its request timeout of "
+                            + app.mapping().pool().requestTimeout().toSeconds() + " s";
+                    case OUTPUT_LIMIT -> "the response grew past its output limit";
+                }, report);
+                case RelayEnd.TooLong t -> aborted(a, status, "the application sent more than its declared "
+                        + "Content-Length of " + t.declared() + " bytes", report);
+                case RelayEnd.TooShort t -> aborted(a, status, "the application declared Content-Length " + t.declared()
+                        + " but sent " + t.bodyBytes() + " bytes", report);
+                case RelayEnd.NotStarted n -> aborted(a, status, "client went away before the response started: "
+                        + n.cause().getMessage(), report);
+                case RelayEnd.ClientLeft l -> aborted(a, status, "the client went away: " + l.cause().getMessage(), report);
+            };
+        }
+
+        /** STDOUT ended (or we gave up) before the head was complete. */
+        private CgiOutcome noHead(Attempt a, RequestEnd end, ProgramReport report) {
+            String application = app.backend().describe();
+            if (a.cutoff == Cutoff.CLIENT_GONE) {
+                return aborted(a, CgiGateway.CLIENT_CLOSED, "the client went away before the application sent its headers",
+                        report);
+            }
+            if (a.cutoff == Cutoff.HEADER_TIMEOUT || a.cutoff == Cutoff.TOTAL_TIMEOUT) {
+                boolean total = a.cutoff == Cutoff.TOTAL_TIMEOUT;
+                var pool = app.mapping().pool();
+                log("fastcgi: no complete header block within its " + (total ? "request timeout" : "activity timeout")
+                        + "; aborted; headers " + ByteQuote.quote(headerBytes, 256) + where(a));
+                return new CgiOutcome.Failed(new GatewayFailure.FastCgiTimeout(headerBytes, application,
+                        total ? "request timeout" : "activity timeout",
+                        total ? pool.requestTimeout() : pool.activityTimeout()), report);
+            }
+            if (end instanceof RequestEnd.Ended e && e.protocolStatus() != ProtocolStatus.REQUEST_COMPLETE) {
+                log("fastcgi: the application refused the request: " + e.protocolStatus() + where(a));
+                return new CgiOutcome.Failed(new GatewayFailure.FastCgiRefused(application, e.protocolStatus().name()),
+                        report);
+            }
+            String how = switch (end) {
+                case RequestEnd.Ended e -> "ended the request (END_REQUEST, appStatus " + e.appStatus()
+                        + ") without a complete set of HTTP headers" + (headerBytes.length == 0 ? ": it sent no output at all" : "");
+                case RequestEnd.ConnectionLost l -> "closed the connection (" + l.errno() + ") " + when(l.stage());
+                case RequestEnd.ProtocolViolation v -> "broke the FastCGI protocol " + when(v.stage()) + ": "
+                        + v.error().getMessage();
+                case RequestEnd.Abandoned ab -> "did not answer our abort " + when(ab.stage());
+            };
+            String errorCode = switch (end) {
+                case RequestEnd.Ended e -> Integer.toString(e.appStatus());
+                case RequestEnd.ConnectionLost l -> l.errno();
+                case RequestEnd.ProtocolViolation v -> "PROTOCOL";
+                case RequestEnd.Abandoned ab -> "ABANDONED";
+            };
+            String worker = worker(a);
+            ExitStatus exit = report.exit();
+            trace.emit(new TraceEvent.FastCgiUnexpectedExit(stageName(end), errorCode, how, a.lease.pid(),
+                    exit == null ? "" : exit.exitCodeText(), exit == null ? "" : exit.signalName()));
+            log("fastcgi: the application " + how + (worker.isEmpty() ? "" : "; " + worker) + where(a));
+            return new CgiOutcome.Failed(new GatewayFailure.FastCgiBrokeOff(headerBytes, application, how, worker,
+                    exit != null ? exit.errorCode() : errorCode), report);
+        }
+
+        private CgiOutcome unavailable(FastCgiUnavailable.Reason reason) {
+            String application = app.backend().describe();
+            ProgramReport report = new ProgramReport(-1, application, null, EndedBy.SELF, 0, 0, headerBytes, 0, "",
+                    System.nanoTime() - startNanos, "", "");
+            GatewayFailure f = switch (reason) {
+                case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(), b.waited());
+                case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
+                        u.detail());
+                case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),
+                        s.retryAt(), s.lastCause());
+            };
+            log("fastcgi: " + f.cause() + " (" + application + ", script " + scriptFilename + ")");
+            return new CgiOutcome.Failed(f, report);
+        }
+
+        private CgiOutcome aborted(Attempt a, int status, String reason, ProgramReport report) {
+            log("fastcgi: response aborted: " + reason + where(a));
+            trace.emit(new TraceEvent.CgiAborted(reason, report.endedBy().name()));
+            return new CgiOutcome.Aborted(status, reason, report);
+        }
+
+        private ProgramReport report(Attempt a) {
+            ExitStatus exit = a.lease.instance() instanceof ExitSource s ? s.exitIfDead() : null;
+            EndedBy endedBy = a.cutoff == null ? EndedBy.SELF : switch (a.cutoff) {
+                case CLIENT_GONE -> EndedBy.CLIENT_DISCONNECT;
+                case HEADER_TIMEOUT -> EndedBy.HEADER_TIMEOUT;
+                case IDLE_TIMEOUT -> EndedBy.IDLE_TIMEOUT;
+                case TOTAL_TIMEOUT -> EndedBy.TOTAL_TIMEOUT;
+                case OUTPUT_LIMIT -> EndedBy.OUTPUT_LIMIT;
+            };
+            return new ProgramReport(a.lease.pid(), a.lease.commandLine(), exit, endedBy, a.report.bytesFromClient(),
+                    a.report.bytesToServer(), headerBytes, bodyBytes, a.report.stderrTail(),
+                    System.nanoTime() - startNanos, "", "");
+        }
+
+        /** "worker pid 4242 (its 17th request) was killed by signal SIGKILL", or "" for an external server. */
+        private String worker(Attempt a) {
+            if (a.lease.pid() < 0) return "";
+            ExitStatus exit = a.lease.instance() instanceof ExitSource s ? s.exitIfDead() : null;
+            return "worker pid " + a.lease.pid() + " (request " + a.lease.requestNumber() + " for it)"
+                    + (exit == null ? "" : exit.signalled() ? " was killed by " + exit.describe() : " exited with " + exit.describe());
+        }
+
+        private String where(Attempt a) {
+            return " (" + app.backend().describe() + (a.lease.pid() > 0 ? ", pid " + a.lease.pid() : "")
+                    + ", script " + scriptFilename + ")";
+        }
+
+        private void log(String message) { errorLog.log(requestId, message); }
+    }
+
+    /** A managed instance that can say how its process ended, once it has. */
+    public interface ExitSource {
+        /** The exit status if the process has ended (waiting briefly for the reaper), else null. */
+        ExitStatus exitIfDead();
+    }
+
+    /** A program's Location without a Status is a client redirect for FastCGI (RFC 3875's local redirect is CGI's). */
+    private static ResponseHead asClientRedirect(ResponseHead h) {
+        if (h.kind() != ResponseHead.Kind.LOCAL_REDIRECT) return h;
+        return new ResponseHead(ResponseHead.Kind.CLIENT_REDIRECT, 302, null, h.headers(), h.location(), h.contentLength());
+    }
+
+    private static boolean clean(RequestEnd end) {
+        return end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+    }
+
+    private static String broke(RequestEnd end) {
+        return switch (end) {
+            case RequestEnd.Ended e -> "ended with " + e.protocolStatus();
+            case RequestEnd.ConnectionLost l -> "was lost (" + l.errno() + ")";
+            case RequestEnd.ProtocolViolation v -> "broke the protocol (" + v.error().getMessage() + ")";
+            case RequestEnd.Abandoned ab -> "was abandoned";
+        };
+    }
+
+    private static String when(Stage stage) {
+        return switch (stage) {
+            case BEFORE_STDOUT -> "before it sent any output";
+            case IN_HEAD -> "in the middle of its headers";
+            case IN_BODY -> "in the middle of the body";
+            case AFTER_STDOUT -> "after its output but before END_REQUEST";
+        };
+    }
+
+    private static String stageName(RequestEnd end) {
+        return switch (end) {
+            case RequestEnd.Ended e -> "ENDED";
+            case RequestEnd.ConnectionLost l -> l.stage().name();
+            case RequestEnd.ProtocolViolation v -> v.stage().name();
+            case RequestEnd.Abandoned ab -> ab.stage().name();
+        };
+    }
+
+    private static String endName(RequestEnd end) {
+        return switch (end) {
+            case RequestEnd.Ended e -> "END_REQUEST";
+            case RequestEnd.ConnectionLost l -> "CONNECTION_LOST";
+            case RequestEnd.ProtocolViolation v -> "PROTOCOL_VIOLATION";
+            case RequestEnd.Abandoned ab -> "ABANDONED";
+        };
+    }
+
+    private static String latin1(byte[] b) { return new String(b, StandardCharsets.ISO_8859_1); }
+}

@@ -1,0 +1,199 @@
+package org.tracegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.FastCgiPool;
+import org.tracegate.gateway.fastcgi.PhpFpm;
+import org.tracegate.http.TestServer;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+
+/**
+ * A real PHP application behind a real php-fpm, through Tracegate's external FastCGI gateway (nginx's
+ * fastcgi_pass): pages, PATH_INFO, a form POST, sessions, a file upload, a 100 MB upload, a streamed response,
+ * connections kept and reused, and each failure with its own status and evidence.
+ */
+class FastCgiExternalTest {
+    static PhpFpm fpm;
+    static TestServer ts;
+    static final BlockingQueue<RequestTrace> traces = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // More workers than Tracegate may use at once: a script still sleeping after its request was aborted
+        // (php-fpm finishes it) must not starve the next test.
+        fpm = PhpFpm.start(Files.createTempDirectory("tracegate-fpm-"), 6);
+        fpm.script("hello.php", "<?php echo 'hello from php-fpm ', getmypid(), \"\\n\";");
+        fpm.script("info.php", "<?php header('Content-Type: text/plain');"
+                + " foreach (['SCRIPT_NAME','PATH_INFO','SCRIPT_FILENAME','REQUEST_METHOD','QUERY_STRING','SERVER_SOFTWARE','GATEWAY_INTERFACE'] as $k)"
+                + " echo $k, '=', $_SERVER[$k] ?? '', \"\\n\";");
+        fpm.script("form.php", "<?php header('Content-Type: text/plain'); session_start();"
+                + " $_SESSION['n'] = ($_SESSION['n'] ?? 0) + 1; echo 'visit=', $_SESSION['n'], \"\\n\";"
+                + " foreach ($_POST as $k => $v) echo 'post.', $k, '=', $v, \"\\n\";"
+                + " foreach ($_FILES as $k => $f) echo 'file.', $k, '=', $f['name'], ' ', $f['size'], ' ', md5_file($f['tmp_name']), \"\\n\";");
+        fpm.script("upload.php", "<?php header('Content-Type: text/plain'); $h = hash_init('sha256'); $in = fopen('php://input', 'rb');"
+                + " $n = 0; while (!feof($in)) { $b = fread($in, 1 << 20); $n += strlen($b); hash_update($h, $b); }"
+                + " echo $n, ' ', hash_final($h), \"\\n\";");
+        fpm.script("stream.php", "<?php header('Content-Type: application/octet-stream'); $chunk = str_repeat('x', 65536);"
+                + " for ($i = 0; $i < 320; $i++) { echo $chunk; flush(); }");
+        fpm.script("fatal.php", "<?php error_log(str_repeat('e', 3000) . ' end-of-long-line'); undefined_function_here();");
+        fpm.script("hang.php", "<?php sleep(12); echo 'late';");
+        ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(
+                new FastCgiMapping("/php/", fpm.docroot, ".php", fpm.address().toString(), null, pool(), EnvironmentPolicy.defaults()),
+                new FastCgiMapping("/nowhere/", fpm.docroot, ".php", "unix:/nonexistent/fpm.sock", null, pool(), EnvironmentPolicy.defaults())))
+                .build(), traces::add);
+    }
+
+    static FastCgiPool pool() {
+        FastCgiPool d = FastCgiPool.defaults();
+        return new FastCgiPool(3, d.instanceMaxRequests(), d.idleTimeout(), Duration.ofSeconds(8), Duration.ofSeconds(120),
+                d.queueLength(), d.queueTimeout(), d.rapidFailsPerMinute(), null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (ts != null) ts.close();
+        if (fpm != null) fpm.close();
+    }
+
+    @Test
+    void aPageAndItsMetaVariables() throws Exception {
+        HttpResponse<String> r = ts.get("/php/hello.php");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("hello from php-fpm ");
+        HttpResponse<String> info = ts.get("/php/info.php/extra/path?x=1");
+        assertThat(info.body()).contains("SCRIPT_NAME=/php/info.php\n", "PATH_INFO=/extra/path\n",
+                "SCRIPT_FILENAME=" + fpm.docroot.resolve("info.php") + "\n", "QUERY_STRING=x=1\n",
+                "GATEWAY_INTERFACE=CGI/1.1\n", "SERVER_SOFTWARE=Tracegate/");
+    }
+
+    @Test
+    void aFormPostSessionsAndAFileUpload() throws Exception {
+        HttpResponse<String> first = ts.send(ts.request("/php/form.php")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=Ada&lang=php")));
+        assertThat(first.body()).contains("visit=1\n", "post.name=Ada\n", "post.lang=php\n");
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> second = ts.send(ts.request("/php/form.php").header("Cookie", cookie));
+        assertThat(second.body()).contains("visit=2\n");
+
+        byte[] file = "file contents for the upload test\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        String boundary = "tracegateBoundary42";
+        byte[] multipart = concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8), file,
+                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> up = ts.send(ts.request("/php/form.php").header("Cookie", cookie)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart)));
+        assertThat(up.body()).contains("visit=3\n", "file.doc=a.txt " + file.length + " " + md5(file));
+    }
+
+    @Test
+    void a100MegabyteUploadReachesPhpWhole() throws Exception {
+        byte[] block = new byte[1 << 20];
+        for (int i = 0; i < block.length; i++) block[i] = (byte) (i * 31 + 7);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < 100; i++) sha.update(block);
+        HttpResponse<String> r = ts.send(ts.request("/php/upload.php").header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+                        java.util.Collections.enumeration(java.util.Collections.nCopies(100, block).stream()
+                                .map(b -> (java.io.InputStream) new java.io.ByteArrayInputStream(b)).toList())))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body().strip()).isEqualTo((100L << 20) + " " + HexFormat.of().formatHex(sha.digest()));
+    }
+
+    @Test
+    void aStreamedResponseArrivesWhole() throws Exception {
+        HttpResponse<byte[]> r = ts.client.send(ts.request("/php/stream.php").timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(320 * 65536);
+    }
+
+    @Test
+    void connectionsAreKeptAndReused() throws Exception {
+        traces.clear();
+        for (int i = 0; i < 10; i++) assertThat(ts.get("/php/hello.php").statusCode()).isEqualTo(200);
+        long reused = 0;
+        for (int i = 0; i < 10; i++) {
+            RequestTrace t = traces.poll(10, TimeUnit.SECONDS);
+            assertThat(t).isNotNull();
+            TraceEvent.FastCgiAssignProcess a = t.first(TraceEvent.FastCgiAssignProcess.class);
+            if (a != null && !a.isNewProcess()) reused++;
+        }
+        assertThat(reused).as("requests on a kept connection").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void primaryScriptUnknownIs404WithThatText() throws Exception {
+        HttpResponse<String> r = ts.send(ts.request("/php/missing.php").header("Accept", "application/json"));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("\"statusCode\":\"404.0\"").contains("Primary script unknown");
+    }
+
+    @Test
+    void anUnreachableServerIs502_3WithTheErrno() throws Exception {
+        HttpResponse<String> r = ts.send(ts.request("/nowhere/x.php").header("Accept", "application/json"));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("\"statusCode\":\"502.3\"").contains("\"errorCode\":\"ENOENT\"")
+                .contains("unix:/nonexistent/fpm.sock");
+    }
+
+    @Test
+    void aPhpFatalErrorIsThePrograms500WithItsWholeStderr() throws Exception {
+        HttpResponse<String> r = ts.get("/php/fatal.php");
+        assertThat(r.statusCode()).isEqualTo(500);
+        String log = ts.errorLog();
+        assertThat(log).contains("end-of-long-line").contains("undefined_function_here");
+    }
+
+    @Test
+    void aHangingScriptIs502_1AfterTheActivityTimeout() throws Exception {
+        HttpResponse<String> r = ts.send(ts.request("/php/hang.php").header("Accept", "application/json"));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("\"statusCode\":\"502.1\"").contains("activity timeout of 8 s");
+    }
+
+    @Test
+    void aClientThatLeavesAbortsTheRequest() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", ts.port())) {
+            s.getOutputStream().write("GET /php/hang.php HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            Thread.sleep(500);
+        }
+        // Noticed within 250 ms; php-fpm does not read while a script sleeps, so the abort grace (2 s) closes it.
+        for (int i = 0; i < 100 && !ts.errorLog().contains("fastcgi: response aborted: the client went away"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(ts.errorLog()).contains("fastcgi: response aborted: the client went away");
+        assertThat(ts.get("/php/hello.php").statusCode()).as("the pool is still usable").isEqualTo(200);
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
+    }
+}
