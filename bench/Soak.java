@@ -111,6 +111,10 @@ public class Soak {
 
     // ---- per-kind results ----------------------------------------------------------------------------------
     static final class Tally {
+        final Kind kind;
+
+        Tally(Kind kind) { this.kind = kind; }
+
         final AtomicLong sent = new AtomicLong(), wrong = new AtomicLong();
         final AtomicReference<String> firstWrong = new AtomicReference<>();
         final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
@@ -120,10 +124,15 @@ public class Soak {
         void wrong(int i, String why) {
             wrong.incrementAndGet();
             firstWrong.compareAndSet(null, "request #" + i + ": " + why);
+            String cause = kind.label + ": " + why.replaceAll(" \\(X-Request-Id [^)]*\\)", "").replace(WORK + "/cgi-bin/", "…/");
+            causes.computeIfAbsent(cause.length() > 400 ? cause.substring(0, 400) + "…" : cause, x -> new AtomicLong())
+                    .incrementAndGet();
         }
     }
 
     static final Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
+    /** Wrong answers (warm-up included) by what was wrong, request ids and the scratch dir left out. */
+    static final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
     static final Set<String> floodIds = ConcurrentHashMap.newKeySet();
     static final Set<String> daemonIds = ConcurrentHashMap.newKeySet();
     static final Set<String> warmFloodIds = ConcurrentHashMap.newKeySet();
@@ -140,14 +149,14 @@ public class Soak {
         // Warm-up: the same mix, checked, not counted (the JIT, Jetty's pools and the reaper reach steady state).
         log.printf("soak: warm-up, %d requests at c=%d%n", WARM, C);
         Map<Kind, Tally> warm = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) warm.put(k, new Tally());
+        for (Kind k : Kind.values()) warm.put(k, new Tally(k));
         runPhase(schedule(weights, WARM, SEED + 1), warm, warmFloodIds, ConcurrentHashMap.newKeySet());
         waitForNoPrograms(30);
         Thread.sleep(SETTLE * 1000L);
         Sample before = Sample.take();
         log.println("soak: before " + before);
 
-        for (Kind k : Kind.values()) tallies.put(k, new Tally());
+        for (Kind k : Kind.values()) tallies.put(k, new Tally(k));
         Kind[] plan = schedule(weights, N, SEED);
         Peak peak = new Peak();
         List<Sample> series = Collections.synchronizedList(new ArrayList<>());
@@ -217,19 +226,19 @@ public class Soak {
                 case DAEMON -> "; line → close max " + ms(t.extraMax.get()) + "; \"ended 1 escaped process\" logged for "
                         + flood.daemonEscapedLogged + "/" + t.sent.get();
                 case FLOOD -> "; error.log per request: max " + fmt(flood.maxBytes) + " B (" + fmt(flood.maxPayload)
-                        + " B of stderr + framing), " + fmt(flood.withNotLogged) + "/" + fmt(t.sent.get())
-                        + " with the \"not logged\" line";
+                        + " B of stderr + framing); the \"not logged\" line and logged + not logged = 2 MiB for "
+                        + fmt(flood.withNotLogged) + " of the " + fmt(floodIds.size()) + " answered 200";
                 case DISCONNECT -> "; status line seen before closing: " + fmt(t.extra.get());
                 default -> "";
             };
             rows.add(k.label, k.expected, fmt(t.sent.get()) + " sent", lat + note,
-                    t.wrong.get() == 0 ? "0 wrong" : "**" + t.wrong.get() + " wrong**: " + t.firstWrong.get());
+                    t.wrong.get() == 0 ? "0 wrong" : "**" + t.wrong.get() + " wrong**, first: " + cell(t.firstWrong.get()));
         }
         long warmSent = warm.values().stream().mapToLong(t -> t.sent.get()).sum();
         long warmWrong = warm.values().stream().mapToLong(t -> t.wrong.get()).sum();
         String warmFirst = warm.values().stream().map(t -> t.firstWrong.get()).filter(x -> x != null).findFirst().orElse("");
         rows.add("warm-up (the same mix, before the baseline)", "as above", fmt(warmSent) + " sent", "",
-                warmWrong == 0 ? "0 wrong" : "**" + warmWrong + " wrong**: " + warmFirst);
+                warmWrong == 0 ? "0 wrong" : "**" + warmWrong + " wrong**, first: " + cell(warmFirst));
         // Resources
         List<String> leaks = new ArrayList<>();
         resource(rows, leaks, "zombies under the server (state Z)", before, peak, after, s -> s.zServer, Gate.ZERO);
@@ -265,6 +274,11 @@ public class Soak {
                 started.truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), N, C, WARM, AFTER,
                 WEIGHTS, dur, N / seconds, first3(loadBefore), first3(loadDuring)));
         out.append(rows);
+        if (!causes.isEmpty()) {
+            out.append("\nWrong answers by cause (warm-up included):\n\n");
+            causes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+                    .forEach(e -> out.append("- ").append(fmt(e.getValue().get())).append(" × ").append(e.getKey()).append('\n'));
+        }
         out.append(String.format("%nVerdict: %s%n", problems.isEmpty() ? "**pass** — every answer right, nothing leaked"
                 : "**FAIL** — " + String.join("; ", problems)));
         System.out.print(out);
@@ -375,7 +389,8 @@ public class Soak {
             }
             case FLOOD -> {
                 HttpResponse<String> r = get(http, "/cgi-bin/flood");
-                r.headers().firstValue("X-Request-Id").ifPresent(floodIds::add);
+                // Only a program that ran is held to the error.log bound (a 502.3 never started it).
+                if (r.statusCode() == 200) r.headers().firstValue("X-Request-Id").ifPresent(floodIds::add);
                 return expect(r, 200, FLOOD_BODY);
             }
             case DAEMON -> {
@@ -423,13 +438,22 @@ public class Soak {
     static String describe(HttpResponse<String> r, String wanted) {
         String id = r.headers().firstValue("X-Request-Id").orElse("-");
         wrongIds.add(id);
-        String body = r.body();
-        // An error page: its title and cause sentence say more than its first bytes.
+        return "wanted " + wanted + ", got " + describePage(Integer.toString(r.statusCode()), r.body())
+                + " (X-Request-Id " + id + ")";
+    }
+
+    /** An error page by its title and cause sentence, which say more than its first bytes; else the body. */
+    static String describePage(String status, String body) {
         java.util.regex.Matcher title = java.util.regex.Pattern.compile("<title>([^<]*)</title>").matcher(body);
         java.util.regex.Matcher cause = java.util.regex.Pattern.compile("<p class=\"cause\">([^<]*)</p>").matcher(body);
         String shown = title.find() ? title.group(1) + (cause.find() ? ": " + unescape(cause.group(1)) : "")
                 : body.length() > 300 ? body.substring(0, 300) + "…" : body;
-        return "wanted " + wanted + ", got " + r.statusCode() + " " + quote(shown) + " (X-Request-Id " + id + ")";
+        return status + " " + quote(shown);
+    }
+
+    /** A table cell: at most 350 characters (the whole text is in the verdict and the causes list). */
+    static String cell(String s) {
+        return s.length() > 350 ? s.substring(0, 350) + "…" : s;
     }
 
     static String unescape(String html) {
@@ -448,30 +472,51 @@ public class Soak {
             InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
-            long headAt = 0;
-            int n;
+            int n, headEnd = -1;
+            // The head first: another status (a 502.3, say) is framed by Content-Length on a kept-alive connection.
+            while (headEnd < 0 && (n = in.read(buf)) >= 0) {
+                all.write(buf, 0, n);
+                headEnd = all.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+            }
+            String raw = all.toString(StandardCharsets.ISO_8859_1);
+            if (headEnd < 0) return "the connection closed before a complete head; got " + quote(raw);
+            String head = raw.substring(0, headEnd);
+            String id = "-";
+            long contentLength = -1;
+            for (String line : head.split("\r\n")) {
+                if (line.regionMatches(true, 0, "X-Request-Id:", 0, 13)) id = line.substring(13).trim();
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) contentLength = Long.parseLong(line.substring(15).trim());
+            }
+            if (!head.startsWith("HTTP/1.1 200 ")) {
+                while (all.size() - headEnd - 4 < contentLength && (n = in.read(buf)) >= 0) all.write(buf, 0, n);
+                String status = head.substring(0, head.indexOf("\r\n") < 0 ? head.length() : head.indexOf("\r\n"));
+                wrongIds.add(id);
+                return "wanted 200, got " + describePage(status, all.toString(StandardCharsets.UTF_8).substring(headEnd + 4))
+                        + " (X-Request-Id " + id + ")";
+            }
+            ids.add(id);
+            if (!head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"))
+                return "wanted a chunked response, got " + quote(raw) + " (X-Request-Id " + id + ")";
+            long lineAt = 0;
             try {
-                while ((n = in.read(buf)) >= 0) {
+                while (true) {
+                    if (lineAt == 0 && all.toString(StandardCharsets.ISO_8859_1).contains(DAEMON_LINE)) lineAt = System.nanoTime();
+                    if ((n = in.read(buf)) < 0) break;
                     all.write(buf, 0, n);
-                    if (headAt == 0 && all.toString(StandardCharsets.ISO_8859_1).contains(DAEMON_LINE)) headAt = System.nanoTime();
                 }
             } catch (java.net.SocketTimeoutException e) {
-                return "no close within 30 s after the line; got " + quote(all.toString(StandardCharsets.ISO_8859_1));
+                wrongIds.add(id);
+                return "no close within 30 s; got " + quote(all.toString(StandardCharsets.ISO_8859_1)) + " (X-Request-Id " + id + ")";
             }
             long closedAt = System.nanoTime();
-            String raw = all.toString(StandardCharsets.ISO_8859_1);
-            int headEnd = raw.indexOf("\r\n\r\n");
-            if (!raw.startsWith("HTTP/1.1 200 ") || headEnd < 0) return "wanted 200, got " + quote(raw);
-            String head = raw.substring(0, headEnd);
-            for (String line : head.split("\r\n")) {
-                if (line.regionMatches(true, 0, "X-Request-Id:", 0, 13)) ids.add(line.substring(13).trim());
-            }
+            raw = all.toString(StandardCharsets.ISO_8859_1);
             Chunked body = Chunked.decode(raw.substring(headEnd + 4));
-            if (!head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"))
-                return "wanted a chunked response, got " + quote(raw);
-            if (!body.data.equals(DAEMON_LINE)) return "wanted the line " + quote(DAEMON_LINE) + ", got " + quote(raw);
+            if (!body.data.equals(DAEMON_LINE)) {
+                wrongIds.add(id);
+                return "wanted the line " + quote(DAEMON_LINE) + ", got " + quote(raw) + " (X-Request-Id " + id + ")";
+            }
             if (body.complete) return "the response ended normally (last chunk): the daemon's cut-off is invisible";
-            long lineToClose = closedAt - headAt;
+            long lineToClose = closedAt - lineAt;
             tally.extraMax.accumulateAndGet(lineToClose, Math::max);
             if (lineToClose > 10_000_000_000L) return "the connection closed " + ms(lineToClose) + " after the line";
             return null;
@@ -504,7 +549,7 @@ public class Soak {
 
     // ---- error.log: the flood bound, per request ----------------------------------------------------------------
     static final class FloodCheck {
-        long maxBytes, maxPayload, withNotLogged, daemonEscapedLogged, droppedByWriter;
+        long maxBytes, maxPayload, withNotLogged /* all checks passed */, daemonEscapedLogged, droppedByWriter;
         /** error.log lines without a request id (the server's own messages), at most 1,000 kept. */
         final List<String> serverLines = new ArrayList<>();
         long serverLineCount;
@@ -556,13 +601,13 @@ public class Soak {
                 long[] c = e.getValue();
                 f.maxBytes = Math.max(f.maxBytes, c[0]);
                 f.maxPayload = Math.max(f.maxPayload, c[1]);
-                if (c[2] == 1) f.withNotLogged++;
                 String why = null;
                 if (c[1] > STDERR_LIMIT) why = fmt(c[1]) + " B of stderr logged (limit " + fmt(STDERR_LIMIT) + ")";
                 else if (c[0] > bound) why = fmt(c[0]) + " B of error.log in " + c[4] + " lines (bound " + fmt(bound) + ")";
                 else if (c[2] != 1) why = c[2] + " \"not logged\" lines";
                 else if (c[1] + c[3] != FLOOD_BYTES) why = "logged " + c[1] + " + not logged " + c[3] + " ≠ " + FLOOD_BYTES;
                 if (why != null) f.problems.add("request " + e.getKey() + ": " + why);
+                else f.withNotLogged++;
             }
             return f;
         }
