@@ -61,7 +61,7 @@ public class Soak {
         SLOW("slow body", "C, headers then 5 pieces 20 ms apart", "200, body exactly the 5 pieces"),
         DAEMON("daemon-forking", "sh: headers + a line, `setsid sh -c 'exec sleep 300' &`, exit",
                 "the line, then the connection closes (no last chunk)"),
-        FLOOD("stderr-flooding", "C, a small body then 2 MiB of stderr in 1 KiB lines",
+        FLOOD("stderr-flooding", "C, 2 MiB of stderr in 1 KiB lines, a body line after each eighth",
                 "200 exact; ≤ 64 KiB of its stderr in error.log + one \"not logged\" line"),
         DISCONNECT("disconnecting client", "chunked POST to the slow program, socket closed after the status line",
                 "nothing on the client; no leak on the server");
@@ -82,7 +82,12 @@ public class Soak {
         for (int i = 0; i < 5; i++) b.append("slow piece ").append(i).append(" of the body\n");
         SLOW_BODY = b.toString();
     }
-    static final String FLOOD_BODY = "flood: the body survived 2 MB of stderr\n";
+    static final String FLOOD_BODY;
+    static {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= 8; i++) b.append("flood: body line ").append(i).append(", after its share of the stderr\n");
+        FLOOD_BODY = b.toString();
+    }
     static final String DAEMON_LINE = "daemon-leader: headers sent, a daemon keeps stdout open\n";
 
     // ---- configuration -------------------------------------------------------------------------------------
@@ -121,9 +126,10 @@ public class Soak {
         final AtomicLong extra = new AtomicLong();     // kind-specific: status lines seen, escaped-daemon log lines
         final AtomicLong extraMax = new AtomicLong();  // kind-specific: longest line-to-close for the daemon
 
-        void wrong(int i, String why) {
+        void wrong(String n, String why) {
             wrong.incrementAndGet();
-            firstWrong.compareAndSet(null, "request #" + i + ": " + why);
+            wrongNumbers.add(n);
+            firstWrong.compareAndSet(null, "request n=" + n + ": " + why);
             String cause = kind.label + ": " + why.replaceAll(" \\(X-Request-Id [^)]*\\)", "").replace(WORK + "/cgi-bin/", "…/");
             causes.computeIfAbsent(cause.length() > 400 ? cause.substring(0, 400) + "…" : cause, x -> new AtomicLong())
                     .incrementAndGet();
@@ -131,6 +137,13 @@ public class Soak {
     }
 
     static final Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
+    /**
+     * Every request carries its number in its query string (?n=123; n=w123 in the warm-up), so that a wrong answer
+     * without a request id (an exception) is found in the access log, and through its activity id in error.log.
+     */
+    static final ThreadLocal<String> NUMBER = ThreadLocal.withInitial(() -> "?");
+    static final Set<String> wrongNumbers = ConcurrentHashMap.newKeySet();
+
     /** Wrong answers (warm-up included) by what was wrong, request ids and the scratch dir left out. */
     static final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
     static final Set<String> floodIds = ConcurrentHashMap.newKeySet();
@@ -150,7 +163,7 @@ public class Soak {
         log.printf("soak: warm-up, %d requests at c=%d%n", WARM, C);
         Map<Kind, Tally> warm = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) warm.put(k, new Tally(k));
-        runPhase(schedule(weights, WARM, SEED + 1), warm, warmFloodIds, ConcurrentHashMap.newKeySet());
+        runPhase("w", schedule(weights, WARM, SEED + 1), warm, warmFloodIds, ConcurrentHashMap.newKeySet());
         waitForNoPrograms(30);
         Thread.sleep(SETTLE * 1000L);
         Sample before = Sample.take();
@@ -179,7 +192,7 @@ public class Soak {
         });
         log.printf("soak: %d requests at c=%d, mix %s%n", N, C, WEIGHTS);
         long t0 = System.nanoTime();
-        runPhase(plan, tallies, floodIds, daemonIds);
+        runPhase("", plan, tallies, floodIds, daemonIds);
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.interrupt();
         sampler.join();
@@ -323,7 +336,8 @@ public class Soak {
     }
 
     // ---- sending and checking ---------------------------------------------------------------------------------
-    static void runPhase(Kind[] plan, Map<Kind, Tally> t, Set<String> floodIds, Set<String> daemonIds) throws Exception {
+    static void runPhase(String prefix, Kind[] plan, Map<Kind, Tally> t, Set<String> floodIds, Set<String> daemonIds)
+            throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
@@ -338,11 +352,12 @@ public class Soak {
                         Tally tally = t.get(k);
                         tally.sent.incrementAndGet();
                         long t0 = System.nanoTime();
+                        NUMBER.set(prefix + i);
                         try {
                             String wrong = send(http, k, tally, floodIds, daemonIds, t0);
-                            if (wrong != null) tally.wrong(i, wrong);
+                            if (wrong != null) tally.wrong(prefix + i, wrong);
                         } catch (Throwable e) {
-                            tally.wrong(i, "exception " + e);
+                            tally.wrong(prefix + i, "exception " + e);
                         }
                         tally.nanos.add(System.nanoTime() - t0);
                         int d = done.incrementAndGet();
@@ -368,7 +383,7 @@ public class Soak {
                 return expect(r, 200, GOOD_BODY);
             }
             case UPLOAD -> {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(BASE + "/cgi-bin/hello")).timeout(Duration.ofSeconds(60))
+                HttpRequest req = HttpRequest.newBuilder(URI.create(BASE + "/cgi-bin/hello?n=" + NUMBER.get())).timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(UPLOAD_BODY))).build();
                 return expect(http.send(req, HttpResponse.BodyHandlers.ofString()), 200, GOOD_BODY);
             }
@@ -398,7 +413,7 @@ public class Soak {
             }
             case DISCONNECT -> {
                 try (Socket s = connect()) {
-                    s.getOutputStream().write(("POST /cgi-bin/slow HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n"
+                    s.getOutputStream().write(("POST /cgi-bin/slow?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n"
                             + "\r\n5\r\nhello\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     InputStream in = s.getInputStream();
                     int c, prev = -1;
@@ -424,7 +439,7 @@ public class Soak {
     }
 
     static HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(BASE + path + "?n=" + NUMBER.get())).timeout(Duration.ofSeconds(60)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -468,7 +483,7 @@ public class Soak {
     /** Raw socket: the line must arrive, then the server must close (the response cut off: no last chunk). */
     static String daemon(Tally tally, Set<String> ids) throws IOException {
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET /cgi-bin/daemon HTTP/1.1\r\nHost: soak\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("GET /cgi-bin/daemon?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
@@ -614,8 +629,24 @@ public class Soak {
     }
 
     static void copyWrongLines() throws IOException {
-        if (wrongIds.isEmpty()) return;
+        if (wrongIds.isEmpty() && wrongNumbers.isEmpty()) return;
         StringBuilder b = new StringBuilder();
+        // The access log (W3C: cs-uri-query is field 6, x-activity-id field 18, the request id) by request number.
+        Set<String> queries = new HashSet<>();
+        for (String n : wrongNumbers) queries.add("n=" + n);
+        try (Stream<Path> s = Files.list(WORK.resolve("logs"))) {
+            for (Path log : s.filter(p -> p.getFileName().toString().matches("u_ex.*\\.log")).sorted().toList()) {
+                try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                    lines.filter(l -> !l.startsWith("#")).forEach(l -> {
+                        String[] f = l.split(" ");
+                        if (f.length > 17 && queries.contains(f[5])) {
+                            wrongIds.add(f[17]);
+                            b.append(log.getFileName()).append(": ").append(l).append('\n');
+                        }
+                    });
+                }
+            }
+        }
         try (Stream<Path> s = Files.list(WORK.resolve("logs"))) {
             for (Path log : s.filter(p -> p.getFileName().toString().matches("error.*\\.log")).sorted().toList()) {
                 try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {

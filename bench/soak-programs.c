@@ -3,8 +3,11 @@
  *   -DSOAK_CRASH  dereferences NULL before any header: the server must answer 502 (SIGSEGV on the page).
  *   -DSOAK_SLOW   sends its headers, then SLOW_PIECES pieces of the body with SLOW_MS ms between them (well within
  *                 the idle timeout): the answer must be 200 with exactly the concatenated pieces.
- *   -DSOAK_FLOOD  sends its headers and a small body, then FLOOD_BYTES of stderr in lines of FLOOD_LINE bytes
- *                 (newline included), then exits: 200 with the exact body; error.log must stay bounded.
+ *   -DSOAK_FLOOD  sends its headers, then FLOOD_BYTES of stderr in lines of FLOOD_LINE bytes (newline included)
+ *                 in FLOOD_PIECES parts, each followed by one line of the (small) body, then exits: 200 with the
+ *                 exact body; error.log must stay bounded. The body lines keep stdout from falling silent for as
+ *                 long as the whole flood takes: on a loaded machine 2 MiB of stderr can take longer than the soak's
+ *                 1 s idle timeout, which would then rightly cut the response off.
  * The bodies are spelled out here and in bench/Soak.java; keep them in step.
  */
 #include <string.h>
@@ -54,14 +57,23 @@ int main(void) {
 #ifndef FLOOD_LINE
 #define FLOOD_LINE 1024
 #endif
+#ifndef FLOOD_PIECES
+#define FLOOD_PIECES 8
+#endif
 int main(void) {
-    static const char out[] = "Content-Type: text/plain\r\n\r\nflood: the body survived 2 MB of stderr\n";
-    if (put(1, out, sizeof out - 1)) return 1;
+    static const char head[] = "Content-Type: text/plain\r\n\r\n";
+    if (put(1, head, sizeof head - 1)) return 1;
     static char line[FLOOD_LINE];
     memset(line, 'e', sizeof line);
     line[sizeof line - 1] = '\n';
-    for (long sent = 0; sent < FLOOD_BYTES; sent += sizeof line) {
-        if (put(2, line, sizeof line)) return 1;
+    char piece[] = "flood: body line 0, after its share of the stderr\n";
+    long sent = 0;
+    for (int i = 1; i <= FLOOD_PIECES; i++) {
+        for (; sent < FLOOD_BYTES / FLOOD_PIECES * i; sent += sizeof line) {
+            if (put(2, line, sizeof line)) return 1;
+        }
+        piece[17] = (char) ('0' + i % 10);
+        if (put(1, piece, sizeof piece - 1)) return 1;
     }
     return 0;
 }
