@@ -129,7 +129,8 @@ public final class CgiGateway {
         private Future<?> stdinDone;
         private Future<?> stderrDone;
         private byte[] headerBytes = new byte[0];
-        private int escapedEnded;
+        /** Added to by the watchdog's cut (another thread) and by close(). */
+        private final java.util.concurrent.atomic.AtomicInteger escapedEnded = new java.util.concurrent.atomic.AtomicInteger();
         /** The configured limit that fired, or null; known after {@link #close}. */
         private LimitDiagnosis.Hit limitHit;
 
@@ -260,8 +261,7 @@ public final class CgiGateway {
          */
         private void stop(EndedBy why) {
             child.terminate(why, limits.killGrace());
-            int escaped = child.endEscaped(limits.killGrace());
-            if (escaped > 0) escapedEnded += escaped;
+            escapedEnded.addAndGet(child.endEscaped(limits.killGrace()));
         }
 
         /**
@@ -278,11 +278,11 @@ public final class CgiGateway {
             // so the pump sees EOF.
             if (!join(stderrDone, Duration.ofSeconds(1))) {
                 child.terminate(EndedBy.LINGER_TIMEOUT, Duration.ZERO);
-                escapedEnded += child.endEscaped(Duration.ZERO);
+                escapedEnded.addAndGet(child.endEscaped(Duration.ZERO));
                 join(stderrDone, limits.killGrace().plusSeconds(5));
             }
-            if (escapedEnded > 0) {
-                log("cgi: ended " + escapedEnded + " escaped process(es) that had left the program's process group"
+            if (escapedEnded.get() > 0) {
+                log("cgi: ended " + escapedEnded.get() + " escaped process(es) that had left the program's process group"
                         + " but held its pipes" + where);
             }
             join(stdinDone, Duration.ofDays(1)); // bounded by the connection's own idle timeout

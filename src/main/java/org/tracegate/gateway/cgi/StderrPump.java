@@ -9,13 +9,16 @@ import org.tracegate.trace.TraceEvent;
 
 /**
  * Program stderr → error log, on a pump thread: every line tagged with pid and script and its control
- * characters escaped (a program cannot forge or hide a log line), at most {@code maxLogBytes} per run and then
+ * characters escaped (a program cannot forge or hide a log line), at most {@code maxLogBytes} of error.log per
+ * run — the lines as written, framing included, so a flood of empty lines is bounded too — and then
  * one line saying how much was dropped (300 MB of stderr must not become 300 MB of error.log); the first
  * {@link #MAX_EVENTS} lines also as CGI_STDERR trace events; the tail kept for the error page whatever was
  * dropped. The pipe is always drained to EOF, so the program never blocks on it.
  */
 final class StderrPump implements Runnable {
     private static final int MAX_EVENTS = 200;
+    /** "2026-12-01T23:17:44.416429684Z [0e2e84c0-ba53-4118-a7b7-a95c2a29e50c] " and the newline. */
+    private static final int LINE_FRAMING = 70;
 
     private final InputStream stderr;
     private final String where;
@@ -42,10 +45,12 @@ final class StderrPump implements Runnable {
     @Override
     public void run() {
         capture.drain(stderr, line -> {
-            long size = line.getBytes(StandardCharsets.UTF_8).length + 1;
+            String message = "cgi: stderr: " + LogText.escape(line) + where;
+            // What the line costs error.log: the message, its escapes, and the timestamp and request id in front.
+            long size = message.getBytes(StandardCharsets.UTF_8).length + LINE_FRAMING;
             if (dropped == 0 && logged + size <= maxLogBytes) {
                 logged += size;
-                log.accept("cgi: stderr: " + LogText.escape(line) + where);
+                log.accept(message);
             } else {
                 dropped += size;
             }
