@@ -50,7 +50,8 @@ public final class ConfigLoader {
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
     static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
-            "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "fastcgi", "interpreter", "restrictions",
+            "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "alias", "fastcgi", "deny", "interpreter",
+            "restrictions",
             "environment", "failedRequestTracing");
     /** What a program may use: global in [limits], overridable in a mapping's own limits table. */
     static final Set<String> PROGRAM_LIMITS_KEYS = Set.of("cpuSeconds", "memoryMiB", "processes", "openFiles",
@@ -61,11 +62,15 @@ public final class ConfigLoader {
             "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds", "redirectHops",
             "requestHeadTimeoutSeconds", "maxConnections", "maxConnectionsPerClient"));
     static final Set<String> CRASH_LOOP_KEYS = Set.of("failures", "windowSeconds", "cooldownSeconds");
-    static final Set<String> FASTCGI_KEYS = Set.of("prefix", "directory", "extension", "address", "command",
+    static final Set<String> FASTCGI_KEYS = Set.of("name", "prefix", "directory", "extension", "address", "command",
             "maxInstances", "instanceMaxRequests", "idleTimeout", "activityTimeout", "requestTimeout", "queueLength",
             "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment");
-    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "passAuthorization", "user", "group", "limits");
-    static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs");
+    static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "program", "handlers", "index",
+            "passAuthorization", "user", "group", "limits", "environment", "followSymlinks");
+    static final Set<String> ALIAS_KEYS = Set.of("prefix", "directory", "handlers", "index", "user", "group", "limits",
+            "environment", "followSymlinks");
+    static final Set<String> DENY_KEYS = Set.of("prefix", "glob");
+    static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs", "fastcgi");
     static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
     static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
     static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
@@ -156,13 +161,18 @@ public final class ConfigLoader {
         ConnectionLimits connections = connections(limitsTable);
         ProgramUser programUser = programUser(root, "", d.programUser());
         CrashLoopPolicy crashLoop = crashLoop(read(() -> table(root, "crashLoop"), null));
-        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits);
-        List<FastCgiMapping> fastcgi = fastcgi(read(() -> tables(root, "", "fastcgi"), List.of()), cgi);
-        List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()));
+        Map<String, String> prefixes = new LinkedHashMap<>(); // every mapping's prefix → its key, across kinds
+        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits, prefixes);
+        List<AliasMapping> aliases = aliases(read(() -> tables(root, "", "alias"), List.of()), programLimits, prefixes);
+        List<FastCgiMapping> fastcgi = fastcgi(read(() -> tables(root, "", "fastcgi"), List.of()), prefixes);
+        List<DenyRule> deny = deny(read(() -> tables(root, "", "deny"), List.of()));
+        List<String> index = read(() -> indexFiles(root, "", "index"), List.of("index.html"));
+        List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()), fastcgi);
         Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
         EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
         FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
-        return d.toBuilder().listen(listen).cgi(cgi).fastcgi(fastcgi).interpreters(interpreters).restrictions(restrictions)
+        return d.toBuilder().listen(listen).cgi(cgi).aliases(aliases).fastcgi(fastcgi).deny(deny).index(index)
+                .interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
                 .crashLoop(crashLoop).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
                 .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
@@ -292,51 +302,157 @@ public final class ConfigLoader {
         return status;
     }
 
-    private List<CgiMapping> cgi(List<ObjectNode> tables, ProgramLimits globalLimits) {
+    private List<CgiMapping> cgi(List<ObjectNode> tables, ProgramLimits globalLimits, Map<String, String> prefixes) {
         List<CgiMapping> mappings = new ArrayList<>();
-        Map<String, Integer> prefixes = new LinkedHashMap<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
-            int index = i;
             String at = "cgi[" + i + "]";
             knownKeys(t, at, CGI_KEYS);
-            String prefix = read(() -> cgiPrefix(t, at, index, prefixes), null);
-            Path directory = read(() -> required(path(t, at, "directory", true), at, "directory", "a directory of programs"), null);
+            String prefix = read(() -> prefix(t, at, prefixes, "\"/cgi-bin/\""), null);
+            Path program = read(() -> path(t, at, "program", false), null);
+            Path directory;
+            if (program != null) {
+                if (t.has("directory")) problems.check(() -> { throw error(at, "set directory (programs) or program (one program for the prefix), not both"); });
+                problems.check(() -> {
+                    if (!Files.isRegularFile(program)) throw error(at + ".program", "no such program file " + quote(program.toString()));
+                });
+                directory = program.getParent();
+            } else {
+                directory = read(() -> required(path(t, at, "directory", true), at, "directory",
+                        "a directory of programs, or program = one program file"), null);
+            }
+            List<String> handlers = read(() -> extensions(t, at, "handlers"), List.of());
+            List<String> index = read(() -> indexFiles(t, at, "index"), List.of());
             boolean passAuthorization = read(() -> bool(t, at, "passAuthorization"), false);
             ProgramUser user = programUser(t, at, ProgramUser.defaults());
-            ObjectNode limitsTable = read(() -> table(t, at + ".limits"), null);
-            if (limitsTable != null) knownKeys(limitsTable, at + ".limits", PROGRAM_LIMITS_KEYS);
-            ProgramLimits limits = limitsTable == null ? null : programLimits(limitsTable, at + ".limits", globalLimits);
+            ProgramLimits limits = mappingLimits(t, at, globalLimits);
+            Map<String, String> environment = mappingEnvironment(t, at);
+            boolean follow = read(() -> bool(t, at, "followSymlinks"), false);
             if (prefix != null && directory != null) {
-                mappings.add(new CgiMapping(prefix, directory, passAuthorization, user, limits));
+                mappings.add(new CgiMapping(prefix, directory, program, handlers, index, passAuthorization, user, limits,
+                        environment, follow));
             }
         }
         return mappings;
     }
 
-    /** {@code prefixes}: each prefix seen so far → the index of its [[cgi]]. */
-    private String cgiPrefix(ObjectNode t, String at, int index, Map<String, Integer> prefixes) throws ConfigException {
-        String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as \"/cgi-bin/\"");
-        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-            throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. \"/cgi-bin/\", got " + quote(prefix));
+    private List<AliasMapping> aliases(List<ObjectNode> tables, ProgramLimits globalLimits, Map<String, String> prefixes) {
+        List<AliasMapping> mappings = new ArrayList<>();
+        for (int i = 0; i < tables.size(); i++) {
+            ObjectNode t = tables.get(i);
+            String at = "alias[" + i + "]";
+            knownKeys(t, at, ALIAS_KEYS);
+            String prefix = read(() -> prefix(t, at, prefixes, "\"/static/\""), null);
+            Path directory = read(() -> required(path(t, at, "directory", true), at, "directory", "the directory to serve"), null);
+            List<String> handlers = read(() -> extensions(t, at, "handlers"), List.of());
+            List<String> index = read(() -> indexFiles(t, at, "index"), List.of("index.html"));
+            ProgramUser user = programUser(t, at, ProgramUser.defaults());
+            ProgramLimits limits = mappingLimits(t, at, globalLimits);
+            Map<String, String> environment = mappingEnvironment(t, at);
+            boolean follow = read(() -> bool(t, at, "followSymlinks"), false);
+            if (prefix != null && directory != null) {
+                mappings.add(new AliasMapping(prefix, directory, handlers, index, user, limits, environment, follow));
+            }
         }
-        Integer first = prefixes.putIfAbsent(prefix, index);
+        return mappings;
+    }
+
+    private List<DenyRule> deny(List<ObjectNode> tables) {
+        List<DenyRule> rules = new ArrayList<>();
+        for (int i = 0; i < tables.size(); i++) {
+            ObjectNode t = tables.get(i);
+            String at = "deny[" + i + "]";
+            knownKeys(t, at, DENY_KEYS);
+            String rule = read(() -> {
+                String prefix = string(t, at, "prefix"), glob = string(t, at, "glob");
+                if ((prefix == null) == (glob == null)) throw error(at, "set prefix (\"/app/data/\") or glob (\"/**/.ht*\"), one of them");
+                if (prefix != null && (!prefix.startsWith("/") || !prefix.endsWith("/"))) {
+                    throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', got " + quote(prefix));
+                }
+                if (glob != null && !glob.startsWith("/")) throw error(at + ".glob", "expected a glob starting with '/', got " + quote(glob));
+                if (prefix != null && (prefix.indexOf('*') >= 0 || prefix.indexOf('?') >= 0)) {
+                    throw error(at + ".prefix", "a prefix has no wildcards: use glob for " + quote(prefix));
+                }
+                return prefix != null ? prefix : glob;
+            }, null);
+            if (rule != null) rules.add(new DenyRule(rule));
+        }
+        return rules;
+    }
+
+    /** {@code prefixes}: each prefix seen so far (of any mapping kind) → the key that has it. */
+    private String prefix(ObjectNode t, String at, Map<String, String> prefixes, String example) throws ConfigException {
+        String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as " + example);
+        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. " + example + ", got " + quote(prefix));
+        }
+        String first = prefixes.putIfAbsent(prefix, at);
         if (first != null) {
-            throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already mapped by cgi[" + first
-                    + "] at line " + locator.line("cgi[" + first + "].prefix") + ")");
+            throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already mapped by " + first
+                    + " at line " + locator.line(first + ".prefix") + ")");
         }
         return prefix;
     }
 
-    private List<FastCgiMapping> fastcgi(List<ObjectNode> tables, List<CgiMapping> cgi) {
+    /** ".php"-style extensions: handlers = [".cgi", ".pl"]. */
+    private List<String> extensions(ObjectNode t, String at, String name) throws ConfigException {
+        List<String> list = strings(t, at, name);
+        if (list == null) return null;
+        for (int i = 0; i < list.size(); i++) {
+            String e = list.get(i);
+            if (e.length() < 2 || !e.startsWith(".") || e.indexOf('/') >= 0) {
+                throw error(at.isEmpty() ? name : at + "." + name + "[" + i + "]", "expected an extension such as \".cgi\", got " + quote(e));
+            }
+        }
+        return list;
+    }
+
+    /** index = ["index.php", "index.html"]: plain file names. */
+    private List<String> indexFiles(ObjectNode t, String at, String name) throws ConfigException {
+        List<String> list = strings(t, at, name);
+        if (list == null) return null;
+        for (int i = 0; i < list.size(); i++) {
+            String f = list.get(i);
+            if (f.isEmpty() || f.indexOf('/') >= 0 || f.equals(".") || f.equals("..")) {
+                throw error((at.isEmpty() ? "" : at + ".") + name + "[" + i + "]", "expected a file name such as \"index.php\", got " + quote(f));
+            }
+        }
+        return list;
+    }
+
+    private ProgramLimits mappingLimits(ObjectNode t, String at, ProgramLimits globalLimits) {
+        ObjectNode limitsTable = read(() -> table(t, at + ".limits"), null);
+        if (limitsTable == null) return null;
+        knownKeys(limitsTable, at + ".limits", PROGRAM_LIMITS_KEYS);
+        return programLimits(limitsTable, at + ".limits", globalLimits);
+    }
+
+    /** A mapping's environment: a table of fixed variables its programs get on top of the global ones. */
+    private Map<String, String> mappingEnvironment(ObjectNode t, String at) {
+        ObjectNode vars = read(() -> table(t, at + ".environment"), null);
+        Map<String, String> set = new LinkedHashMap<>();
+        if (vars == null) return set;
+        for (var e : vars.properties()) {
+            problems.check(() -> set.put(e.getKey(), variable(at + ".environment." + e.getKey(), e.getKey(), e.getValue())));
+        }
+        return set;
+    }
+
+    private List<FastCgiMapping> fastcgi(List<ObjectNode> tables, Map<String, String> prefixes) {
         List<FastCgiMapping> mappings = new ArrayList<>();
-        Map<String, Integer> prefixes = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
             String at = "fastcgi[" + i + "]";
             knownKeys(t, at, FASTCGI_KEYS);
-            int index = i;
-            String prefix = read(() -> fastcgiPrefix(t, at, index, prefixes, cgi), null);
+            String name = read(() -> {
+                String n = string(t, at, "name");
+                if (n != null && !n.matches("[A-Za-z0-9_.-]+")) throw error(at + ".name", "expected a name of letters, digits, '.', '_' and '-', got " + quote(n));
+                if (n != null && !names.add(n)) throw error(at + ".name", "duplicate name " + quote(n));
+                return n;
+            }, null);
+            // Without a prefix it serves only the scripts an [[interpreter]] sends it, by name.
+            String prefix = t.has("prefix") || name == null ? read(() -> prefix(t, at, prefixes, "\"/app/\""), null) : null;
             // An external server may see another tree: its script directory is not checked here.
             boolean managed = t.has("command");
             Path directory = read(() -> required(path(t, at, "directory", managed), at, "directory",
@@ -361,25 +477,11 @@ public final class ConfigLoader {
                     read(() -> count(t, at, "rapidFailsPerMinute", 0), d.rapidFailsPerMinute()),
                     read(() -> path(t, at, "monitorChangesTo", false), null));
             EnvironmentPolicy environment = fastcgiEnvironment(t, at);
-            if (prefix != null && directory != null && (address != null) != (command != null)) {
-                mappings.add(new FastCgiMapping(prefix, directory, extension, address, command, pool, environment));
+            if ((prefix != null || name != null) && directory != null && (address != null) != (command != null)) {
+                mappings.add(new FastCgiMapping(name, prefix, directory, extension, address, command, pool, environment));
             }
         }
         return mappings;
-    }
-
-    private String fastcgiPrefix(ObjectNode t, String at, int index, Map<String, Integer> prefixes, List<CgiMapping> cgi)
-            throws ConfigException {
-        String prefix = required(string(t, at, "prefix"), at, "prefix", "a URL prefix such as \"/app/\"");
-        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-            throw error(at + ".prefix", "expected a URL prefix starting and ending with '/', e.g. \"/app/\", got " + quote(prefix));
-        }
-        for (CgiMapping m : cgi) {
-            if (m.prefix().equals(prefix)) throw error(at + ".prefix", "prefix " + quote(prefix) + " is a [[cgi]] prefix too");
-        }
-        Integer first = prefixes.putIfAbsent(prefix, index);
-        if (first != null) throw error(at + ".prefix", "duplicate prefix " + quote(prefix) + " (already fastcgi[" + first + "])");
-        return prefix;
     }
 
     private String fastcgiExtension(ObjectNode t, String at) throws ConfigException {
@@ -419,7 +521,7 @@ public final class ConfigLoader {
         return new EnvironmentPolicy(d.inherit(), set);
     }
 
-    private List<InterpreterMapping> interpreters(List<ObjectNode> tables) {
+    private List<InterpreterMapping> interpreters(List<ObjectNode> tables, List<FastCgiMapping> fastcgi) {
         List<InterpreterMapping> mappings = new ArrayList<>();
         Set<String> extensions = new HashSet<>();
         for (int i = 0; i < tables.size(); i++) {
@@ -427,9 +529,20 @@ public final class ConfigLoader {
             String at = "interpreter[" + i + "]";
             knownKeys(t, at, INTERPRETER_KEYS);
             String extension = read(() -> extension(t, at, extensions), null);
-            List<String> command = read(() -> command(t, at), null);
+            String app = read(() -> {
+                String n = string(t, at, "fastcgi");
+                if (n == null) return null;
+                if (t.has("command")) throw error(at, "set command (a CGI interpreter) or fastcgi (an application's name), not both");
+                if (fastcgi.stream().noneMatch(f -> n.equals(f.name()))) {
+                    throw error(at + ".fastcgi", "no [[fastcgi]] has name = " + quote(n));
+                }
+                return n;
+            }, null);
+            List<String> command = t.has("fastcgi") ? List.of() : read(() -> command(t, at), null);
             Set<String> verbs = read(() -> verbs(t, at), Set.of());
-            if (extension != null && command != null) mappings.add(new InterpreterMapping(extension, command, verbs));
+            if (extension != null && command != null && (app != null || !command.isEmpty())) {
+                mappings.add(new InterpreterMapping(extension, command, verbs, app));
+            }
         }
         return mappings;
     }

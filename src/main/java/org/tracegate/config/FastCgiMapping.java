@@ -8,7 +8,9 @@ import java.util.List;
  * mod_proxy_fcgi) at {@code address}, or processes Tracegate starts itself from {@code command} (IIS's
  * FastCgiModule, mod_fcgid). Exactly one of the two is set.
  *
- * @param prefix      URL prefix, starts and ends with '/'
+ * @param name        how an {@code [[interpreter]]} names it (fastcgi = "php"), or null
+ * @param prefix      URL prefix, starts and ends with '/'; null for an application reached only through an
+ *                    interpreter mapping
  * @param directory   where the scripts are: SCRIPT_FILENAME = directory + the path after the prefix, as the
  *                    application sees it (an external server may see another tree than ours)
  * @param extension   only paths whose script ends with it go to the application (".php"), the rest of the path
@@ -19,8 +21,13 @@ import java.util.List;
  * @param environment what the application's processes get, beyond what each request's params carry; for a
  *                    managed pool only
  */
-public record FastCgiMapping(String prefix, Path directory, String extension, String address, List<String> command,
-                             FastCgiPool pool, EnvironmentPolicy environment) {
+public record FastCgiMapping(String name, String prefix, Path directory, String extension, String address,
+                             List<String> command, FastCgiPool pool, EnvironmentPolicy environment) {
+    public FastCgiMapping(String prefix, Path directory, String extension, String address, List<String> command,
+                          FastCgiPool pool, EnvironmentPolicy environment) {
+        this(null, prefix, directory, extension, address, command, pool, environment);
+    }
+
     public FastCgiMapping {
         command = command == null ? null : List.copyOf(command);
         if ((address == null) == (command == null)) {

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param listen        addresses to listen on, "HOST:PORT"; default ["127.0.0.1:8080"]
  * @param cgi           URL prefix → directory mappings (ScriptAlias semantics)
+ * @param aliases       URL prefix → directory of static files (and interpreter-mapped scripts)
  * @param fastcgi       URL prefix → FastCGI application mappings
+ * @param deny          paths nothing serves (403), checked first
  * @param interpreters  extension → interpreter mappings (IIS handler mappings)
  * @param restrictions  the executable allow-list (IIS CGI restriction list)
  * @param limits        timeouts and size limits
@@ -20,6 +22,7 @@ import java.util.Map;
  * @param crashLoop     IIS's rapid-fail protection, per program
  * @param environment   what the programs' environment gets beyond RFC 3875's variables
  * @param documentRoot  static files served at "/" and the base of PATH_TRANSLATED; null: none
+ * @param index         directory URLs of the document root serve or run the first of these; default ["index.html"]
  * @param logDir        where error.log goes; null: stderr only
  * @param traceDir      where failed-request traces go; null: logDir/traces (issue 3)
  * @param errorMode     who gets detailed error pages; default DETAILED_LOCAL_ONLY
@@ -29,7 +32,9 @@ import java.util.Map;
 public record ServerConfig(
         List<String> listen,
         List<CgiMapping> cgi,
+        List<AliasMapping> aliases,
         List<FastCgiMapping> fastcgi,
+        List<DenyRule> deny,
         List<InterpreterMapping> interpreters,
         Restrictions restrictions,
         Limits limits,
@@ -39,6 +44,7 @@ public record ServerConfig(
         CrashLoopPolicy crashLoop,
         EnvironmentPolicy environment,
         Path documentRoot,
+        List<String> index,
         Path logDir,
         Path traceDir,
         ErrorMode errorMode,
@@ -48,15 +54,18 @@ public record ServerConfig(
     public ServerConfig {
         listen = List.copyOf(listen);
         cgi = List.copyOf(cgi);
+        aliases = List.copyOf(aliases);
         fastcgi = List.copyOf(fastcgi);
+        deny = List.copyOf(deny);
+        index = List.copyOf(index);
         interpreters = List.copyOf(interpreters);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), Restrictions.disabled(),
-                Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(), ProgramUser.defaults(),
-                CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null, null, null, ErrorMode.DETAILED_LOCAL_ONLY,
-                FailedRequestTracing.disabled(), null);
+        return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), List.of(), List.of(),
+                Restrictions.disabled(), Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(),
+                ProgramUser.defaults(), CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null,
+                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), null);
     }
 
     /** Where failed-request traces go: see {@link FailedRequestTracing#resolveDirectory}. */
@@ -81,7 +90,10 @@ public record ServerConfig(
     public static final class Builder {
         private List<String> listen;
         private List<CgiMapping> cgi;
+        private List<AliasMapping> aliases;
         private List<FastCgiMapping> fastcgi;
+        private List<DenyRule> deny;
+        private List<String> index;
         private List<InterpreterMapping> interpreters;
         private Restrictions restrictions;
         private Limits limits;
@@ -98,7 +110,8 @@ public record ServerConfig(
         private Path source;
 
         private Builder(ServerConfig c) {
-            listen = c.listen; cgi = c.cgi; fastcgi = c.fastcgi; interpreters = c.interpreters; restrictions = c.restrictions;
+            listen = c.listen; cgi = c.cgi; aliases = c.aliases; fastcgi = c.fastcgi; deny = c.deny; index = c.index;
+            interpreters = c.interpreters; restrictions = c.restrictions;
             limits = c.limits; programLimits = c.programLimits; connections = c.connections;
             programUser = c.programUser; crashLoop = c.crashLoop; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
@@ -108,6 +121,9 @@ public record ServerConfig(
         public Builder listen(List<String> v) { listen = v; return this; }
         public Builder cgi(List<CgiMapping> v) { cgi = v; return this; }
         public Builder fastcgi(List<FastCgiMapping> v) { fastcgi = v; return this; }
+        public Builder aliases(List<AliasMapping> v) { aliases = v; return this; }
+        public Builder deny(List<DenyRule> v) { deny = v; return this; }
+        public Builder index(List<String> v) { index = v; return this; }
         public Builder interpreters(List<InterpreterMapping> v) { interpreters = v; return this; }
         public Builder restrictions(Restrictions v) { restrictions = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
@@ -124,9 +140,9 @@ public record ServerConfig(
         public Builder source(Path v) { source = v; return this; }
 
         public ServerConfig build() {
-            return new ServerConfig(listen, cgi, fastcgi, interpreters, restrictions, limits, programLimits, connections,
-                    programUser, crashLoop, environment, documentRoot, logDir, traceDir, errorMode,
-                    failedRequestTracing, source);
+            return new ServerConfig(listen, cgi, aliases, fastcgi, deny, interpreters, restrictions, limits,
+                    programLimits, connections, programUser, crashLoop, environment, documentRoot, index, logDir,
+                    traceDir, errorMode, failedRequestTracing, source);
         }
     }
 }

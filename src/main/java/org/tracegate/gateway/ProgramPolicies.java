@@ -1,10 +1,13 @@
 package org.tracegate.gateway;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tracegate.config.AliasMapping;
 import org.tracegate.config.CgiMapping;
+import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.ProgramLimits;
 import org.tracegate.config.ProgramUser;
 import org.tracegate.config.ServerConfig;
@@ -18,30 +21,40 @@ import org.tracegate.process.Credentials;
  */
 public final class ProgramPolicies {
     private final ProgramPolicy global;
-    private final Map<CgiMapping, ProgramPolicy> byMapping = new IdentityHashMap<>();
+    /** By the key of the mapping ("cgi[0]", "alias[1]"); mappings without a user, limits or variables of their own use the global one. */
+    private final Map<String, ProgramPolicy> byKey = new HashMap<>();
     private final List<String> summary = new ArrayList<>();
 
     private ProgramPolicies(ServerConfig config) {
         boolean root = Credentials.ofServer().uid() == 0;
-        global = policy(config.programUser(), config.programLimits(), false, root, "user");
+        global = policy(config.programUser(), config.programLimits(), false, root, "user")
+                .withEnvironment(config.environment());
         summary.add("programs run as " + global.runAsText());
         if (root && global.runAs() == null) {
             summary.add("WARNING: programs run as root (user = \"root\" and allowRootPrograms = true): any program can"
                     + " read and change every file of this machine, the server's own included");
         }
-        List<CgiMapping> cgi = config.cgi();
-        for (int i = 0; i < cgi.size(); i++) {
-            CgiMapping m = cgi.get(i);
-            if (m.user() == null && m.limits() == null) {
-                byMapping.put(m, global);
-                continue;
-            }
-            ProgramUser user = m.user() != null ? m.user() : config.programUser();
-            ProgramLimits limits = m.limits() != null ? m.limits() : config.programLimits();
-            ProgramPolicy p = policy(user, limits, m.user() != null, root, "cgi[" + i + "].user");
-            byMapping.put(m, p);
-            if (m.user() != null) summary.add("programs under " + m.prefix() + " run as " + p.runAsText() + ", with suEXEC's checks");
+        for (int i = 0; i < config.cgi().size(); i++) {
+            CgiMapping m = config.cgi().get(i);
+            add(config, root, "cgi[" + i + "]", m.prefix(), m.user(), m.limits(), m.environment());
         }
+        for (int i = 0; i < config.aliases().size(); i++) {
+            AliasMapping m = config.aliases().get(i);
+            add(config, root, "alias[" + i + "]", m.prefix(), m.user(), m.limits(), m.environment());
+        }
+    }
+
+    private void add(ServerConfig config, boolean root, String key, String prefix, ProgramUser own, ProgramLimits ownLimits,
+                     Map<String, String> variables) {
+        if (own == null && ownLimits == null && variables.isEmpty()) return;
+        ProgramUser user = own != null ? own : config.programUser();
+        ProgramLimits limits = ownLimits != null ? ownLimits : config.programLimits();
+        Map<String, String> set = new LinkedHashMap<>(config.environment().set());
+        set.putAll(variables);
+        ProgramPolicy p = policy(user, limits, own != null, root, key + ".user")
+                .withEnvironment(new EnvironmentPolicy(config.environment().inherit(), set));
+        byKey.put(key, p);
+        if (own != null) summary.add("programs under " + prefix + " run as " + p.runAsText() + ", with suEXEC's checks");
     }
 
     /**
@@ -51,9 +64,9 @@ public final class ProgramPolicies {
 
     public ProgramPolicy global() { return global; }
 
-    /** The mapping's policy (the global one for a mapping without user or limits of its own). */
-    public ProgramPolicy of(CgiMapping mapping) {
-        ProgramPolicy p = byMapping.get(mapping);
+    /** The policy of the mapping with this key ("cgi[0]", "alias[1]", "documentRoot"): its own, or the global one. */
+    public ProgramPolicy of(String key) {
+        ProgramPolicy p = byKey.get(key);
         return p != null ? p : global;
     }
 
@@ -70,7 +83,7 @@ public final class ProgramPolicies {
                         + " a user of its own only when the server is started as root (it runs as uid " + self.uid() + ")");
             }
             return new ProgramPolicy(null, "the server's own user, uid " + self.uid() + " (it is not root)", rlimits,
-                    limits, false);
+                    limits, false, EnvironmentPolicy.defaults());
         }
         if (user.isRoot() && !user.allowRootPrograms()) {
             throw new IllegalArgumentException(key + " = \"root\" is refused unless allowRootPrograms = true is set too");
@@ -93,6 +106,6 @@ public final class ProgramPolicies {
         }
         String text = user.user() + ":" + (user.group() == null ? "(its primary group)" : user.group())
                 + " (uid " + wanted.uid() + ", gid " + wanted.gid() + ", no supplementary groups)";
-        return new ProgramPolicy(runAs, text, rlimits, limits, suexec);
+        return new ProgramPolicy(runAs, text, rlimits, limits, suexec, EnvironmentPolicy.defaults());
     }
 }

@@ -1,5 +1,6 @@
 package org.tracegate.gateway;
 
+import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.ProgramLimits;
 import org.tracegate.process.Credentials;
 import org.tracegate.process.ResourceLimits;
@@ -13,16 +14,21 @@ import org.tracegate.process.ResourceLimits;
  * @param rlimits   the kernel limits each program gets
  * @param limits    the configured limits, for the gateway's own checks and for naming a limit that fired
  * @param suexec    whether suEXEC's checks apply (a mapping with a user of its own)
+ * @param environment what its programs' environment gets beyond RFC 3875's variables: the global
+ *                  {@code [environment]} and the mapping's own variables on top
  */
 public record ProgramPolicy(Credentials runAs, String runAsText, ResourceLimits rlimits, ProgramLimits limits,
-                            boolean suexec) {
+                            boolean suexec, EnvironmentPolicy environment) {
+
+    /** The same policy with another environment. */
+    public ProgramPolicy withEnvironment(EnvironmentPolicy e) { return new ProgramPolicy(runAs, runAsText, rlimits, limits, suexec, e); }
 
     /** The uid programs run as. */
     public int uid() { return runAs != null ? runAs.uid() : Credentials.ofServer().uid(); }
 
     /** As the server itself, with the default limits (no core files): for tests and the ProcessBuilder fallback. */
     public static ProgramPolicy asServer(ProgramLimits limits) {
-        return new ProgramPolicy(null, "the server's own user", rlimitsOf(limits), limits, false);
+        return new ProgramPolicy(null, "the server's own user", rlimitsOf(limits), limits, false, EnvironmentPolicy.defaults());
     }
 
     /** The kernel's share of the configured limits; core files stay off (a crash-dump policy may turn them on). */

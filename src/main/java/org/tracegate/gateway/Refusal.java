@@ -39,6 +39,18 @@ public sealed interface Refusal extends GatewayFailure {
         }
     }
 
+    /** A {@code [[deny]]} rule covers the path (Apache's Require all denied); nothing under it is served. */
+    record Denied(String rule, Path physicalPath) implements Refusal {
+        public int status() { return 403; }
+        public int subStatus() { return 8; }
+        public String errorCode() { return "DENIED"; }
+        public String cause() { return "Access to this path is denied by the [[deny]] rule " + rule + "."; }
+        public List<String> thingsToTry() {
+            return List.of("Nothing under a denied path is served, on purpose (data, configuration, tools): if this one "
+                    + "should be, narrow the rule in the configuration's [[deny]] tables.");
+        }
+    }
+
     /** A directory without an index file; its listing is never shown (IIS 403.14). */
     record DirectoryListingDenied(Path physicalPath) implements Refusal {
         public int status() { return 403; }

@@ -13,7 +13,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.tracegate.accesslog.AccessLogWriter;
@@ -23,11 +22,10 @@ import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.CrashLoopGuard;
-import org.tracegate.gateway.FastCgiMapper;
 import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
-import org.tracegate.gateway.ScriptMapper;
+import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.Watchdog;
@@ -110,10 +108,10 @@ public final class TracegateServer implements AutoCloseable {
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
-        ScriptMapper mapper = new ScriptMapper(config.cgi(), config.interpreters(), config.restrictions());
-        Handler.Sequence site = new Handler.Sequence();
-        site.addHandler(new CgiHandler(config, mapper, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
-                errorLog));
+        Router router = new Router(config);
+        CgiRunner cgi = new CgiRunner(config, router, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
+                errorLog);
+        FastCgiRunner fastcgi = null;
         if (!config.fastcgi().isEmpty()) {
             FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(),
                     System.getenv());
@@ -123,12 +121,9 @@ public final class TracegateServer implements AutoCloseable {
                 fastCgiBackends.add(backend);
                 apps.put(m, new FastCgiGateway.Application(m, backend));
             }
-            site.addHandler(new FastCgiHandler(config, new FastCgiMapper(config.fastcgi()), fcgi, apps));
+            fastcgi = new FastCgiRunner(config, fcgi, apps);
         }
-        if (config.documentRoot() != null) {
-            site.addHandler(new StaticFiles(new ResourceHandler(),
-                    ResourceFactory.of(server).newResource(config.documentRoot())));
-        }
+        Handler site = new SiteHandler(router, cgi, fastcgi, new StaticServer(ResourceFactory.of(server)));
         Handler.Sequence top = new Handler.Sequence();
         if (sessions != null) {
             // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file;

@@ -250,7 +250,7 @@ class ConfigLoaderTest {
         assertError("[limit]\nmaxConcurrent = 1\n", 1, "limit", "unknown key (did you mean 'limits'?)");
         // The typo also leaves the required key missing: both are said, in line order.
         assertErrors("[[cgi]]\nprefix = \"/a/\"\nDirectory = \"cgi-bin\"\n",
-                "1: key 'cgi[0].directory': missing: every [[cgi]] needs a directory of programs",
+                "1: key 'cgi[0].directory': missing: every [[cgi]] needs a directory of programs, or program = one program file",
                 "3: key 'cgi[0].Directory': unknown key (did you mean 'directory'?)");
         assertError("[limits]\nidleTimeoutMillis = 3\n", 2, "limits.idleTimeoutMillis",
                 "unknown key (did you mean 'idleTimeoutSeconds'?)");

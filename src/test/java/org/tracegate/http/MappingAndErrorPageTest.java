@@ -27,7 +27,10 @@ class MappingAndErrorPageTest {
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("HTTP Error 404.0");
         assertThat(ts.get("/t/").body()).contains("HTTP Error 404.0");
-        assertThat(ts.get("/t").statusCode()).isEqualTo(404);
+        // A mapping's prefix named without its slash is sent to it, as Apache's RedirectMatch ^/cgit$ /cgit/ does.
+        HttpResponse<String> bare = ts.get("/t?x=1");
+        assertThat(bare.statusCode()).isEqualTo(301);
+        assertThat(bare.headers().firstValue("Location")).hasValue("/t/?x=1");
     }
 
     @Test

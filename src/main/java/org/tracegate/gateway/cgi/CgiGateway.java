@@ -142,7 +142,7 @@ public final class CgiGateway {
             this.sink = sink;
             this.trace = trace;
             this.requestId = trace.context().requestId();
-            Map<String, String> env = CgiEnvironment.build(request, environmentPolicy, serverEnvironment);
+            Map<String, String> env = CgiEnvironment.build(request, policy.environment(), serverEnvironment);
             this.spec = new LaunchSpec(argv, env, request.scriptFile().getParent()).withCredentials(policy.runAs())
                     .withLimits(policy.rlimits());
             this.nph = request.scriptFile().getFileName().toString().startsWith("nph-");

@@ -3,10 +3,6 @@ package org.tracegate.http;
 import java.io.InputStream;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.CrashLoopGuard;
@@ -16,32 +12,33 @@ import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.gateway.ProgramPolicy;
 import org.tracegate.gateway.Refusal;
 import org.tracegate.gateway.SuexecCheck;
-import org.tracegate.gateway.ScriptMapper;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.gateway.cgi.CgiOutcome;
+import org.tracegate.site.Route;
+import org.tracegate.site.Router;
 import org.tracegate.trace.ErrorLog;
 import org.tracegate.trace.TraceEvent;
 
 /**
- * CGI on the HTTP side: map → refuse → body → gate → gateway → answer. Everything per request that is not
- * CGI's (ids, events, the access log, completing the callback) belongs to the {@link Exchange}.
- * Blocking by design (spawning, pipe I/O): Jetty runs it on one of its platform threads.
+ * Runs a CGI program the router chose: refuse (suEXEC, crash loop) → body → gate → gateway → answer. Everything
+ * per request that is not CGI's (ids, events, the access log, completing the callback) belongs to the
+ * {@link Exchange}. Blocking by design (spawning, pipe I/O): Jetty runs it on one of its platform threads.
  */
-final class CgiHandler extends Handler.Abstract {
+final class CgiRunner {
     static final String MODULE = "CgiModule";
 
     private final ServerConfig config;
-    private final ScriptMapper mapper;
+    private final Router router;
     private final CgiGateway gateway;
     private final ConcurrencyGate gate;
     private final ProgramPolicies policies;
     private final CrashLoopGuard crashLoops;
     private final ErrorLog errorLog;
 
-    CgiHandler(ServerConfig config, ScriptMapper mapper, CgiGateway gateway, ConcurrencyGate gate,
-               ProgramPolicies policies, CrashLoopGuard crashLoops, ErrorLog errorLog) {
+    CgiRunner(ServerConfig config, Router router, CgiGateway gateway, ConcurrencyGate gate, ProgramPolicies policies,
+              CrashLoopGuard crashLoops, ErrorLog errorLog) {
         this.config = config;
-        this.mapper = mapper;
+        this.router = router;
         this.gateway = gateway;
         this.gate = gate;
         this.policies = policies;
@@ -49,34 +46,18 @@ final class CgiHandler extends Handler.Abstract {
         this.errorLog = errorLog;
     }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String rawPath = request.getHttpURI().getPath();
-        ScriptMapper.Result mapped = mapper.map(rawPath == null ? "/" : rawPath, request.getMethod());
-        Exchange ex = Exchange.of(request);
-        switch (mapped) {
-            case ScriptMapper.NotMapped n -> { return false; }
-            case ScriptMapper.Refused r -> {
-                ex.handlerChanged(MODULE, "", "", r.refusal().physicalPath());
-                ex.refuse(r.refusal());
-            }
-            case ScriptMapper.Script s -> run(ex, s);
-        }
-        return true;
-    }
-
-    private void run(Exchange ex, ScriptMapper.Script script) throws Exception {
-        ex.handlerChanged(MODULE, script.handlerName(), script.scriptProcessor(), script.scriptFile());
-        ProgramPolicy policy = policies.of(script.mapping());
+    void run(Exchange ex, Route.Program script) throws Exception {
+        ex.handlerChanged(MODULE, script.handlerName(), script.scriptProcessor(), script.script());
+        ProgramPolicy policy = policies.of(script.location().key());
         if (policy.suexec()) {
-            Refusal refused = SuexecCheck.check(script.scriptFile(), policy.uid(), policy.runAsText());
+            Refusal refused = SuexecCheck.check(script.script(), policy.uid(), policy.runAsText());
             if (refused != null) {
                 ex.refuse(refused);
                 return;
             }
         }
         if (!admitted(ex, script)) return;
-        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFile());
+        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.script());
         if (opened instanceof RequestBody.Refused r) {
             ex.refuse(r.refusal());
             return;
@@ -101,7 +82,7 @@ final class CgiHandler extends Handler.Abstract {
     }
 
     /** Runs the program, following local redirects (RFC 3875 §6.2.2) up to the hop limit. */
-    private void relay(Exchange ex, ScriptMapper.Script script, ProgramPolicy policy, InputStream body, long length,
+    private void relay(Exchange ex, Route.Program script, ProgramPolicy policy, InputStream body, long length,
                        JettyResponseSink sink) {
         GatewayRequest gr = gatewayRequest(ex, script, ex.request.getMethod(), ex.request.getHttpURI().getPathQuery(),
                 query(ex.request.getHttpURI().getQuery()), length);
@@ -132,7 +113,7 @@ final class CgiHandler extends Handler.Abstract {
                     int q = location.indexOf('?');
                     String path = q < 0 ? location : location.substring(0, q);
                     String rawQuery = q < 0 ? "" : location.substring(q + 1);
-                    if (!(mapper.map(path, "GET") instanceof ScriptMapper.Script next)) {
+                    if (!(router.route(path, "GET") instanceof Route.Program next)) {
                         // Not a program: the client fetches it itself (a static page, say).
                         ex.response.setStatus(302);
                         ex.response.getHeaders().put(HttpHeader.LOCATION, location);
@@ -140,8 +121,8 @@ final class CgiHandler extends Handler.Abstract {
                         return;
                     }
                     script = next;
-                    policy = policies.of(next.mapping());
-                    ex.handlerChanged(MODULE, next.handlerName(), next.scriptProcessor(), next.scriptFile());
+                    policy = policies.of(next.location().key());
+                    ex.handlerChanged(MODULE, next.handlerName(), next.scriptProcessor(), next.script());
                     gr = gatewayRequest(ex, next, "GET", location, rawQuery, -1);
                     body = null;
                 }
@@ -150,8 +131,8 @@ final class CgiHandler extends Handler.Abstract {
     }
 
     /** The crash-loop guard's say: a resting program is refused 503.3; the first request after its rest is marked. */
-    private boolean admitted(Exchange ex, ScriptMapper.Script script) {
-        switch (crashLoops.admit(script.scriptFile())) {
+    private boolean admitted(Exchange ex, Route.Program script) {
+        switch (crashLoops.admit(script.script())) {
             case CrashLoopGuard.Refused r -> {
                 ex.refuse(r.refusal());
                 return false;
@@ -166,8 +147,8 @@ final class CgiHandler extends Handler.Abstract {
         return true;
     }
 
-    private void failed(Exchange ex, ScriptMapper.Script script, GatewayFailure failure) {
-        CrashLoopGuard.Tripped t = crashLoops.failed(script.scriptFile(), failure.statusCode() + " " + failure.cause());
+    private void failed(Exchange ex, Route.Program script, GatewayFailure failure) {
+        CrashLoopGuard.Tripped t = crashLoops.failed(script.script(), failure.statusCode() + " " + failure.cause());
         if (t == null) return;
         ex.trace.emit(new TraceEvent.CgiCrashLoopTripped(t.program().toString(), t.failures(), t.windowSeconds(),
                 t.until().toString(), t.lastCause()));
@@ -176,11 +157,11 @@ final class CgiHandler extends Handler.Abstract {
                 + t.lastCause());
     }
 
-    private GatewayRequest gatewayRequest(Exchange ex, ScriptMapper.Script s, String method, String uri,
+    private GatewayRequest gatewayRequest(Exchange ex, Route.Program s, String method, String uri,
                                           String rawQuery, long length) {
-        Path root = config.documentRoot() != null ? config.documentRoot() : s.mapping().directory();
-        return ex.gatewayRequest(method, uri, rawQuery, s.scriptName(), s.pathInfo(), s.scriptFile(), root, length,
-                s.mapping().passAuthorization());
+        Path root = config.documentRoot() != null ? config.documentRoot() : s.location().directory();
+        return ex.gatewayRequest(method, uri, rawQuery, s.scriptName(), s.pathInfo(), s.script(), root, length,
+                s.location().passAuthorization());
     }
 
     private static String query(String q) { return q == null ? "" : q; }
