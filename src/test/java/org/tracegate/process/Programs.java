@@ -22,8 +22,16 @@ final class Programs {
 
     private Programs() {}
 
+    /** One helper launcher for the tests that share it (never closed: its helper ends with the JVM); null without one. */
+    static final HelperLauncher HELPER = HelperLauncher.unavailableBecause() == null ? new HelperLauncher() : null;
+
     static Stream<ProcessLauncher> launchers() {
-        return Stream.of(new NativeLauncher(), new ProcessBuilderLauncher());
+        return Stream.concat(nativeLaunchers(), Stream.of(new ProcessBuilderLauncher()));
+    }
+
+    /** The launchers that start NativeChildren: posix_spawn in the JVM and, when this build has it, the spawn helper. */
+    static Stream<ProcessLauncher> nativeLaunchers() {
+        return HELPER == null ? Stream.of(new NativeLauncher()) : Stream.of(new NativeLauncher(), HELPER);
     }
 
     static LaunchSpec spec(Path dir, String... argv) {
@@ -128,6 +136,6 @@ final class Programs {
     }
 
     static boolean isNative(ProcessLauncher l) {
-        return l instanceof NativeLauncher;
+        return l instanceof NativeLauncher || l instanceof HelperLauncher;
     }
 }
