@@ -42,6 +42,26 @@ final class Programs {
         return spec(dir, "/bin/sh", "-c", script);
     }
 
+    /**
+     * Compiles a C program with gcc (-O2, and -static when asked: it then reaches main() fastest) into {@code out},
+     * mode 0755; skips the calling test when there is no gcc.
+     */
+    static Path compile(Path source, Path out, boolean statically) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("gcc", "-O2", "-Wall", "-o", out.toString(), source.toString()));
+        if (statically) cmd.add(1, "-static");
+        Process gcc;
+        try {
+            gcc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException noGcc) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no gcc: " + noGcc.getMessage());
+            throw noGcc;
+        }
+        String said = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(gcc.waitFor()).as("gcc %s: %s", source, said).isZero();
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return out;
+    }
+
     /** Writes an executable file. */
     static Path executable(Path dir, String name, String content) throws IOException {
         Path p = dir.resolve(name);
