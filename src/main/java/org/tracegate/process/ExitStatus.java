@@ -38,8 +38,8 @@ public record ExitStatus(int exitCode, int signal, boolean coreDumped, long cpuM
         return "exit status " + exitCode;
     }
 
-    /** The exit status as trace text, or "" when a signal ended it. */
-    public String exitCodeText() { return signal != 0 ? "" : Integer.toString(exitCode); }
+    /** The exit status as trace text, or "" when a signal ended it or the status was lost. */
+    public String exitCodeText() { return signal != 0 || lostBecause != null ? "" : Integer.toString(exitCode); }
 
     /** The signal's name as trace text, or "" when it exited. */
     public String signalName() { return signal != 0 ? Signals.name(signal) : ""; }

@@ -46,7 +46,7 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
      */
     public HelperLauncher(Consumer<String> problems) {
         this.problems = Objects.requireNonNull(problems);
-        Objects.requireNonNull(Reaper.INSTANCE); // the helper itself is our child: the Reaper reaps it
+        NativeLauncher.prepare(); // the helper itself is started by posix_spawn and reaped by the Reaper
         try {
             binary = HelperBinary.extract();
         } catch (SpawnHelper.Unavailable e) {

@@ -63,7 +63,7 @@ final class Launchers {
                 return new UnsupportedOperationException("not Linux");
             }
             try {
-                new NativeLauncher();
+                NativeLauncher.prepare(); // not a NativeLauncher: that would start a guardian the helper makes needless
                 return null;
             } catch (Throwable t) { // ExceptionInInitializerError, IllegalCallerException, UnsatisfiedLinkError
                 return t;

@@ -23,6 +23,8 @@ import java.util.Objects;
 /**
  * Starts programs with glibc's posix_spawn through FFM: a vfork-style clone and one exec, in a new
  * process group, with exactly three inherited descriptors, and the exec errno reported to the caller.
+ * A root server uses it only without the spawn helper ({@link HelperLauncher}): its user switch holds the program
+ * user's uid on a server thread for the spawn, and its limits arrive by prlimit after the exec (docs/process.md).
  * posix_spawn blocks the calling thread only until the child has exec'd (CLONE_VFORK), like the JDK's own
  * launch; it is the one short native wait a virtual thread may make here.
  */
@@ -38,8 +40,16 @@ public final class NativeLauncher implements ProcessLauncher {
 
     /** Fails (linkage error, IllegalCallerException) when FFM or a libc symbol is unavailable. */
     public NativeLauncher() {
-        Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
+        prepare();
         Guardian.INSTANCE.ensureStarted();
+    }
+
+    /**
+     * Loads what a native spawn needs and starts the reaper, or fails (linkage error, IllegalCallerException): the
+     * probe of {@link Launchers}, and the spawn helper's start, without starting a guardian.
+     */
+    static void prepare() {
+        Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
         // Loaded now rather than first used while a spawning thread holds a program's identity (CredentialSwitch).
         try {
             for (Class<?> c : new Class<?>[] {Prlimit.class, Errno.class, Spawned.class}) {

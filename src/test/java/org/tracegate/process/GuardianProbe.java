@@ -14,7 +14,9 @@ import java.util.Map;
 public final class GuardianProbe {
     public static void main(String[] args) throws Exception {
         boolean helper = args.length > 0 && args[0].equals("helper");
-        ProcessLauncher launcher = helper ? new HelperLauncher() : new NativeLauncher();
+        // helper: the server's own choice (a root server with the helper), which must not start a guardian as well
+        ProcessLauncher launcher = helper ? ProcessLauncher.platformDefault() : new NativeLauncher();
+        if (helper && !(launcher instanceof HelperLauncher)) throw new IllegalStateException("not the helper: " + launcher.name());
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
         Path root = Path.of("/");
         // Two that end on SIGTERM, one that ignores it (so only the guardian's SIGKILL ends it).
@@ -31,6 +33,7 @@ public final class GuardianProbe {
         if (helper) {
             long pid = ((HelperLauncher) launcher).helperPid();
             System.out.println("guardian " + pid);
+            System.out.println("perl-guardian " + Guardian.INSTANCE.pid());
             System.out.println("helperdir " + java.nio.file.Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getParent());
             // A daemon that left its program's group: the helper, its subreaper, ends it too (the guardian cannot).
             ChildProcess c = launcher.launch(new LaunchSpec(List.of("/bin/sh", "-c",

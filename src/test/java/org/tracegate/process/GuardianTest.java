@@ -42,6 +42,7 @@ class GuardianTest {
                 if (line.startsWith("program ")) programs.add(Long.parseLong(line.substring(8)));
                 if (line.startsWith("guardian ")) guardian = Long.parseLong(line.substring(9));
                 if (line.startsWith("helperdir ")) helperDir = Path.of(line.substring(10));
+                if (line.startsWith("perl-guardian ")) assertThat(line).as("the helper replaces the guardian").isEqualTo("perl-guardian -1");
             }
             assertThat(programs).hasSize(mode.equals("helper") ? 4 : 3);
             assertThat(guardian).isPositive();
