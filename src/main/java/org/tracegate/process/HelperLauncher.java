@@ -27,7 +27,7 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
     static final Duration GRACE = Duration.ofMillis(Long.getLong("tracegate.guardian.graceMillis", 2000));
 
     private final Consumer<String> problems;
-    private final HelperBinary binary;
+    private HelperBinary binary; // guarded by lock; written anew should its file have gone
     private final Object lock = new Object();
     private SpawnHelper helper; // guarded by lock; replaced when it died
     private boolean closed;
@@ -81,6 +81,10 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
             if (closed) throw new LaunchException("the spawn launcher is closed", 0, "EUNKNOWN");
             if (helper == null || helper.isDead()) {
                 try {
+                    if (!java.nio.file.Files.isRegularFile(binary.file)) { // removed behind our back (tmp cleaners)
+                        binary.delete();
+                        binary = HelperBinary.extract();
+                    }
                     helper = SpawnHelper.start(binary.file, binary.directory, GRACE, problems);
                 } catch (SpawnHelper.Unavailable e) {
                     helper = null;
@@ -212,7 +216,9 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
             helper = null;
         }
         if (h != null) h.close(GRACE.plusSeconds(2));
-        binary.delete();
+        synchronized (lock) {
+            binary.delete();
+        }
     }
 
     // ---- the shared default -----------------------------------------------------------------------------------

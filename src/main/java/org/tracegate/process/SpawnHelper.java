@@ -86,6 +86,13 @@ final class SpawnHelper implements ExitSource {
     /** Null while alive; why it is not, once {@link #died} ran. Guarded by {@link #lock}. */
     private String death;
     private volatile boolean closing;
+    /**
+     * The socket's descriptor is closed by the reader alone, once it has seen EOF; sends and shutdown hold the read
+     * lock and look at {@link #sockClosed} first, so that none can reach a number reused meanwhile (by a new helper's
+     * socket, say).
+     */
+    private final java.util.concurrent.locks.ReadWriteLock sockLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean sockClosed; // guarded by sockLock
     /** Completes when {@link #died} has dealt with everything. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -252,7 +259,13 @@ final class SpawnHelper implements ExitSource {
         long since = 0;
         while (true) {
             try {
-                Sockets.sendWithFds(sock, message, stdin, stdout, stderr);
+                sockLock.readLock().lock();
+                try {
+                    if (sockClosed) throw new Errno("sendmsg", Errno.EPIPE);
+                    Sockets.sendWithFds(sock, message, stdin, stdout, stderr);
+                } finally {
+                    sockLock.readLock().unlock();
+                }
                 break;
             } catch (Errno e) {
                 if (e.errno() == Errno.EAGAIN && !r.reply.isDone()) { // its queue is full: it is busy spawning
@@ -350,9 +363,28 @@ final class SpawnHelper implements ExitSource {
     // ---- the reader -----------------------------------------------------------------------------------------
 
     private void read() {
+        try {
+            readUntilEof();
+        } finally {
+            sockLock.writeLock().lock();
+            try {
+                sockClosed = true;
+                Libc.close(sock);
+            } finally {
+                sockLock.writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Reads replies until EOF. After a bad one the helper is being killed: what it still sends is ignored, but the
+     * reader goes on to EOF, because closing our end first would tell a live helper the server is gone.
+     */
+    private void readUntilEof() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = arena.allocate(REPLY_BUFFER, 8);
             MemorySegment capture = Libc.allocateCapture(arena);
+            boolean trusted = true;
             while (true) {
                 long n;
                 try {
@@ -366,11 +398,12 @@ final class SpawnHelper implements ExitSource {
                     died("closed its socket");
                     return;
                 }
+                if (!trusted) continue;
                 String bad = n > REPLY_BUFFER ? "a reply of " + n + " bytes" : HelperProtocol.checkHeader(m, n);
                 if (bad == null) bad = dispatch(m);
                 if (bad != null) {
+                    trusted = false;
                     died("sent " + bad);
-                    return;
                 }
             }
         } catch (Throwable t) {
@@ -428,11 +461,14 @@ final class SpawnHelper implements ExitSource {
             if (r.reply.complete(new Gone(reason))) inFlight++;
         }
         pending.clear();
-        Sockets.shutdown(sock); // the helper sees EOF: it ends what it still runs and exits
         boolean closed = closing;
-        // A helper that is merely closed exits by itself (close() waits for it); one that misbehaved is ended now. Its
-        // pid is safe until the Reaper has reaped it.
-        if (!closed && !process.onExit().isDone()) COMPLETER.execute(() -> process.terminate(EndedBy.SELF, Duration.ZERO));
+        if (closed) {
+            shutdownSocket(); // EOF: the helper ends what it still runs, removes its binary and exits
+        } else if (!process.onExit().isDone()) {
+            // It misbehaved (or hangs): killed, not told EOF, which would make it remove the binary a new helper needs.
+            // Its pid is safe until the Reaper has reaped it. Not on this thread: terminate takes GROUP_LOCK.
+            COMPLETER.execute(() -> process.terminate(EndedBy.SELF, Duration.ZERO));
+        }
         ExitStatus lost = ExitStatus.lost(closed ? "the spawn launcher was closed; the program was killed"
                 : "the spawn helper died; the program was killed");
         List<Request> programs = new ArrayList<>(running.values());
@@ -447,10 +483,18 @@ final class SpawnHelper implements ExitSource {
                             + failed + " launch(es) failed; a new helper starts with the next launch");
                 }
             } finally {
-                Libc.close(sock);
                 ended.complete(null);
             }
         });
+    }
+
+    private void shutdownSocket() {
+        sockLock.readLock().lock();
+        try {
+            if (!sockClosed) Sockets.shutdown(sock);
+        } finally {
+            sockLock.readLock().unlock();
+        }
     }
 
     /**

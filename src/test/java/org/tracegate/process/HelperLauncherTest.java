@@ -194,6 +194,22 @@ class HelperLauncherTest {
     }
 
     @Test
+    void aNewHelperStartsEvenIfTheBinaryWasRemovedMeanwhile() throws Exception {
+        HelperLauncher launcher = new HelperLauncher(line -> { });
+        try {
+            long old = launcher.helperPid();
+            Path binary = Files.readSymbolicLink(Path.of("/proc/" + old + "/exe"));
+            Files.delete(binary); // a tmp cleaner, say
+            Libc.kill((int) old, Signals.SIGKILL);
+            awaitDead(old, Duration.ofSeconds(2));
+            assertThat(run(launcher, sh(dir, "echo again")).out()).isEqualTo("again\n");
+            assertThat(Files.readSymbolicLink(Path.of("/proc/" + launcher.helperPid() + "/exe"))).isNotEqualTo(binary);
+        } finally {
+            launcher.close();
+        }
+    }
+
+    @Test
     void closeLeavesNoHelperNoZombiesAndNoFiles() throws Exception {
         List<String> said = Collections.synchronizedList(new ArrayList<>());
         HelperLauncher launcher = new HelperLauncher(said::add);
