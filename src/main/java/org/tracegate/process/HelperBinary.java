@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * from src/main/c with gcc; {@code tracegate-spawn.properties} says for which architecture, or why there is none), and
  * written at run time to a directory of its own: created 0700 under {@code java.io.tmpdir} (or
  * {@code -Dtracegate.spawnHelper.dir}) with a random name, never in a directory a program user could write to or
- * rename entries in. The file is 0500. The directory goes when the launcher closes, at JVM exit, or, when the server
- * is killed, by the helper itself once it has ended the programs.
+ * rename entries in. The file is 0500. The launcher removes the directory as soon as the helper runs (a shutdown hook
+ * and the helper itself, on EOF, cover a server that dies in between).
  */
 final class HelperBinary {
     static final String DIR_PROPERTY = "tracegate.spawnHelper.dir";

@@ -20,14 +20,15 @@ import java.util.function.Consumer;
  * same streams and pipes, same terminate (kill(-pgid) from here, with the pid-reuse protection), same endEscaped.
  *
  * <p>One helper per launcher, started by the constructor; one that dies is reported to {@code problems} and
- * replaced at the next launch. {@link #close()} ends the helper, its programs and its binary's directory.
+ * replaced at the next launch. Each start writes the binary to a private directory and removes it as soon as the
+ * helper runs, so nothing is left on disk however the server and the helper end. {@link #close()} ends the helper
+ * and its programs.
  */
 public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
     /** How long programs get between SIGTERM and SIGKILL once the server is gone (the guardian's property). */
     static final Duration GRACE = Duration.ofMillis(Long.getLong("tracegate.guardian.graceMillis", 2000));
 
     private final Consumer<String> problems;
-    private HelperBinary binary; // guarded by lock; written anew should its file have gone
     private final Object lock = new Object();
     private SpawnHelper helper; // guarded by lock; replaced when it died
     private boolean closed;
@@ -48,15 +49,22 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
         this.problems = Objects.requireNonNull(problems);
         NativeLauncher.prepare(); // the helper itself is started by posix_spawn and reaped by the Reaper
         try {
-            binary = HelperBinary.extract();
+            helper = startHelper(problems);
         } catch (SpawnHelper.Unavailable e) {
             throw new IllegalStateException("no spawn helper: " + e.getMessage());
         }
+    }
+
+    /**
+     * Writes the binary, starts it and removes it again once it has said HELLO: a running program needs no file, and
+     * so none is left behind even when the server and the helper are both SIGKILLed.
+     */
+    private static SpawnHelper startHelper(Consumer<String> problems) throws SpawnHelper.Unavailable {
+        HelperBinary binary = HelperBinary.extract();
         try {
-            helper = SpawnHelper.start(binary.file, binary.directory, GRACE, problems);
-        } catch (SpawnHelper.Unavailable e) {
+            return SpawnHelper.start(binary.file, binary.directory, GRACE, problems);
+        } finally {
             binary.delete();
-            throw new IllegalStateException("no spawn helper: " + e.getMessage());
         }
     }
 
@@ -81,11 +89,7 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
             if (closed) throw new LaunchException("the spawn launcher is closed", 0, "EUNKNOWN");
             if (helper == null || helper.isDead()) {
                 try {
-                    if (!java.nio.file.Files.isRegularFile(binary.file)) { // removed behind our back (tmp cleaners)
-                        binary.delete();
-                        binary = HelperBinary.extract();
-                    }
-                    helper = SpawnHelper.start(binary.file, binary.directory, GRACE, problems);
+                    helper = startHelper(problems);
                 } catch (SpawnHelper.Unavailable e) {
                     helper = null;
                     throw new LaunchException("cannot start the spawn helper: " + e.getMessage(), 0, "EUNKNOWN");
@@ -203,8 +207,8 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
     }
 
     /**
-     * Ends the helper: programs still running are killed and their onExit() completes with a lost status, the
-     * helper exits, and its binary's directory is removed. Idempotent; later launches fail.
+     * Ends the helper: programs still running are killed and their onExit() completes with a lost status, and the
+     * helper exits. Idempotent; later launches fail.
      */
     @Override
     public void close() {
@@ -216,9 +220,6 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
             helper = null;
         }
         if (h != null) h.close(GRACE.plusSeconds(2));
-        synchronized (lock) {
-            binary.delete();
-        }
     }
 
     // ---- the shared default -----------------------------------------------------------------------------------

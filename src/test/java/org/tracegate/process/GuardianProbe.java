@@ -34,7 +34,8 @@ public final class GuardianProbe {
             long pid = ((HelperLauncher) launcher).helperPid();
             System.out.println("guardian " + pid);
             System.out.println("perl-guardian " + Guardian.INSTANCE.pid());
-            System.out.println("helperdir " + java.nio.file.Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getParent());
+            System.out.println("helperdir " + Path.of(java.nio.file.Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe"))
+                    .toString().replace(" (deleted)", "")).getParent());
             // A daemon that left its program's group: the helper, its subreaper, ends it too (the guardian cannot).
             ChildProcess c = launcher.launch(new LaunchSpec(List.of("/bin/sh", "-c",
                     "setsid sh -c 'echo $$; exec sleep 303' </dev/null 2>/dev/null &"), env, root));

@@ -193,17 +193,20 @@ class HelperLauncherTest {
         }
     }
 
+    /** Every start writes the binary to a new 0700 directory and removes it once the helper runs: nothing can linger. */
     @Test
-    void aNewHelperStartsEvenIfTheBinaryWasRemovedMeanwhile() throws Exception {
+    void theBinaryIsOnDiskOnlyWhileTheHelperStarts() throws Exception {
         HelperLauncher launcher = new HelperLauncher(line -> { });
         try {
             long old = launcher.helperPid();
-            Path binary = Files.readSymbolicLink(Path.of("/proc/" + old + "/exe"));
-            Files.delete(binary); // a tmp cleaner, say
+            String exe = Files.readSymbolicLink(Path.of("/proc/" + old + "/exe")).toString();
+            assertThat(exe).matches(".*/tracegate-spawn-\\d+/tracegate-spawn \\(deleted\\)");
+            assertThat(Path.of(exe.replace(" (deleted)", "")).getParent()).doesNotExist();
             Libc.kill((int) old, Signals.SIGKILL);
             awaitDead(old, Duration.ofSeconds(2));
             assertThat(run(launcher, sh(dir, "echo again")).out()).isEqualTo("again\n");
-            assertThat(Files.readSymbolicLink(Path.of("/proc/" + launcher.helperPid() + "/exe"))).isNotEqualTo(binary);
+            String next = Files.readSymbolicLink(Path.of("/proc/" + launcher.helperPid() + "/exe")).toString();
+            assertThat(next).endsWith(" (deleted)").isNotEqualTo(exe);
         } finally {
             launcher.close();
         }
@@ -214,9 +217,8 @@ class HelperLauncherTest {
         List<String> said = Collections.synchronizedList(new ArrayList<>());
         HelperLauncher launcher = new HelperLauncher(said::add);
         long helper = launcher.helperPid();
-        Path binary = Files.readSymbolicLink(Path.of("/proc/" + helper + "/exe"));
+        Path binary = Path.of(Files.readSymbolicLink(Path.of("/proc/" + helper + "/exe")).toString().replace(" (deleted)", ""));
         assertThat(binary.getParent().getFileName().toString()).startsWith("tracegate-spawn-");
-        assertThat(Files.getPosixFilePermissions(binary.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         for (int i = 0; i < 20; i++) assertThat(run(launcher, sh(dir, "exit " + i)).status().exitCode()).isEqualTo(i);
         ChildProcess running = launcher.launch(sh(dir, "sleep 300"));
         launcher.close();
@@ -232,6 +234,21 @@ class HelperLauncherTest {
         assertThat(said).as("closing is no problem to report").isEmpty();
         LaunchException e = catchThrowableOfType(LaunchException.class, () -> launcher.launch(sh(dir, "true")));
         assertThat(e.getMessage()).contains("closed");
+    }
+
+    /** The private directory, while it exists: 0700 and the file 0500, owned by the server. */
+    @Test
+    void theBinaryIsWrittenPrivately() throws Exception {
+        HelperBinary binary = HelperBinary.extract();
+        try {
+            assertThat(Files.getPosixFilePermissions(binary.directory)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            assertThat(Files.getPosixFilePermissions(binary.file)).isEqualTo(PosixFilePermissions.fromString("r-x------"));
+            assertThat(Files.getOwner(binary.file).getName()).isEqualTo("root");
+            assertThat(binary.directory.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        } finally {
+            binary.delete();
+        }
+        assertThat(binary.directory).doesNotExist();
     }
 
     @Test
