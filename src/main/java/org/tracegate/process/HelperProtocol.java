@@ -141,6 +141,7 @@ final class HelperProtocol {
         if (m.get(INT, 0) != MAGIC) return "a reply without the protocol's magic number";
         if (m.get(SHORT, 4) != VERSION) return "a reply of protocol version " + m.get(SHORT, 4) + ", not " + VERSION;
         if (m.get(INT, 8) != n) return "a reply whose length field (" + m.get(INT, 8) + ") is not its size (" + n + ")";
+        if (m.get(INT, 12) != 0) return "a reply with a non-zero reserved field";
         int expected = switch (m.get(SHORT, 6)) {
             case HELLO -> HEADER_BYTES + 16;
             case SPAWNED, FAILED -> HEADER_BYTES + 8;

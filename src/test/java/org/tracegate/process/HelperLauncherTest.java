@@ -193,6 +193,38 @@ class HelperLauncherTest {
         }
     }
 
+    @Test
+    void aLaunchInFlightWhenTheHelperDiesFailsAndTheNextOneWorks() throws Exception {
+        List<String> said = Collections.synchronizedList(new ArrayList<>());
+        HelperLauncher launcher = new HelperLauncher(said::add);
+        try {
+            long old = launcher.helperPid();
+            Libc.kill((int) old, Signals.SIGSTOP); // the request waits in its socket
+            java.util.concurrent.CompletableFuture<Throwable> launch = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    launcher.launch(sh(dir, "echo never")).terminate(EndedBy.SELF, Duration.ZERO);
+                    launch.complete(null);
+                } catch (Throwable t) {
+                    launch.complete(t);
+                }
+            });
+            Thread.sleep(300);
+            assertThat(launch).as("waiting for the stopped helper").isNotDone();
+            Libc.kill((int) old, Signals.SIGKILL);
+            Throwable t = launch.get(5, TimeUnit.SECONDS);
+            assertThat(t).isInstanceOf(LaunchException.class)
+                    .hasMessage("cannot start \"/bin/sh\": the spawn helper (pid " + old + ") closed its socket while starting it");
+            awaitDead(old, Duration.ofSeconds(2));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (said.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(said).singleElement().asString().contains("0 running program(s) killed, 1 launch(es) failed");
+            assertThat(run(launcher, sh(dir, "echo again")).out()).isEqualTo("again\n");
+        } finally {
+            launcher.close();
+        }
+    }
+
     /** Every start writes the binary to a new 0700 directory and removes it once the helper runs: nothing can linger. */
     @Test
     void theBinaryIsOnDiskOnlyWhileTheHelperStarts() throws Exception {
