@@ -48,7 +48,9 @@ class ResourceLimitsTest {
         assertThat(r.status().signal()).as(r.status().describe()).isEqualTo(Signals.SIGXCPU);
         assertThat(r.status().errorCode()).isEqualTo("SIGXCPU");
         assertThat(r.status().coreDumped()).as("SIGXCPU dumps core by default; coreBytes=0").isFalse();
-        assertThat(r.status().cpuMillis()).isBetween(900L, 1500L);
+        // The kernel fires RLIMIT_CPU on its tick-sampled CPU time; rusage reports the precise runtime. On this 2-CPU VM
+        // at load average 18-30 they drifted apart by up to 13 % (866-893 ms, both launchers alike).
+        assertThat(r.status().cpuMillis()).isBetween(750L, 1500L);
         assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(900);
     }
 
