@@ -8,47 +8,55 @@ import java.util.List;
 import java.util.Map;
 import org.tracegate.process.ChildProcess;
 import org.tracegate.process.Credentials;
+import org.tracegate.process.HelperLauncher;
 import org.tracegate.process.LaunchSpec;
 import org.tracegate.process.NativeLauncher;
+import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.ResourceLimits;
 
 /**
- * Process-hardening measurements through the server's own NativeLauncher (run by bench/hardening.sh, which builds
- * target/classes and the C programs). Not a unit test: numbers from a shared machine, compared within one run.
+ * Process-hardening measurements through the server's own launchers (run by bench/hardening.sh, which builds
+ * target/classes, the spawn helper and the C programs). Not a unit test: numbers from a shared machine, compared
+ * within one run.
  *
- *   rate PROGRAM N REPS   spawns/s of PROGRAM as the server (root) and as nobody/nogroup, with the default limits
- *                         (coreBytes=0) and with none; configurations alternate in blocks of 20 spawns inside
- *                         each rep so noise hits all alike; also the latency of launch() itself
- *   window PROGRAM N      runs bench/limits-window.c N times as the server and N times as nobody, with default
- *                         limits, and reports how long main() ran before its limits were in place
+ *   rate PROGRAM N REPS   spawns/s of PROGRAM with the default limits (coreBytes=0): through NativeLauncher as the
+ *                         server (root, no switch: the baseline) and as nobody/nogroup (its per-thread switch), and
+ *                         through the spawn helper as nobody and as the server; configurations alternate in blocks
+ *                         of 20 spawns inside each rep so noise hits all alike; also the latency of launch() itself
+ *   window PROGRAM N      runs bench/limits-window.c N times per launcher and user, with default limits, and reports
+ *                         how long main() ran before its limits were in place
  */
 public final class Hardening {
     private static final Map<String, String> ENV = cgiSizedEnvironment();
     private static final int BLOCK = 20;
+    private static final String BASELINE = "posix_spawn, as the server (root)";
 
     public static void main(String[] args) throws Exception {
-        NativeLauncher launcher = new NativeLauncher();
+        NativeLauncher nativeLauncher = new NativeLauncher();
+        HelperLauncher helper = new HelperLauncher();
         Path program = Path.of(args[1]).toAbsolutePath();
         int n = Integer.parseInt(args[2]);
         switch (args[0]) {
-            case "rate" -> rate(launcher, program, n, Integer.parseInt(args[3]));
-            case "window" -> window(launcher, program, n);
+            case "rate" -> rate(nativeLauncher, helper, program, n, Integer.parseInt(args[3]));
+            case "window" -> window(nativeLauncher, helper, program, n);
             default -> throw new IllegalArgumentException("mode: rate | window");
         }
+        helper.close();
         System.exit(0);
     }
 
-    private record Config(String name, Credentials credentials, ResourceLimits limits) {}
+    private record Config(String name, ProcessLauncher launcher, Credentials credentials, ResourceLimits limits) {}
 
-    private static void rate(NativeLauncher launcher, Path program, int n, int reps) throws Exception {
+    private static void rate(NativeLauncher nativeLauncher, HelperLauncher helper, Path program, int n, int reps)
+            throws Exception {
         Credentials nobody = Credentials.forPrograms(Credentials.lookup("nobody", "nogroup"));
         if (nobody == null) throw new IllegalStateException("run as root: the switch is what is measured");
         List<Config> configs = List.of(
-                new Config("same user, no limits", null, ResourceLimits.INHERITED),
-                new Config("nobody, no limits", nobody, ResourceLimits.INHERITED),
-                new Config("same user, default limits", null, ResourceLimits.DEFAULT),
-                new Config("nobody, default limits", nobody, ResourceLimits.DEFAULT));
-        for (Config c : configs) for (int i = 0; i < 200; i++) once(launcher, spec(program, c)); // JIT, reaper
+                new Config(BASELINE, nativeLauncher, null, ResourceLimits.DEFAULT),
+                new Config("posix_spawn, as nobody (per-thread switch)", nativeLauncher, nobody, ResourceLimits.DEFAULT),
+                new Config("spawn helper, as nobody", helper, nobody, ResourceLimits.DEFAULT),
+                new Config("spawn helper, as the server (root)", helper, null, ResourceLimits.DEFAULT));
+        for (Config c : configs) for (int i = 0; i < 300; i++) once(c.launcher(), spec(program, c)); // JIT, reaper
         Map<String, List<Double>> rates = new HashMap<>();
         Map<String, List<Long>> launchNanos = new HashMap<>();
         for (int rep = 1; rep <= reps; rep++) {
@@ -60,7 +68,7 @@ public final class Hardening {
                     LaunchSpec spec = spec(program, c);
                     List<Long> lat = launchNanos.computeIfAbsent(c.name(), x -> new ArrayList<>());
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < Math.min(BLOCK, n - done); i++) once(launcher, spec, lat);
+                    for (int i = 0; i < Math.min(BLOCK, n - done); i++) once(c.launcher(), spec, lat);
                     nanos[k] += System.nanoTime() - t0;
                 }
             }
@@ -71,10 +79,10 @@ public final class Hardening {
             }
         }
         System.out.println();
-        System.out.println("| configuration | spawns/s (median) | reps | ÷ same user, same limits (median of per-rep ratios) | launch() p50 | launch() p99 |");
+        System.out.println("| configuration (default limits) | spawns/s (median) | reps | ÷ posix_spawn as the server (median of per-rep ratios) | launch() p50 | launch() p99 |");
         System.out.println("|---|---|---|---|---|---|");
         for (Config c : configs) {
-            String base = c.limits().isInherited() ? "same user, no limits" : "same user, default limits";
+            String base = BASELINE;
             long[] lat = launchNanos.get(c.name()).stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf("| %s | %.0f | %s | %.2f | %s | %s |%n", c.name(), median(rates.get(c.name())),
                     String.join(", ", rates.get(c.name()).stream().map(r -> String.format("%.0f", r)).toList()),
@@ -90,17 +98,20 @@ public final class Hardening {
         return out;
     }
 
-    private static void window(NativeLauncher launcher, Path program, int n) throws Exception {
+    private static void window(NativeLauncher nativeLauncher, HelperLauncher helper, Path program, int n)
+            throws Exception {
         Credentials nobody = Credentials.forPrograms(Credentials.lookup("nobody", "nogroup"));
-        for (Config c : List.of(new Config("same user", null, ResourceLimits.DEFAULT),
-                new Config("nobody", nobody, ResourceLimits.DEFAULT))) {
-            if (c.name().equals("nobody") && nobody == null) continue;
+        for (Config c : List.of(new Config("posix_spawn, as the server", nativeLauncher, null, ResourceLimits.DEFAULT),
+                new Config("posix_spawn, as nobody", nativeLauncher, nobody, ResourceLimits.DEFAULT),
+                new Config("spawn helper, as the server", helper, null, ResourceLimits.DEFAULT),
+                new Config("spawn helper, as nobody", helper, nobody, ResourceLimits.DEFAULT))) {
+            if (c.credentials() == null && c.name().endsWith("nobody")) continue;
             LaunchSpec spec = spec(program, c);
-            for (int i = 0; i < 100; i++) once(launcher, spec);
+            for (int i = 0; i < 100; i++) once(c.launcher(), spec);
             int ready = 0;
             List<Long> late = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                String out = once(launcher, spec).trim();
+                String out = once(c.launcher(), spec).trim();
                 if (out.equals("ready 0")) ready++;
                 else if (out.startsWith("late ")) late.add(Long.parseLong(out.substring(5)));
                 else throw new IllegalStateException("limits-window said: " + out);
@@ -120,7 +131,7 @@ public final class Hardening {
         return new LaunchSpec(List.of(program.toString()), ENV, program.getParent(), c.credentials(), c.limits());
     }
 
-    private static String once(NativeLauncher launcher, LaunchSpec spec) throws Exception {
+    private static String once(ProcessLauncher launcher, LaunchSpec spec) throws Exception {
         return once(launcher, spec, null);
     }
 
@@ -128,7 +139,7 @@ public final class Hardening {
      * One launch as the gateway does it: stdin closed, stdout drained to EOF, exit awaited, pipes closed. Adds the
      * duration of launch() itself to {@code launchNanos}: a switched spawn holds the program's uid within it.
      */
-    private static String once(NativeLauncher launcher, LaunchSpec spec, List<Long> launchNanos) throws Exception {
+    private static String once(ProcessLauncher launcher, LaunchSpec spec, List<Long> launchNanos) throws Exception {
         long t0 = System.nanoTime();
         ChildProcess c = launcher.launch(spec);
         if (launchNanos != null) launchNanos.add(System.nanoTime() - t0);

@@ -13,7 +13,8 @@ public final class Errno extends RuntimeException {
     // Linux numbers; x86-64 and arm64 share the generic table for all of these.
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
             ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
-            ENFILE = 23, EMFILE = 24, ETXTBSY = 26, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40;
+            ENFILE = 23, EMFILE = 24, ETXTBSY = 26, EPIPE = 32, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40,
+            ECONNRESET = 104;
 
     private record Known(int number, String name, String description) {}
 
@@ -36,9 +37,11 @@ public final class Errno extends RuntimeException {
             new Known(ENFILE, "ENFILE", "Too many open files in system"),
             new Known(EMFILE, "EMFILE", "Too many open files"),
             new Known(ETXTBSY, "ETXTBSY", "Text file busy"),
+            new Known(EPIPE, "EPIPE", "Broken pipe"),
             new Known(ENAMETOOLONG, "ENAMETOOLONG", "File name too long"),
             new Known(ENOSYS, "ENOSYS", "Function not implemented"),
-            new Known(ELOOP, "ELOOP", "Too many levels of symbolic links"));
+            new Known(ELOOP, "ELOOP", "Too many levels of symbolic links"),
+            new Known(ECONNRESET, "ECONNRESET", "Connection reset by peer"));
     private static final Map<Integer, Known> BY_NUMBER =
             KNOWN.stream().collect(Collectors.toUnmodifiableMap(Known::number, k -> k));
     private static final Map<String, Known> BY_NAME =

@@ -54,7 +54,10 @@ final class EscapedProcesses {
         for (long ino : inodes) links.add("pipe:[" + ino + "]");
         List<Integer> holders = new ArrayList<>();
         for (int pid : descendants(SELF, children)) {
-            if (all.get(pid).pgrp() != pgid && holds(PROC.resolve(pid + "/fd"), links)) holders.add(pid);
+            // A spawn helper holds a program's pipes only until that program is started: never one to end.
+            if (all.get(pid).pgrp() != pgid && !SpawnHelper.isHelper(pid) && holds(PROC.resolve(pid + "/fd"), links)) {
+                holders.add(pid);
+            }
         }
         // Then the holders' own descendants outside the group: a daemon's children need not hold the pipe.
         Set<Integer> out = new LinkedHashSet<>(holders);

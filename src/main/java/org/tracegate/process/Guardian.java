@@ -122,7 +122,7 @@ final class Guardian {
             }
             int pid = pidOut.get(JAVA_INT, 0);
             NativeChild child = new NativeChild(pid, new long[0], OutputStream.nullOutputStream(),
-                    InputStream.nullInputStream(), InputStream.nullInputStream(), false);
+                    InputStream.nullInputStream(), InputStream.nullInputStream(), false, ExitSource.JVM);
             writeFd = pipe[1];
             process = child;
             startedAt = System.nanoTime();

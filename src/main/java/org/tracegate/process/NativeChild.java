@@ -17,7 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** A program started by {@link NativeLauncher}: leader of its own process group (pgid == pid). */
+/**
+ * A program started natively, by {@link NativeLauncher} or through the spawn helper ({@link HelperLauncher}): leader of
+ * its own process group (pgid == pid), with our ends of its pipes as streams. Who reaps it and reports its exit is its
+ * {@link ExitSource}: the JVM's {@link Reaper} for our own children, the helper's connection for the helper's; either
+ * calls {@link #reaped()} and then {@link #complete}. Everything else (streams, terminate with its pid-reuse
+ * protection, escaped processes) is the same for both.
+ */
 final class NativeChild implements ChildProcess {
 
     /** Sends the delayed SIGKILLs; kill(2) never blocks, so one daemon thread is plenty. */
@@ -39,6 +45,7 @@ final class NativeChild implements ChildProcess {
     static final ReadWriteLock GROUP_LOCK = new ReentrantReadWriteLock();
 
     private final int pid;
+    private final ExitSource source;
     /** The inodes of the three pipes (stdin, stdout, stderr): how {@link #endEscaped} recognises their holders. */
     private final long[] pipeInodes;
     private final OutputStream stdin;
@@ -53,8 +60,10 @@ final class NativeChild implements ChildProcess {
     private volatile boolean reaped;
 
     /** Call with GROUP_LOCK's read lock held, right after the spawn. */
-    NativeChild(int pid, long[] pipeInodes, OutputStream stdin, InputStream stdout, InputStream stderr, boolean largePipe) {
+    NativeChild(int pid, long[] pipeInodes, OutputStream stdin, InputStream stdout, InputStream stderr, boolean largePipe,
+                ExitSource source) {
         this.pid = pid;
+        this.source = source;
         this.pipeInodes = pipeInodes.clone();
         this.largePipe = new AtomicBoolean(largePipe);
         this.stdin = stdin;
@@ -98,7 +107,7 @@ final class NativeChild implements ChildProcess {
     private void releaseGroup() {
         GROUP_LOCK.writeLock().lock();
         try {
-            if (NEWEST.remove(pid, this)) Guardian.INSTANCE.forget(pid);
+            if (NEWEST.remove(pid, this)) source.released(pid);
         } finally {
             GROUP_LOCK.writeLock().unlock();
         }
@@ -160,7 +169,7 @@ final class NativeChild implements ChildProcess {
         }
     }
 
-    private void signalGroup(int signal) {
+    void signalGroup(int signal) {
         GROUP_LOCK.writeLock().lock();
         try {
             NativeChild newest = NEWEST.get(pid);
@@ -189,7 +198,7 @@ final class NativeChild implements ChildProcess {
         }
     }
 
-    /** The reaper has collected the exit status; runs on the reaper thread. */
+    /** Its exit source has collected the exit status (the Reaper, on its thread; a helper's connection, not on its reader). */
     void reaped() {
         reaped = true;
         endedBy.compareAndSet(null, EndedBy.SELF);
@@ -202,6 +211,6 @@ final class NativeChild implements ChildProcess {
 
     @Override
     public String toString() {
-        return "NativeChild[pid=" + pid + ", reaped=" + reaped + "]";
+        return "NativeChild[pid=" + pid + ", reaped=" + reaped + ", " + source + "]";
     }
 }

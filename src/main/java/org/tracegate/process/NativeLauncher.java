@@ -23,6 +23,8 @@ import java.util.Objects;
 /**
  * Starts programs with glibc's posix_spawn through FFM: a vfork-style clone and one exec, in a new
  * process group, with exactly three inherited descriptors, and the exec errno reported to the caller.
+ * A root server uses it only without the spawn helper ({@link HelperLauncher}): its user switch holds the program
+ * user's uid on a server thread for the spawn, and its limits arrive by prlimit after the exec (docs/process.md).
  * posix_spawn blocks the calling thread only until the child has exec'd (CLONE_VFORK), like the JDK's own
  * launch; it is the one short native wait a virtual thread may make here.
  */
@@ -38,8 +40,16 @@ public final class NativeLauncher implements ProcessLauncher {
 
     /** Fails (linkage error, IllegalCallerException) when FFM or a libc symbol is unavailable. */
     public NativeLauncher() {
-        Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
+        prepare();
         Guardian.INSTANCE.ensureStarted();
+    }
+
+    /**
+     * Loads what a native spawn needs and starts the reaper, or fails (linkage error, IllegalCallerException): the
+     * probe of {@link Launchers}, and the spawn helper's start, without starting a guardian.
+     */
+    static void prepare() {
+        Objects.requireNonNull(Reaper.INSTANCE); // loads Libc and starts the reaper, or fails here
         // Loaded now rather than first used while a spawning thread holds a program's identity (CredentialSwitch).
         try {
             for (Class<?> c : new Class<?>[] {Prlimit.class, Errno.class, Spawned.class}) {
@@ -87,12 +97,13 @@ public final class NativeLauncher implements ProcessLauncher {
                 boolean largePipe = LargePipes.enlarge(fds[2]);
                 try {
                     Streams streams = openStreams(fds);
-                    child = new NativeChild(pid, inodes, streams.in(), streams.out(), streams.err(), largePipe);
+                    child = new NativeChild(pid, inodes, streams.in(), streams.out(), streams.err(), largePipe,
+                            ExitSource.JVM);
                     largePipe = false; // the child gives the share back when its pipes close
                 } catch (IOException e) {
                     failure = e;
                     child = new NativeChild(pid, inodes, OutputStream.nullOutputStream(),
-                            InputStream.nullInputStream(), InputStream.nullInputStream(), false);
+                            InputStream.nullInputStream(), InputStream.nullInputStream(), false, ExitSource.JVM);
                 } finally {
                     if (largePipe) LargePipes.release();
                     closeAll(fds); // the child's ends, and ours unless the streams took them over
@@ -187,7 +198,7 @@ public final class NativeLauncher implements ProcessLauncher {
         }
     }
 
-    private record Streams(OutputStream in, InputStream out, InputStream err) {}
+    record Streams(OutputStream in, InputStream out, InputStream err) {}
 
     /**
      * Java streams on our pipe ends. Preferably the descriptors themselves become the streams' (no syscall;
@@ -196,7 +207,7 @@ public final class NativeLauncher implements ProcessLauncher {
      * the child ends must still be open then, since opening a pipe through /proc is a FIFO open, which
      * blocks until the other side has an opener.
      */
-    private static Streams openStreams(int[] fds) throws IOException {
+    static Streams openStreams(int[] fds) throws IOException {
         if (Descriptors.WRAPPABLE) {
             var in = new FileOutputStream(Descriptors.wrap(fds[1]));
             var out = new FileInputStream(Descriptors.wrap(fds[2]));
@@ -225,7 +236,7 @@ public final class NativeLauncher implements ProcessLauncher {
         }
     }
 
-    private static String execFailure(LaunchSpec spec, int errno) {
+    static String execFailure(LaunchSpec spec, int errno) {
         String what = Errno.name(errno) + " (" + Libc.strerror(errno) + ")";
         Path dir = spec.workingDirectory();
         if (dir != null && (errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.EACCES)
@@ -241,11 +252,21 @@ public final class NativeLauncher implements ProcessLauncher {
     }
 
     private static MemorySegment cString(Arena arena, String s, Charset charset) throws LaunchException {
+        checkNoNul(s);
+        return arena.allocateFrom(s, charset);
+    }
+
+    /** The bytes of an argument, variable or path, refused (EINVAL) when it holds a NUL, which C would cut it at. */
+    static byte[] checkedBytes(String s, Charset charset) throws LaunchException {
+        checkNoNul(s);
+        return s.getBytes(charset);
+    }
+
+    private static void checkNoNul(String s) throws LaunchException {
         if (s.indexOf('\0') >= 0) {
             throw new LaunchException("argument or environment contains a NUL byte: " + s.replace('\0', '@'),
                     Errno.EINVAL, "EINVAL");
         }
-        return arena.allocateFrom(s, charset);
     }
 
     private static MemorySegment cStringArray(Arena arena, List<String> strings) throws LaunchException {
@@ -260,7 +281,7 @@ public final class NativeLauncher implements ProcessLauncher {
         return array;
     }
 
-    private static void closeAll(int[] fds) {
+    static void closeAll(int[] fds) {
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] >= 0) Libc.close(fds[i]);
             fds[i] = -1;

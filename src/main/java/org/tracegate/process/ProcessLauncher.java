@@ -1,6 +1,11 @@
 package org.tracegate.process;
 
-/** Starts programs. Implementations: native posix_spawn over FFM on Linux, ProcessBuilder elsewhere. */
+import java.util.function.Consumer;
+
+/**
+ * Starts programs. Implementations: the spawn helper (a root server), native posix_spawn over FFM on Linux, and
+ * ProcessBuilder elsewhere.
+ */
 public interface ProcessLauncher {
 
     /**
@@ -10,11 +15,22 @@ public interface ProcessLauncher {
      */
     ChildProcess launch(LaunchSpec spec) throws LaunchException;
 
-    /** "posix_spawn" or "ProcessBuilder", for logs and traces. */
+    /** "spawn-helper", "posix_spawn" or "ProcessBuilder", for logs and traces. */
     String name();
 
-    /** The best launcher for this platform: native when Linux and FFM work, else ProcessBuilder. */
+    /** {@link #platformDefault(Consumer)} reporting to standard error. */
     static ProcessLauncher platformDefault() {
-        return Launchers.platformDefault();
+        return Launchers.platformDefault(System.err::println);
+    }
+
+    /**
+     * The best launcher for this platform: the spawn helper for a root server that has it, else native when Linux and
+     * FFM work, else ProcessBuilder (docs/process.md, "Choosing").
+     *
+     * @param problems where the launcher reports what the operator should know (the helper died and was replaced; a
+     *                 root server without the helper), one line each: the server's error log
+     */
+    static ProcessLauncher platformDefault(Consumer<String> problems) {
+        return Launchers.platformDefault(problems);
     }
 }

@@ -197,8 +197,12 @@ final class Reaper {
     /** Decodes a wait status (WIFEXITED/WEXITSTATUS, WTERMSIG, WCOREDUMP) and the rusage. */
     static ExitStatus exitStatus(int status, MemorySegment rusage) {
         long cpuMicros = micros(rusage, Libc.RU_UTIME) + micros(rusage, Libc.RU_STIME);
+        return exitStatus(status, cpuMicros, rusage.get(ValueLayout.JAVA_LONG, Libc.RU_MAXRSS)); // KiB on Linux
+    }
+
+    /** Decodes a wait status with the CPU time (user + system, µs) and peak RSS (KiB) from its rusage. */
+    static ExitStatus exitStatus(int status, long cpuMicros, long maxRssKiB) {
         long cpuMillis = cpuMicros / 1000;
-        long maxRssKiB = rusage.get(ValueLayout.JAVA_LONG, Libc.RU_MAXRSS); // KiB on Linux
         int termSig = status & 0x7f;
         if (termSig == 0) return new ExitStatus((status >> 8) & 0xff, 0, false, cpuMillis, maxRssKiB);
         return new ExitStatus(-1, termSig, (status & 0x80) != 0, cpuMillis, maxRssKiB);

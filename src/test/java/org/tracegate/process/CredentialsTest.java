@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Programs started with other credentials: exactly those ids, no groups, no capabilities; the server stays root. */
 class CredentialsTest {
     static final Credentials NOBODY = Credentials.lookup("nobody", "nogroup");
     private static final Path ROOT = Path.of("/");
-    private final NativeLauncher launcher = new NativeLauncher();
 
     private static void assumeRoot() {
         assumeTrue(ProcStatus.ofThisThread().isRoot(), "switching users needs a root server");
@@ -41,17 +42,17 @@ class CredentialsTest {
         return m;
     }
 
-    private Map<String, String> childStatus(Credentials c) throws Exception {
+    private static Map<String, String> childStatus(ProcessLauncher launcher, Credentials c) throws Exception {
         Result r = run(launcher, spec(ROOT, "/bin/cat", "/proc/self/status").withCredentials(c));
         assertThat(r.status().exitCode()).as(r.err()).isZero();
         return status(r.out());
     }
 
-    @Test
-    void childAsNobodyHasNobodysIdsNoGroupsAndNoCapabilities() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void childAsNobodyHasNobodysIdsNoGroupsAndNoCapabilities(ProcessLauncher launcher) throws Exception {
         assumeRoot();
         assertThat(NOBODY).isEqualTo(Credentials.of(65534, 65534));
-        Map<String, String> s = childStatus(NOBODY);
+        Map<String, String> s = childStatus(launcher, NOBODY);
         assertThat(s.get("Uid")).isEqualTo("65534 65534 65534 65534");
         assertThat(s.get("Gid")).isEqualTo("65534 65534 65534 65534");
         assertThat(s.get("Groups")).isEmpty();
@@ -60,17 +61,17 @@ class CredentialsTest {
         }
     }
 
-    @Test
-    void explicitSupplementaryGroupsAreExactlyTheOnesGiven() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void explicitSupplementaryGroupsAreExactlyTheOnesGiven(ProcessLauncher launcher) throws Exception {
         assumeRoot();
-        Map<String, String> s = childStatus(new Credentials(4242, 4343, List.of(5001, 5002)));
+        Map<String, String> s = childStatus(launcher, new Credentials(4242, 4343, List.of(5001, 5002)));
         assertThat(s.get("Uid")).isEqualTo("4242 4242 4242 4242");
         assertThat(s.get("Gid")).isEqualTo("4343 4343 4343 4343");
         assertThat(s.get("Groups")).isEqualTo("5001 5002");
     }
 
-    @Test
-    void theSpawningThreadAndTheOthersStayRoot() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void theSpawningThreadAndTheOthersStayRoot(ProcessLauncher launcher) throws Exception {
         assumeRoot();
         String before = Files.readString(Path.of("/proc/thread-self/status"));
         AtomicReference<String> other = new AtomicReference<>();
@@ -83,7 +84,7 @@ class CredentialsTest {
                 other.set(e.toString());
             }
         });
-        childStatus(NOBODY);
+        childStatus(launcher, NOBODY);
         spawned.countDown();
         watcher.join();
         for (String text : List.of(Files.readString(Path.of("/proc/thread-self/status")), other.get())) {
@@ -95,8 +96,8 @@ class CredentialsTest {
         }
     }
 
-    @Test
-    void childAsNobodyCannotReadARootOnlyFile(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void childAsNobodyCannotReadARootOnlyFile(ProcessLauncher launcher, @TempDir Path dir) throws Exception {
         assumeRoot();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path secret = Files.writeString(dir.resolve("admin.token"), "s3cret\n");
@@ -110,8 +111,8 @@ class CredentialsTest {
     }
 
     /** Many threads spawning as different users (and as the server) at once: every child has exactly its own. */
-    @Test
-    void concurrentSpawnsAsDifferentUsersEachGetTheirOwn() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void concurrentSpawnsAsDifferentUsersEachGetTheirOwn(ProcessLauncher launcher) throws Exception {
         assumeRoot();
         int threads = 8, each = 25;
         AtomicBoolean serverThreadsStayedRoot = new AtomicBoolean(true);
@@ -137,7 +138,7 @@ class CredentialsTest {
                     for (int i = 0; i < each; i++) {
                         // Thread 0 spawns as the server: it must see uid 0, never a neighbour's identity.
                         Credentials c = id == 0 ? null : new Credentials(20000 + id, 30000 + id, List.of(40000 + id));
-                        Map<String, String> s = childStatus(c);
+                        Map<String, String> s = childStatus(launcher, c);
                         String uid = c == null ? "0" : Integer.toString(c.uid());
                         String gid = c == null ? "0" : Integer.toString(c.gid());
                         if (!s.get("Uid").equals((uid + " ").repeat(4).trim())
@@ -159,19 +160,46 @@ class CredentialsTest {
         assertThat(serverThreadsStayedRoot).isTrue();
     }
 
-    @Test
-    void aVirtualThreadCallerIsServedOnAPlatformThread() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void aVirtualThreadCallerIsServedOnAPlatformThread(ProcessLauncher launcher) throws Exception {
         assumeRoot();
         AtomicReference<Object> got = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
             try {
-                got.set(childStatus(NOBODY).get("Uid"));
+                got.set(childStatus(launcher, NOBODY).get("Uid"));
             } catch (Throwable t) {
                 got.set(t);
             }
         }).join();
         assertThat(got.get()).isEqualTo("65534 65534 65534 65534");
         assertThat(ProcStatus.ofThisThread().isRoot()).isTrue();
+    }
+
+    /** The helper also sets PR_SET_NO_NEW_PRIVS when it switches (a setuid binary cannot bring root back). */
+    @Test
+    void theHelpersProgramsAsNobodyHaveNoNewPrivilegesAndAsRootKeepThem() throws Exception {
+        assumeRoot();
+        assumeTrue(Programs.HELPER != null, "no spawn helper in this build");
+        assertThat(childStatus(Programs.HELPER, NOBODY).get("NoNewPrivs")).isEqualTo("1");
+        assertThat(childStatus(Programs.HELPER, null).get("NoNewPrivs")).isEqualTo("0");
+    }
+
+    /** A setuid-root binary run as nobody stays nobody under the helper: su cannot even try. */
+    @Test
+    void aSetuidBinaryCannotRegainRootUnderTheHelper(@TempDir Path dir) throws Exception {
+        assumeRoot();
+        assumeTrue(Programs.HELPER != null, "no spawn helper in this build");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path id = dir.resolve("id-setuid");
+        Files.copy(Path.of("/usr/bin/id"), id);
+        Files.setPosixFilePermissions(id, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(id, "unix:mode", 04755);
+        // From a shell: exec'd directly, a setuid-root program cannot even get its limits from prlimit (EPERM).
+        LaunchSpec shell = sh(dir, id + " -u").withCredentials(NOBODY);
+        String viaThreadSwitch = run(new NativeLauncher(), shell).out().trim();
+        assumeTrue(viaThreadSwitch.equals("0"), "setuid bits do not work here at all (nosuid mount?)");
+        Result r = run(Programs.HELPER, shell);
+        assertThat(r.out().trim()).as("effective uid of a setuid-root id").isEqualTo("65534");
     }
 
     @Test
@@ -187,14 +215,16 @@ class CredentialsTest {
         assertThat(got.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("platform thread");
     }
 
-    @Test
-    void aNonExecutableWorkingDirectoryForTheUserIsEaccesAndNamesTheUid(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void aNonExecutableWorkingDirectoryForTheUserIsEaccesAndNamesTheUid(ProcessLauncher launcher, @TempDir Path dir) throws Exception {
         assumeRoot();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         LaunchException e = catchThrowableOfType(LaunchException.class,
                 () -> launcher.launch(spec(dir, "/bin/true").withCredentials(NOBODY)));
         assertThat(e.errnoName()).isEqualTo("EACCES");
         assertThat(e.getMessage()).contains("as uid 65534");
+        // The helper knows the step: it was the chdir (NativeLauncher only sees posix_spawn's errno).
+        if (launcher instanceof HelperLauncher) assertThat(e.getMessage()).startsWith("cannot change to directory \"" + dir + "\"");
         assertThat(ProcStatus.ofThisThread().isRoot()).isTrue();
     }
 

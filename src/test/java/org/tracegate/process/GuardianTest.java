@@ -1,6 +1,7 @@
 package org.tracegate.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.tracegate.process.Programs.*;
 
 import java.io.BufferedReader;
@@ -21,8 +22,12 @@ class GuardianTest {
     private static final Duration GRACE = Duration.ofSeconds(1);
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "replace-guardian"})
+    @ValueSource(strings = {"", "replace-guardian", "helper"})
     void programsOfAServerKilledBySigkillAreGoneWithinTheGrace(String mode) throws Exception {
+        if (mode.equals("helper")) {
+            assumeTrue(HelperLauncher.unavailableBecause() == null, "no spawn helper in this build");
+            assumeTrue(ProcStatus.ofThisThread().isRoot(), "the spawn helper is the launcher of a root server");
+        }
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
                 "-Dtracegate.guardian.graceMillis=" + GRACE.toMillis(),
@@ -31,12 +36,15 @@ class GuardianTest {
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<Long> programs = new ArrayList<>();
         long guardian = -1;
+        Path helperDir = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null && !line.equals("ready"); ) {
                 if (line.startsWith("program ")) programs.add(Long.parseLong(line.substring(8)));
                 if (line.startsWith("guardian ")) guardian = Long.parseLong(line.substring(9));
+                if (line.startsWith("helperdir ")) helperDir = Path.of(line.substring(10));
+                if (line.startsWith("perl-guardian ")) assertThat(line).as("the helper replaces the guardian").isEqualTo("perl-guardian -1");
             }
-            assertThat(programs).hasSize(3);
+            assertThat(programs).hasSize(mode.equals("helper") ? 4 : 3);
             assertThat(guardian).isPositive();
             for (long pid : programs) assertThat(dead(pid)).as("program %d runs", pid).isFalse();
             // The guardian is in no program's group (nor the server's).
@@ -47,6 +55,7 @@ class GuardianTest {
             long killed = System.nanoTime();
             for (long pid : programs) awaitDead(pid, GRACE.plusSeconds(1).minusNanos(System.nanoTime() - killed));
             awaitDead(guardian, Duration.ofSeconds(2));
+            if (helperDir != null) assertThat(helperDir).as("the helper removed its binary").doesNotExist();
         } finally {
             server.destroyForcibly();
             for (long pid : programs) if (!dead(pid)) Libc.kill((int) pid, Signals.SIGKILL);

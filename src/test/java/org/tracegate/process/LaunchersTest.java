@@ -2,6 +2,10 @@ package org.tracegate.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,10 +20,26 @@ class LaunchersTest {
     }
 
     @Test
-    void linuxWithNativeAccessGetsPosixSpawn() {
+    void aRootServerWithTheHelperGetsItAndOthersGetPosixSpawn() {
         System.clearProperty(Launchers.PROPERTY);
         assertThat(Launchers.NativeProbe.FAILURE).isNull();
-        assertThat(ProcessLauncher.platformDefault().name()).isEqualTo("posix_spawn");
+        boolean root = ProcStatus.ofThisThread().isRoot();
+        boolean helper = root && HelperLauncher.unavailableBecause() == null;
+        List<String> said = new ArrayList<>();
+        ProcessLauncher l = ProcessLauncher.platformDefault(said::add);
+        assertThat(l.name()).isEqualTo(helper ? "spawn-helper" : "posix_spawn");
+        if (helper) {
+            assertThat(ProcessLauncher.platformDefault(said::add)).as("one helper launcher per JVM").isSameAs(l);
+            assertThat(said).isEmpty();
+        }
+    }
+
+    @Test
+    void theBuildCarriesTheHelperWhenGccIsThere() {
+        boolean gcc = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, "gcc")));
+        assumeTrue(gcc, "built without gcc: the fallback is tested by hand (docs/process.md)");
+        assertThat(HelperLauncher.unavailableBecause()).isNull();
     }
 
     @Test
@@ -28,6 +48,10 @@ class LaunchersTest {
         assertThat(ProcessLauncher.platformDefault()).isInstanceOf(ProcessBuilderLauncher.class);
         System.setProperty(Launchers.PROPERTY, "Native");
         assertThat(ProcessLauncher.platformDefault()).isInstanceOf(NativeLauncher.class);
+        if (HelperLauncher.unavailableBecause() == null) {
+            System.setProperty(Launchers.PROPERTY, "helper");
+            assertThat(ProcessLauncher.platformDefault()).isInstanceOf(HelperLauncher.class);
+        }
         System.setProperty(Launchers.PROPERTY, "fork");
         assertThatThrownBy(ProcessLauncher::platformDefault).hasMessageContaining("tracegate.launcher");
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProcessLauncherTest {
     @TempDir Path dir;
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void catEchoesOneMebibyteWrittenConcurrently(ProcessLauncher launcher) throws Exception {
         byte[] data = new byte[1 << 20];
         new Random(42).nextBytes(data);
@@ -43,7 +43,7 @@ class ProcessLauncherTest {
         child.closePipes();
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void separatesStdoutFromStderrAndReportsTheExitCode(ProcessLauncher launcher) throws Exception {
         Result r = run(launcher, sh(dir, "echo out; echo err >&2; exit 3"));
         assertThat(r.out()).isEqualTo("out\n");
@@ -53,7 +53,7 @@ class ProcessLauncherTest {
         assertThat(r.status().describe()).isEqualTo("exit status 3");
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void reportsSigkill(ProcessLauncher launcher) throws Exception {
         ExitStatus s = run(launcher, sh(dir, "kill -KILL $$")).status();
         if (isNative(launcher)) {
@@ -64,7 +64,7 @@ class ProcessLauncherTest {
         }
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void missingProgramIsEnoent(ProcessLauncher launcher) {
         LaunchException e = catchThrowableOfType(LaunchException.class,
                 () -> launcher.launch(spec(dir, dir.resolve("nope").toString())));
@@ -74,7 +74,7 @@ class ProcessLauncherTest {
                 + "\": ENOENT (No such file or directory)");
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void fileWithoutExecuteBitIsEacces(ProcessLauncher launcher) throws Exception {
         Path p = dir.resolve("plain.sh");
         Files.writeString(p, "#!/bin/sh\necho hi\n");
@@ -84,14 +84,14 @@ class ProcessLauncherTest {
         assertThat(e.errno()).isEqualTo(13);
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void shebangNamingAMissingInterpreterIsEnoent(ProcessLauncher launcher) throws Exception {
         Path p = executable(dir, "script.cgi", "#!/usr/bin/no-such-interpreter\nprint 1\n");
         LaunchException e = catchThrowableOfType(LaunchException.class, () -> launcher.launch(spec(dir, p.toString())));
         assertThat(e.errnoName()).isEqualTo("ENOENT");
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void environmentIsExactlyTheOneGiven(ProcessLauncher launcher) throws Exception {
         LaunchSpec spec = new LaunchSpec(java.util.List.of("/usr/bin/env"),
                 Map.of("GATEWAY_INTERFACE", "CGI/1.1", "QUERY_STRING", "a=1&b= 2"), dir);
@@ -99,14 +99,14 @@ class ProcessLauncherTest {
         assertThat(r.out().lines().sorted()).containsExactly("GATEWAY_INTERFACE=CGI/1.1", "QUERY_STRING=a=1&b= 2");
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void workingDirectoryIsHonoured(ProcessLauncher launcher) throws Exception {
         Path sub = Files.createDirectory(dir.resolve("cgi-bin"));
         Result r = run(launcher, spec(sub, "/bin/pwd"));
         assertThat(r.out()).isEqualTo(sub.toRealPath() + "\n");
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void terminateKillsTheGrandchildAndRecordsWho(ProcessLauncher launcher) throws Exception {
         ChildProcess child = launcher.launch(sh(dir, "sleep 300 & echo $!; wait"));
         long grandchild = Long.parseLong(readLine(child.stdout()).trim());
@@ -119,7 +119,7 @@ class ProcessLauncherTest {
         child.closePipes();
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void programIgnoringSigtermIsKilledAfterTheGrace(ProcessLauncher launcher) throws Exception {
         // SIG_IGN survives exec, so the sleep ignores TERM as well.
         ChildProcess child = launcher.launch(sh(dir, "trap '' TERM; echo ready; exec sleep 300"));
@@ -134,7 +134,7 @@ class ProcessLauncherTest {
         child.closePipes();
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void terminateAfterExitLeavesEndedBySelf(ProcessLauncher launcher) throws Exception {
         ChildProcess child = launcher.launch(spec(dir, "/bin/true"));
         assertThat(child.onExit().get(5, TimeUnit.SECONDS).exitCode()).isZero();
@@ -144,7 +144,7 @@ class ProcessLauncherTest {
         child.closePipes(); // idempotent
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void exitIsCollectedEvenIfNobodyAsks(ProcessLauncher launcher) throws Exception {
         ChildProcess child = launcher.launch(spec(dir, "/bin/true"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -155,7 +155,7 @@ class ProcessLauncherTest {
         child.closePipes();
     }
 
-    @ParameterizedTest @MethodSource("org.tracegate.process.Programs#launchers")
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#launchers")
     void twoHundredLaunchesLeaveNoZombieAndNoDescriptor(ProcessLauncher launcher) throws Exception {
         run(launcher, spec(dir, "/bin/true")); // warm up: reaper thread, epoll fd, JDK helpers
         int before = openFds();

@@ -22,8 +22,16 @@ final class Programs {
 
     private Programs() {}
 
+    /** One helper launcher for the tests that share it (never closed: its helper ends with the JVM); null without one. */
+    static final HelperLauncher HELPER = HelperLauncher.unavailableBecause() == null ? new HelperLauncher() : null;
+
     static Stream<ProcessLauncher> launchers() {
-        return Stream.of(new NativeLauncher(), new ProcessBuilderLauncher());
+        return Stream.concat(nativeLaunchers(), Stream.of(new ProcessBuilderLauncher()));
+    }
+
+    /** The launchers that start NativeChildren: posix_spawn in the JVM and, when this build has it, the spawn helper. */
+    static Stream<ProcessLauncher> nativeLaunchers() {
+        return HELPER == null ? Stream.of(new NativeLauncher()) : Stream.of(new NativeLauncher(), HELPER);
     }
 
     static LaunchSpec spec(Path dir, String... argv) {
@@ -32,6 +40,26 @@ final class Programs {
 
     static LaunchSpec sh(Path dir, String script) {
         return spec(dir, "/bin/sh", "-c", script);
+    }
+
+    /**
+     * Compiles a C program with gcc (-O2, and -static when asked: it then reaches main() fastest) into {@code out},
+     * mode 0755; skips the calling test when there is no gcc.
+     */
+    static Path compile(Path source, Path out, boolean statically) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("gcc", "-O2", "-Wall", "-o", out.toString(), source.toString()));
+        if (statically) cmd.add(1, "-static");
+        Process gcc;
+        try {
+            gcc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException noGcc) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no gcc: " + noGcc.getMessage());
+            throw noGcc;
+        }
+        String said = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(gcc.waitFor()).as("gcc %s: %s", source, said).isZero();
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return out;
     }
 
     /** Writes an executable file. */
@@ -128,6 +156,6 @@ final class Programs {
     }
 
     static boolean isNative(ProcessLauncher l) {
-        return l instanceof NativeLauncher;
+        return l instanceof NativeLauncher || l instanceof HelperLauncher;
     }
 }

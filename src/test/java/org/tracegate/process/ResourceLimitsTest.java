@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each limit, exceeded by a real program: the kernel's own refusal (signal or errno) reaches us. */
 class ResourceLimitsTest {
@@ -19,7 +21,6 @@ class ResourceLimitsTest {
     private static final Credentials LONELY = Credentials.of(64999, 64999);
     private static final Path ROOT = Path.of("/");
     @TempDir Path dir;
-    private final NativeLauncher launcher = new NativeLauncher();
 
     private static LaunchSpec perl(String script) {
         return spec(ROOT, "/usr/bin/perl", "-e", script);
@@ -40,27 +41,29 @@ class ResourceLimitsTest {
         return sh(dir, "until grep -Eq '^" + limitLine + "' /proc/$$/limits; do :; done; " + script);
     }
 
-    @Test
-    void aCpuBoundProgramDiesOfSigxcpuAtItsCpuLimit() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void aCpuBoundProgramDiesOfSigxcpuAtItsCpuLimit(ProcessLauncher launcher) throws Exception {
         long start = System.nanoTime();
         Result r = run(launcher, sh(dir, "while :; do :; done").withLimits(ResourceLimits.DEFAULT.withCpuSeconds(1)));
         assertThat(r.status().signal()).as(r.status().describe()).isEqualTo(Signals.SIGXCPU);
         assertThat(r.status().errorCode()).isEqualTo("SIGXCPU");
         assertThat(r.status().coreDumped()).as("SIGXCPU dumps core by default; coreBytes=0").isFalse();
-        assertThat(r.status().cpuMillis()).isBetween(900L, 1500L);
+        // The kernel fires RLIMIT_CPU on its tick-sampled CPU time; rusage reports the precise runtime. On this 2-CPU VM
+        // at load average 18-30 they drifted apart by up to 13 % (866-893 ms, both launchers alike).
+        assertThat(r.status().cpuMillis()).isBetween(750L, 1500L);
         assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(900);
     }
 
-    @Test
-    void openingPastTheOpenFilesLimitIsEmfile() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void openingPastTheOpenFilesLimitIsEmfile(ProcessLauncher launcher) throws Exception {
         Result r = run(launcher, perlAfterLimit("Max open files +16 +16 ", "my @fh; while (open my $f, '<', '/dev/null') { push @fh, $f } "
                 + "print scalar(@fh), ' ', 0 + $!").withLimits(ResourceLimits.DEFAULT.withOpenFiles(16)));
         // 0, 1 and 2 are open, so 13 more fit.
         assertThat(r.out()).isEqualTo("13 " + Errno.EMFILE);
     }
 
-    @Test
-    void forkPastTheProcessesLimitIsEagain() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void forkPastTheProcessesLimitIsEagain(ProcessLauncher launcher) throws Exception {
         assumeTrue(ProcStatus.ofThisThread().isRoot(), "RLIMIT_NPROC needs a dedicated user, and root ignores it");
         String forkOnce = "my $p = fork; if (!defined $p) { print 'fork: ', 0 + $! } "
                 + "elsif ($p == 0) { exit 0 } else { waitpid $p, 0; print 'forked' }";
@@ -70,8 +73,8 @@ class ResourceLimitsTest {
                 .withLimits(ResourceLimits.DEFAULT.withProcesses(2))).out()).isEqualTo("forked");
     }
 
-    @Test
-    void aBigAllocationPastTheAddressSpaceLimitFails() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void aBigAllocationPastTheAddressSpaceLimitFails(ProcessLauncher launcher) throws Exception {
         // perl itself maps about 8 MiB; the string needs 48.
         String big = "my $x = 'a' x (48 << 20); print length $x";
         assertThat(run(launcher, perl(big)).out()).isEqualTo(Long.toString(48L << 20));
@@ -81,16 +84,16 @@ class ResourceLimitsTest {
         assertThat(r.err()).contains("Out of memory");
     }
 
-    @Test
-    void writingPastTheFileSizeLimitIsSigxfsz() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void writingPastTheFileSizeLimitIsSigxfsz(ProcessLauncher launcher) throws Exception {
         Result r = run(launcher, shAfterLimit("Max file size +4096 +4096 ", "head -c 100000 /dev/zero > big").withLimits(
                 ResourceLimits.DEFAULT.withFileSizeBytes(4096)));
         assertThat(r.status().exitCode()).isNotZero(); // sh reports head's SIGXFSZ as 128+25
         assertThat(Files.size(dir.resolve("big"))).isEqualTo(4096);
     }
 
-    @Test
-    void noCoreFileUnlessAsked() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void noCoreFileUnlessAsked(ProcessLauncher launcher) throws Exception {
         assumeTrue(Files.readString(Path.of("/proc/sys/kernel/core_pattern")).trim().equals("core"),
                 "core files land in the working directory only with core_pattern=core");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -111,8 +114,8 @@ class ResourceLimitsTest {
         }
     }
 
-    @Test
-    void inheritedLimitsAreTheServers() throws Exception {
+    @ParameterizedTest(autoCloseArguments = false) @MethodSource("org.tracegate.process.Programs#nativeLaunchers")
+    void inheritedLimitsAreTheServers(ProcessLauncher launcher) throws Exception {
         String soft = Files.readAllLines(Path.of("/proc/self/limits")).stream()
                 .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().split("\\s+")[3];
         Result r = run(launcher, sh(dir, "ulimit -n").withLimits(ResourceLimits.INHERITED));
