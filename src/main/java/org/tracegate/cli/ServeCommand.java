@@ -103,7 +103,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         TraceSink sinks = TraceSink.all(List.of(freb, sessions), errorLog);
         TracegateServer server;
         try {
-            server = new TracegateServer(config, ProcessLauncher.platformDefault(), errorLog, sinks, sessions, access);
+            server = new TracegateServer(config, ProcessLauncher.platformDefault(m -> errorLog.log(null, m)), errorLog, sinks,
+                    sessions, access);
         } catch (IllegalArgumentException e) { // who programs run as cannot be resolved or switched to
             System.err.println("tracegate: " + e.getMessage());
             closeLogs(sessions, freb, errorLog, access);
