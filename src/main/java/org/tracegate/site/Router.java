@@ -274,12 +274,15 @@ public final class Router {
         return name.matches("(?i).*\\.(png|gif|jpe?g|svg|ico|css|js|html?|txt|woff2?|ttf|map)$");
     }
 
-    /** "**" across segments, "*" and "?" within one. */
+    /** "**" across segments ("**&#47;" also matching no directory at all), "*" and "?" within one. */
     static Pattern glob(String g) {
         StringBuilder re = new StringBuilder();
         for (int i = 0; i < g.length(); i++) {
             char c = g.charAt(i);
-            if (c == '*' && i + 1 < g.length() && g.charAt(i + 1) == '*') {
+            if (c == '*' && i + 2 < g.length() && g.charAt(i + 1) == '*' && g.charAt(i + 2) == '/') {
+                re.append("(?:.*/)?");
+                i += 2;
+            } else if (c == '*' && i + 1 < g.length() && g.charAt(i + 1) == '*') {
                 re.append(".*");
                 i++;
             } else if (c == '*') {

@@ -50,7 +50,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     public final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(UnaryOperator<ServerConfig> tweak, TraceSink sink) {
+    private final ServerConfig base;
+
+    private TestServer(UnaryOperator<ServerConfig> tweak, TraceSink sink) { this(baseConfig(), tweak, sink); }
+
+    private TestServer(ServerConfig base, UnaryOperator<ServerConfig> tweak, TraceSink sink) {
+        this.base = base;
         this.tweak = tweak;
         this.sink = sink;
     }
@@ -59,10 +64,15 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         logDir = Files.createTempDirectory("tracegate-test-logs");
         errorLog = ErrorLog.toDirectory(logDir);
         accessLog = new W3cLogWriter(logDir);
-        server = new TracegateServer(tweak.apply(baseConfig()), ProcessLauncher.platformDefault(), errorLog, sink,
+        server = new TracegateServer(tweak.apply(base), ProcessLauncher.platformDefault(), errorLog, sink,
                 null, accessLog);
         server.start();
         return this;
+    }
+
+    /** A server for {@code config} as it is (e.g. loaded from examples/), on an ephemeral loopback port. */
+    public static TestServer startWith(ServerConfig config) throws Exception {
+        return new TestServer(config.withListen(List.of("127.0.0.1:0")), c -> c, TraceSink.NONE).started();
     }
 
     /** A server for a test class's extension field; started in beforeAll, stopped in afterAll. */

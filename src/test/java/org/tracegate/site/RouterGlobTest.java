@@ -1,0 +1,25 @@
+package org.tracegate.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RouterGlobTest {
+    @ParameterizedTest
+    @CsvSource({
+            "/dokuwiki/**/.ht*, /dokuwiki/.htaccess, true",
+            "/dokuwiki/**/.ht*, /dokuwiki/lib/.htpasswd, true",
+            "/dokuwiki/**/.ht*, /dokuwiki/lib/x/.ht, true",
+            "/dokuwiki/**/.ht*, /dokuwiki/lib/ht.txt, false",
+            "/**/*.bak, /a/b/c.bak, true",
+            "/**/*.bak, /c.bak, true",
+            "/a/*.txt, /a/b.txt, true",
+            "/a/*.txt, /a/b/c.txt, false",
+            "/a/**, /a/b/c, true",
+            "/a/?.txt, /a/bb.txt, false",
+    })
+    void globsMatchAsShellGlobsWithDoubleStar(String glob, String path, boolean matches) {
+        assertThat(Router.glob(glob).matcher(path).matches()).isEqualTo(matches);
+    }
+}
