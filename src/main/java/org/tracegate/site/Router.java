@@ -233,6 +233,12 @@ public final class Router {
             }
             return new Route.Program(loc, real, scriptName, pathInfo, List.of(real.toString()), "CGI-exe", real.toString());
         }
+        if (isScript(name)) {
+            // A script nobody maps is still a script: its source (passwords, keys) is never sent as a static file.
+            return new Route.Refused(new Refusal.NotExecutable("it is a " + name.substring(name.lastIndexOf('.'))
+                    + " script under " + loc.describe() + ", and no [[interpreter]] maps its extension (nor do the"
+                    + " mapping's handlers)", real));
+        }
         if (!pathInfo.isEmpty()) {
             return new Route.Refused(new Refusal.NotFound(file.getFileName() + " is a static file of " + loc.describe()
                     + ", and a static file takes no path after it (" + pathInfo + ")", real));
@@ -269,6 +275,12 @@ public final class Router {
                 + (where.isEmpty() ? "none" : String.join(", ", where))
                 + ", and there is no documentRoot (set one to serve static files at /)";
     }
+
+    /** Extensions of scripts whose source must never go out as a static file, mapped or not. */
+    private static final Pattern SCRIPT = Pattern.compile(
+            "(?i).*\\.(php[0-9]?|phtml|phar|inc|cgi|fcgi|pl|pm|py|rb|sh|bash|lua|tcl|asp|aspx|jsp|cfm)$");
+
+    static boolean isScript(String name) { return SCRIPT.matcher(name).matches(); }
 
     private static boolean isStaticLooking(String name) {
         return name.matches("(?i).*\\.(png|gif|jpe?g|svg|ico|css|js|html?|txt|woff2?|ttf|map)$");
