@@ -104,8 +104,8 @@ public final class ProgramPolicies {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
-        String text = user.user() + ":" + (user.group() == null ? "(its primary group)" : user.group())
-                + " (uid " + wanted.uid() + ", gid " + wanted.gid() + ", no supplementary groups)";
+        String text = user.user() + (user.group() == null ? "" : ":" + user.group()) + " (uid " + wanted.uid() + ", gid "
+                + wanted.gid() + (user.group() == null ? ", the user's primary group" : "") + ", no supplementary groups)";
         return new ProgramPolicy(runAs, text, rlimits, limits, suexec, EnvironmentPolicy.defaults());
     }
 }
