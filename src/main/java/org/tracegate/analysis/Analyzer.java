@@ -13,13 +13,15 @@ import org.tracegate.traceformats.TraceFile;
 /**
  * Turns a file's events into diagnoses of its failed requests. The rules are ordered by how much
  * they explain: a launch that failed, an invalid header block, a header timeout, a program that ended
- * before its headers, a response cut off, and last the status alone (all a W3C log has).
+ * before its headers, a response cut off; FastCGI's own rules first for a FastCGI request; a program that
+ * answered 5xx itself; and last the status alone (all a W3C log has).
  */
 public final class Analyzer {
     /** Requests with more body than this are "large" for the cause sentence: bodies that size are where programs die. */
     private static final long LARGE_BODY = 1 << 20;
     private static final Set<String> TIMELINE = Set.of(GENERAL_REQUEST_START, CGI_LAUNCH, CGI_HEADERS_RECEIVED,
             CGI_INVALID_HEADERS, CGI_TIMEOUT, CGI_PREMATURE_TERMINATION, CGI_RESPONSE_ABORTED, CGI_EXIT,
+            FASTCGI_REQUEST_START, FASTCGI_ASSIGN_PROCESS, FASTCGI_RESPONSE_HEADERS, FASTCGI_UNEXPECTED_EXIT, FASTCGI_END,
             MODULE_SET_RESPONSE_ERROR_STATUS, GENERAL_REQUEST_END);
     private static final int MAX_TIMELINE = 12;
     private static final int STDERR_TAIL = 5;
@@ -50,8 +52,14 @@ public final class Analyzer {
         RecordedEvent fail = invalid != null ? invalid : timeout != null ? timeout : premature;
 
         String script = r.script();
+        boolean fastCgi = FastCgiFindings.applies(r);
         Diagnosis.Program program = null;
-        if (launch != null) {
+        if (fastCgi) {
+            script = RequestEvents.baseName(orEmpty(r.first(FASTCGI_REQUEST_START).text("ScriptFilename")));
+            String exit = exit(null, r.first(FASTCGI_UNEXPECTED_EXIT));
+            program = FastCgiFindings.program(r, script, exit != null ? exit
+                    : r.first(FASTCGI_UNEXPECTED_EXIT) == null ? "did not exit (a FastCGI worker outlives its requests)" : null);
+        } else if (launch != null) {
             boolean launchFailed = RequestEvents.launchFailed(launch);
             RecordedEvent until = exitEvent != null ? exitEvent : fail != null ? fail : aborted != null ? aborted
                     : r.last(GENERAL_REQUEST_END);
@@ -61,53 +69,22 @@ public final class Analyzer {
             List<String> stderr = r.all(CGI_STDERR).stream().map(e -> orEmpty(e.text("Text"))).toList();
             program = new Diagnosis.Program(script, launchFailed ? -1 : launch.number("ProcessId"),
                     launch.text("CommandLine"), launchFailed ? launch.text("ErrorCode") : null, ran,
-                    exit(premature, exitEvent), headers,
-                    stderr.subList(Math.max(0, stderr.size() - STDERR_TAIL), stderr.size()), limit(exitEvent));
+                    exit(premature, exitEvent), headers, tail(stderr), limit(exitEvent));
         }
 
         long received = r.endNumber("BytesReceived");
         Facts facts = new Facts(r, script, program, received);
-        String kind;
-        String cause;
-        List<String> advice;
-        String did;
-        if (program != null && program.launchError() != null) {
-            kind = "could not start (" + program.launchError() + ")";
-            cause = Causes.launchFailed(facts);
-            advice = Causes.launchAdvice(facts);
-            did = "the program " + script + " could not be started (" + program.launchError() + ")";
-        } else if (invalid != null) {
-            kind = "invalid header block";
-            cause = Causes.invalidHeaders(facts, invalid);
-            advice = Causes.invalidHeadersAdvice(facts);
-            did = "the program " + who(facts) + " sent an invalid header block (" + invalid.text("Reason") + " at line "
-                    + invalid.number("Line") + ")";
-        } else if (timeout != null) {
-            kind = "no complete headers in time (timeout)";
-            cause = Causes.timeout(facts);
-            advice = Causes.timeoutAdvice(facts);
-            did = "the program " + who(facts) + " sent no complete header block" + ranFor(program) + " and was stopped";
-        } else if (premature != null) {
-            boolean none = program == null || program.headers() == null || program.headers().isEmpty();
-            kind = none ? "ended before any header" : "ended in the middle of its headers";
-            cause = Causes.premature(facts);
-            advice = Causes.prematureAdvice(facts);
-            did = "the program " + who(facts) + (program != null && program.ran() != null
-                    ? " ran " + Durations.human(program.ran()) + " and" : "") + " ended"
-                    + (program != null && program.exit() != null ? " (" + program.exit() + ")" : "")
-                    + (none ? " before sending any header (Headers= empty)"
-                            : " after sending only part of its headers (" + program.headers().length() + " bytes)");
-        } else if (aborted != null) {
-            kind = "response cut off";
-            cause = "The response was cut off after it had started: " + aborted.text("Reason") + ".";
-            advice = Causes.abortedAdvice(facts);
-            did = "the response from " + who(facts) + " was cut off (" + aborted.text("Reason") + ")";
-        } else {
-            kind = "status " + r.statusText();
-            cause = Causes.byStatus(r.status(), r.subStatus(), r.endNumber("Win32Status"));
-            advice = Causes.statusAdvice(facts);
-            did = null;
+        Finding found = fastCgi ? FastCgiFindings.find(facts) : null;
+        if (found == null) found = cgi(facts, invalid, timeout, premature, aborted);
+        if (found == null) found = OwnFailure.find(facts);
+        if (found == null) {
+            found = new Finding("status " + r.statusText(), Causes.byStatus(r.status(), r.subStatus(),
+                    r.endNumber("Win32Status")), Causes.statusAdvice(facts), null);
         }
+        String kind = found.kind();
+        String cause = found.cause();
+        List<String> advice = found.advice();
+        String did = found.did();
 
         String path = r.path() == null ? "(unknown URL)" : r.path();
         String verb = r.verb() == null ? "(unknown method)" : r.verb();
@@ -124,6 +101,49 @@ public final class Analyzer {
                 r.url(), r.path(), script, received, r.endNumber("BytesSent"), r.statusText(), r.endNumber("Win32Status"),
                 r.endNumber("TimeTaken"), timeline(r), program, headline, cause, kind, advice, response,
                 buffer == null ? -1 : buffer.number("TotalBytes"), notes);
+    }
+
+    /** The CGI rules, in order of how much they explain; null when none applies. */
+    private static Finding cgi(Facts facts, RecordedEvent invalid, RecordedEvent timeout, RecordedEvent premature,
+                               RecordedEvent aborted) {
+        Diagnosis.Program program = facts.program();
+        String script = facts.script();
+        if (program != null && program.launchError() != null) {
+            return new Finding("could not start (" + program.launchError() + ")", Causes.launchFailed(facts),
+                    Causes.launchAdvice(facts),
+                    "the program " + script + " could not be started (" + program.launchError() + ")");
+        }
+        if (invalid != null) {
+            return new Finding("invalid header block", Causes.invalidHeaders(facts, invalid),
+                    Causes.invalidHeadersAdvice(facts), "the program " + who(facts) + " sent an invalid header block ("
+                            + invalid.text("Reason") + " at line " + invalid.number("Line") + ")");
+        }
+        if (timeout != null) {
+            return new Finding("no complete headers in time (timeout)", Causes.timeout(facts), Causes.timeoutAdvice(facts),
+                    "the program " + who(facts) + " sent no complete header block" + ranFor(program) + " and was stopped");
+        }
+        if (premature != null) {
+            boolean none = program == null || program.headers() == null || program.headers().isEmpty();
+            return new Finding(none ? "ended before any header" : "ended in the middle of its headers",
+                    Causes.premature(facts), Causes.prematureAdvice(facts),
+                    "the program " + who(facts) + (program != null && program.ran() != null
+                            ? " ran " + Durations.human(program.ran()) + " and" : "") + " ended"
+                            + (program != null && program.exit() != null ? " (" + program.exit() + ")" : "")
+                            + (none ? " before sending any header (Headers= empty)"
+                                    : " after sending only part of its headers (" + program.headers().length() + " bytes)"));
+        }
+        if (aborted != null) {
+            return new Finding("response cut off",
+                    "The response was cut off after it had started: " + aborted.text("Reason") + ".",
+                    Causes.abortedAdvice(facts),
+                    "the response from " + who(facts) + " was cut off (" + aborted.text("Reason") + ")");
+        }
+        return null;
+    }
+
+    /** The last few stderr lines: the end of what a program said is where it says why it stopped. */
+    static List<String> tail(List<String> stderr) {
+        return stderr.subList(Math.max(0, stderr.size() - STDERR_TAIL), stderr.size());
     }
 
     /** What the reports need about the request, for the cause and advice sentences. */
@@ -177,6 +197,14 @@ public final class Analyzer {
             case CGI_HEADERS_RECEIVED -> orEmpty(e.text("Headers")).length() + " header bytes";
             case CGI_PREMATURE_TERMINATION, CGI_TIMEOUT -> headersDetail(e.text("Headers"))
                     + (exit(e, null) == null ? "" : ", " + exit(e, null));
+            case FASTCGI_REQUEST_START -> orEmpty(e.text("Application"));
+            case FASTCGI_ASSIGN_PROCESS -> (e.number("ProcessId") > 0 ? "pid " + e.number("ProcessId") + ", " : "")
+                    + "request " + e.number("RequestNumber") + (Boolean.TRUE.equals(e.data().get("IsNewProcess")) ? ", new" : ", kept");
+            case FASTCGI_RESPONSE_HEADERS -> orEmpty(e.text("Headers")).length() + " header bytes";
+            case FASTCGI_UNEXPECTED_EXIT -> orEmpty(e.text("Stage")) + ", " + orEmpty(e.text("ErrorCode"))
+                    + (exit(null, e) == null ? "" : ", " + exit(null, e));
+            case FASTCGI_END -> orEmpty(e.text("End")) + (orEmpty(e.text("ProtocolStatus")).isEmpty() ? ""
+                    : " " + e.text("ProtocolStatus") + ", appStatus " + e.number("AppStatus"));
             case CGI_INVALID_HEADERS -> e.text("Reason") + " at line " + e.number("Line");
             case CGI_RESPONSE_ABORTED -> orEmpty(e.text("Reason"));
             case CGI_EXIT -> (exit(null, e) == null ? "" : exit(null, e))

@@ -14,7 +14,8 @@ import org.tracegate.traceformats.TraceFile;
 /** One request's events from one file, in file order, with the facts every report needs. */
 public record RequestEvents(TraceFile file, String contextId, List<RecordedEvent> events) {
     private static final Set<String> CGI_FAILURES =
-            Set.of(CGI_PREMATURE_TERMINATION, CGI_TIMEOUT, CGI_INVALID_HEADERS, CGI_RESPONSE_ABORTED);
+            Set.of(CGI_PREMATURE_TERMINATION, CGI_TIMEOUT, CGI_INVALID_HEADERS, CGI_RESPONSE_ABORTED,
+                    FASTCGI_UNEXPECTED_EXIT);
 
     public RequestEvents {
         events = List.copyOf(events);

@@ -17,6 +17,9 @@ public final class TextReport {
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
+    /** Stderr lines are shown whole: the capture keeps lines to 4 KiB, and escaping may double that. */
+    private static final int STDERR_LINE = 8 * 1024 + 2;
+
     private TextReport() {}
 
     public static void print(Report report, boolean hex, PrintWriter out) {
@@ -110,7 +113,7 @@ public final class TextReport {
             out.println("  stderr: nothing recorded");
         } else {
             out.println("  stderr (last " + p.stderrTail().size() + " line" + plural(p.stderrTail().size()) + "):");
-            for (String line : p.stderrTail()) out.println("    " + quote(line, 160));
+            for (String line : p.stderrTail()) out.println("    " + quote(line, STDERR_LINE));
         }
     }
 
@@ -121,7 +124,8 @@ public final class TextReport {
     /** Bytes as a quoted string a person can read: CR, LF, tab and other controls escaped. */
     static String quote(String s, int max) {
         StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length() && sb.length() < max; i++) {
+        int i = 0;
+        for (; i < s.length() && sb.length() < max; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\r' -> sb.append("\\r");
@@ -132,7 +136,8 @@ public final class TextReport {
                 default -> sb.append(c < 0x20 || c == 0x7F ? String.format("\\x%02X", (int) c) : String.valueOf(c));
             }
         }
-        return sb.append(sb.length() >= max ? "\"…" : "\"").toString();
+        if (i == s.length()) return sb.append('"').toString();
+        return sb.append("\"… (" + i + " of " + s.length() + " characters shown)").toString();
     }
 
     private static String plural(int n) {

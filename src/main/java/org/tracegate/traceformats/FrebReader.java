@@ -69,7 +69,8 @@ final class FrebReader {
             notes.add("no GENERAL_REQUEST_END event; status taken from <failedRequest statusCode=\""
                     + Xml.attr(root, "statusCode") + "\">");
         }
-        return new TraceFile(file, "freb", events, 500, notes);
+        // A FREB file exists because a rule chose its request (statusCodes="404" is a common one): 4xx counts.
+        return new TraceFile(file, "freb", events, 400, notes);
     }
 
     private static RecordedEvent event(Element ev, long seq, String rootActivity) {

@@ -9,7 +9,8 @@ import org.tracegate.traceformats.RecordedEvent;
  *
  * @param format          what it was: "session", "etw-rows", "freb" or "w3c"
  * @param minFailingStatus the lowest HTTP status counted as a failure: 500 for event traces (where CGI
- *                        events say more), 400 for W3C logs (the status is all a log row has)
+ *                        events say more), 400 for W3C logs (the status is all a log row has) and for FREB
+ *                        files (a rule chose the request, often by a 4xx status)
  * @param notes           what the reader noticed (torn lines, synthesized events), in plain words
  */
 public record TraceFile(Path source, String format, List<RecordedEvent> events, int minFailingStatus,

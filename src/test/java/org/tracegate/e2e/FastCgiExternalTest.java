@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tracegate.analysis.Analyzed;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
@@ -144,32 +145,51 @@ class FastCgiExternalTest {
 
     @Test
     void primaryScriptUnknownIs404WithThatText() throws Exception {
+        traces.clear();
         HttpResponse<String> r = ts.send(ts.request("/php/missing.php").header("Accept", "application/json"));
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"statusCode\":\"404.0\"").contains("Primary script unknown");
+        Analyzed a = Analyzed.next(traces, "/php/missing.php");
+        assertThat(a.diagnosis().cause()).contains("has no script " + fpm.docroot.resolve("missing.php"))
+                .contains("Primary script unknown");
     }
 
     @Test
     void anUnreachableServerIs502_3WithTheErrno() throws Exception {
+        traces.clear();
         HttpResponse<String> r = ts.send(ts.request("/nowhere/x.php").header("Accept", "application/json"));
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"statusCode\":\"502.3\"").contains("\"errorCode\":\"ENOENT\"")
                 .contains("unix:/nonexistent/fpm.sock");
+        Analyzed a = Analyzed.next(traces, "/nowhere/x.php");
+        assertThat(a.diagnosis().causeKind()).isEqualTo("FastCGI application unreachable (ENOENT)");
+        assertThat(a.diagnosis().cause()).isEqualTo("The FastCGI application at unix:/nonexistent/fpm.sock could not "
+                + "be reached: the connect failed with ENOENT (no socket at that path).");
     }
 
     @Test
     void aPhpFatalErrorIsThePrograms500WithItsWholeStderr() throws Exception {
+        traces.clear();
         HttpResponse<String> r = ts.get("/php/fatal.php");
         assertThat(r.statusCode()).isEqualTo(500);
         String log = ts.errorLog();
         assertThat(log).contains("end-of-long-line").contains("undefined_function_here");
+        // The analyzer names the program's own failure with PHP's line, and shows the 3,000-character line whole.
+        Analyzed a = Analyzed.next(traces, "/php/fatal.php");
+        assertThat(a.diagnosis().cause()).startsWith("The program fatal.php answered 500 itself (the gateway worked): "
+                + "its stderr says \"PHP Fatal error:").contains("undefined_function_here()");
+        assertThat(a.screen()).doesNotContain("The server failed").contains(" end-of-long-line; PHP message: PHP Fatal error");
     }
 
     @Test
     void aHangingScriptIs502_1AfterTheActivityTimeout() throws Exception {
+        traces.clear();
         HttpResponse<String> r = ts.send(ts.request("/php/hang.php").header("Accept", "application/json"));
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"statusCode\":\"502.1\"").contains("activity timeout of 8 s");
+        Analyzed a = Analyzed.next(traces, "/php/hang.php");
+        assertThat(a.diagnosis().causeKind()).isEqualTo("FastCGI timeout");
+        assertThat(a.diagnosis().headline()).contains("sent no complete header block in time after 1"); // 8 s, then the 2 s abort grace
     }
 
     @Test
