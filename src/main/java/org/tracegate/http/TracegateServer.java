@@ -38,6 +38,7 @@ public final class TracegateServer implements AutoCloseable {
     private final ErrorLog errorLog;
     private final List<ServerConnector> connectors = new ArrayList<>();
     private final Watchdog watchdog;
+    private final ConnectionGuard connectionGuard;
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -94,6 +95,9 @@ public final class TracegateServer implements AutoCloseable {
             server.addConnector(c);
             connectors.add(c);
         }
+        // The connection side (slowloris, connection floods): the request-head deadline on every connector, the
+        // per-client and total caps on these site connectors (not the admin one). See ConnectionGuard.
+        connectionGuard = ConnectionGuard.install(server, connectors, config.connections(), errorLog);
 
         watchdog = new Watchdog(message -> errorLog.log(null, message));
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
@@ -182,4 +186,10 @@ public final class TracegateServer implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
+
+    /** Jetty's request thread pool, for tests that watch its size. */
+    QueuedThreadPool threadPool() { return (QueuedThreadPool) server.getThreadPool(); }
+
+    /** The connection side's parts, for tests that read their counts. */
+    ConnectionGuard connectionGuard() { return connectionGuard; }
 }

@@ -1,0 +1,29 @@
+package org.tracegate.http;
+
+import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.tracegate.config.ConnectionLimits;
+import org.tracegate.trace.ErrorLog;
+
+/**
+ * The connection side, against clients that hold the server rather than use it (issue 9 §4): the request-head
+ * deadline ({@link HeadDeadline}) on every connector, the admin endpoint's included; the per-client cap
+ * ({@link ClientConnectionCap}) and the total cap ({@link TotalConnectionLimit}) on the site's connectors only, so
+ * a flood of the site never locks the operator out of the admin endpoint.
+ */
+final class ConnectionGuard {
+    final HeadDeadline headDeadline;
+
+    private ConnectionGuard(HeadDeadline headDeadline) {
+        this.headDeadline = headDeadline;
+    }
+
+    /** Installs all three; call before the server starts, after the site's connectors are added. */
+    static ConnectionGuard install(Server server, List<ServerConnector> site, ConnectionLimits limits, ErrorLog errorLog) {
+        if (limits == null) limits = ConnectionLimits.defaults();
+        HeadDeadline deadline = new HeadDeadline(server, limits.requestHeadTimeout(), errorLog);
+        server.addBean(deadline);
+        return new ConnectionGuard(deadline);
+    }
+}
