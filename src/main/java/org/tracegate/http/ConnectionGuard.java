@@ -1,6 +1,7 @@
 package org.tracegate.http;
 
 import java.util.List;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.tracegate.config.ConnectionLimits;
@@ -14,9 +15,13 @@ import org.tracegate.trace.ErrorLog;
  */
 final class ConnectionGuard {
     final HeadDeadline headDeadline;
+    final ClientConnectionCap perClient;
+    final TotalConnectionLimit total;
 
-    private ConnectionGuard(HeadDeadline headDeadline) {
+    private ConnectionGuard(HeadDeadline headDeadline, ClientConnectionCap perClient, TotalConnectionLimit total) {
         this.headDeadline = headDeadline;
+        this.perClient = perClient;
+        this.total = total;
     }
 
     /** Installs all three; call before the server starts, after the site's connectors are added. */
@@ -24,6 +29,12 @@ final class ConnectionGuard {
         if (limits == null) limits = ConnectionLimits.defaults();
         HeadDeadline deadline = new HeadDeadline(server, limits.requestHeadTimeout(), errorLog);
         server.addBean(deadline);
-        return new ConnectionGuard(deadline);
+        ClientConnectionCap perClient = new ClientConnectionCap(limits.maxPerClient(), errorLog);
+        // An accept listener: each ServerConnector hands its beans of that kind to its SelectorManager at start.
+        for (ServerConnector c : site) c.addBean(perClient);
+        TotalConnectionLimit total = new TotalConnectionLimit(limits.maxConnections(), errorLog,
+                site.toArray(Connector[]::new));
+        server.addBean(total);
+        return new ConnectionGuard(deadline, perClient, total);
     }
 }
