@@ -14,6 +14,15 @@ import org.tracegate.trace.ErrorLog;
  * a flood of the site never locks the operator out of the admin endpoint.
  */
 final class ConnectionGuard {
+    /**
+     * The listen backlog of the site's connectors (the JDK's default is 50; nginx and Apache use 511). A burst of
+     * connections — a flood, or the slowloris's own — that outruns the acceptor for a moment overflows a short
+     * backlog, and Linux then drops new SYNs, a legitimate client's among them, which retries after 1 s, 3 s, 7 s.
+     * The kernel caps it at net.core.somaxconn (4096 since Linux 5.4). It is also where connections wait while
+     * the total cap stops accepting.
+     */
+    static final int ACCEPT_BACKLOG = 1024;
+
     final HeadDeadline headDeadline;
     final ClientConnectionCap perClient;
     final TotalConnectionLimit total;
@@ -31,7 +40,10 @@ final class ConnectionGuard {
         server.addBean(deadline);
         ClientConnectionCap perClient = new ClientConnectionCap(limits.maxPerClient(), errorLog);
         // An accept listener: each ServerConnector hands its beans of that kind to its SelectorManager at start.
-        for (ServerConnector c : site) c.addBean(perClient);
+        for (ServerConnector c : site) {
+            c.addBean(perClient);
+            c.setAcceptQueueSize(ACCEPT_BACKLOG);
+        }
         TotalConnectionLimit total = new TotalConnectionLimit(limits.maxConnections(), errorLog,
                 site.toArray(Connector[]::new));
         server.addBean(total);

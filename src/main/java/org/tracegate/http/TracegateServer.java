@@ -190,6 +190,11 @@ public final class TracegateServer implements AutoCloseable {
     /** Jetty's request thread pool, for tests that watch its size. */
     QueuedThreadPool threadPool() { return (QueuedThreadPool) server.getThreadPool(); }
 
+    /** Open client connections on the site's connectors, for tests. */
+    int connectedEndPoints() {
+        return connectors.stream().mapToInt(c -> c.getConnectedEndPoints().size()).sum();
+    }
+
     /** The connection side's parts, for tests that read their counts. */
     ConnectionGuard connectionGuard() { return connectionGuard; }
 }
