@@ -23,20 +23,24 @@ import org.tracegate.trace.ErrorLog;
  * this: every byte restarts it.
  *
  * <p>Every {@link #SWEEP_MILLIS} ms, on Jetty's scheduler, one pass over every connector's open endpoints looks
- * at each HTTP/1.1 connection's parser. A parser in its request line or headers (after {@code START}, before
- * {@code CONTENT}) has a head under way, begun at {@link HttpParser#getBeginNanoTime()}. A parser still at
- * {@code START} with head bytes counted has seen only empty lines, which RFC 9112 §2.2 lets a server skip and
- * Jetty skips without limit (until the 16 KiB head limit); it restarts its begin time on every read there, so
- * the sweep keeps its own "first seen" for that case. A connection past the deadline is answered 408 (written
- * raw: nothing else writes on a connection still reading its head), closed, and named in one error-log line:
- * client, how long, how many head bytes. Connections between requests (parser at {@code START}, nothing read),
- * or whose head is complete (a body, a handler, a response), are not looked at: they are Jetty's idle timeout's.
+ * at each HTTP/1.1 connection. On the site's connectors a head is first gathered by {@link HeadGateConnection},
+ * which says when its first byte came; until the head is complete (the connection's request count moves on),
+ * that is its start. Otherwise (the admin connector, or what Jetty's parser holds) the parser says: one in its
+ * request line or headers (after {@code START}, before {@code CONTENT}) has a head under way, begun at
+ * {@link HttpParser#getBeginNanoTime()}; one still at {@code START} with head bytes counted has seen only empty
+ * lines, which RFC 9112 §2.2 lets a server skip and Jetty skips without limit (up to the 16 KiB head limit),
+ * restarting its begin time on every read, so the sweep keeps its own "first seen" for that case. A connection
+ * past the deadline is answered 408 (written raw: nothing else writes on a connection still reading its head),
+ * closed, and named in an error-log line: client, how long, how many head bytes; at most one line per client a
+ * minute, the next one counting those held back. Connections between requests
+ * (nothing read), or whose head is complete (a body, a handler, a response), are left to Jetty's idle timeout.
  *
- * <p>Why a sweep rather than a timer per head: it needs no hook inside Jetty's connection (the parser is only
- * read, through public getters), costs one pass of a few field reads per connection four times a second, and a
- * head that completes needs nothing cancelled. The parser's state is volatile and written after the begin time
- * (and {@code reset()} clears the time before the state), so a state read first and a begin time read after it
- * belong to the same head or a later one; a begin time of 0 (reset in between) is skipped.
+ * <p>Why a sweep rather than a timer per head: a head that completes needs nothing cancelled, and a pass is a few
+ * field reads per connection four times a second (1,500 connections: well under a millisecond). What it reads is
+ * volatile and written in an order that makes a stale pair harmless: the parser writes its begin time before its
+ * state and {@code reset()} clears the time before the state, so a state read first and a time read after it
+ * belong to the same head or a later one (a time of 0, reset in between, is skipped); the gate writes the request
+ * count before the begin time. Before closing, the sweep checks once more that the head is still incomplete.
  */
 final class HeadDeadline extends AbstractLifeCycle implements Runnable {
     static final long SWEEP_MILLIS = 250;
@@ -48,6 +52,8 @@ final class HeadDeadline extends AbstractLifeCycle implements Runnable {
     /** Heads seen at START with empty lines only, by endpoint; the sweeping thread's alone. */
     private final Map<EndPoint, Padding> padding = new HashMap<>();
     private final AtomicLong expired = new AtomicLong();
+    /** One line per client a minute: a slowloris of 1,500 that reconnects would otherwise write 75 a second. */
+    private final LogThrottle throttle = new LogThrottle(Duration.ofMinutes(1));
     private volatile Scheduler.Task next;
     private long pass;
 
@@ -116,7 +122,12 @@ final class HeadDeadline extends AbstractLifeCycle implements Runnable {
         long requests = connection.getMessagesIn();
         int bytes = parser.getHeaderLength();
         long began;
-        if (state == HttpParser.State.START) {
+        long gated = connection instanceof HeadGateConnection g ? g.headBeganNanos() : 0;
+        if (gated != 0 && ((HeadGateConnection) connection).headRequest() == requests) {
+            // In the gate, or handed to Jetty and not complete yet: from its first byte.
+            began = gated;
+            bytes = Math.max(bytes, ((HeadGateConnection) connection).headBytes());
+        } else if (state == HttpParser.State.START) {
             if (bytes == 0) return; // between requests: Jetty's idle timeout
             Padding p = padding.get(endPoint);
             if (p == null || p.requests != requests) {
@@ -141,10 +152,15 @@ final class HeadDeadline extends AbstractLifeCycle implements Runnable {
         expired.incrementAndGet();
         SocketAddress client = endPoint.getRemoteSocketAddress(); // before the close: null after it
         RawResponse.sendAndClose(endPoint, RawResponse.REQUEST_HEAD_TIMEOUT);
-        errorLog.log(null, "request head timeout: client " + Addresses.text(client)
-                + " port " + Addresses.port(client) + " sent " + bytes
-                + " bytes of a request head in " + seconds(elapsed) + " without finishing it (limits.requestHeadTimeoutSeconds = "
-                + seconds(timeoutNanos) + "); answered 408 and closed the connection");
+        String address = Addresses.text(client);
+        long held = throttle.pass(address, now);
+        if (held == LogThrottle.HELD) return;
+        errorLog.log(null, "request head timeout: client " + address + " port " + Addresses.port(client) + " sent "
+                + bytes + " bytes of a request head in " + seconds(elapsed)
+                + " without finishing it (limits.requestHeadTimeoutSeconds = " + seconds(timeoutNanos)
+                + "); answered 408 and closed the connection"
+                + (held > 0 ? " (and " + held + " more from this client since the last such line)" : "")
+                + "; at most one such line per client per minute");
     }
 
     private static boolean inHead(HttpParser.State state) {

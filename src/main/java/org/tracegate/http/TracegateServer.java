@@ -87,7 +87,8 @@ public final class TracegateServer implements AutoCloseable {
         long idleMillis = Math.max(30_000, Math.max(config.limits().headerTimeout().toMillis(),
                 config.limits().idleTimeout().toMillis()) + 10_000);
         for (String listen : config.listen()) {
-            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            // HeadGateConnectionFactory: Jetty's HTTP/1.1, with request heads gathered off the thread pool (slowloris).
+            ServerConnector c = new ServerConnector(server, new HeadGateConnectionFactory(http));
             c.setIdleTimeout(idleMillis);
             URI u = URI.create("http://" + listen);
             c.setHost(u.getHost());

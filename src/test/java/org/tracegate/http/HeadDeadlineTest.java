@@ -70,6 +70,39 @@ class HeadDeadlineTest {
     }
 
     @Test
+    void aHeadLongerThanTheGateHoldsIsTimedFromItsFirstByte() throws Exception {
+        // 9,000 bytes at once: more than the gate's 8 KiB, so Jetty's parser holds the rest of the head; the
+        // deadline still counts from the first byte, not from when the parser took over.
+        try (Socket s = SocketClients.from("127.0.0.6", ts.port())) {
+            long start = System.nanoTime();
+            SocketClients.send(s, "GET /t/env.sh HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(9_000));
+            Thread sender = trickle(s, "b".repeat(100), 200);
+            String answer = SocketClients.poll(s, 15_000);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            sender.interrupt();
+            assertThat(answer).as("closed within 15 s").isNotNull();
+            assertThat(tookMillis).isGreaterThanOrEqualTo(900);
+        }
+        assertThat(ts.errorLog()).containsPattern("request head timeout: client 127\\.0\\.0\\.6 port \\d+ sent 9\\d{3} bytes");
+    }
+
+    @Test
+    void oneClientsTimeoutsMakeOneLogLineAMinute() throws Exception {
+        java.util.List<Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket s = SocketClients.from("127.0.0.7", ts.port());
+                SocketClients.send(s, "GET /t/env.sh HTTP/1.1\r\n");
+                sockets.add(s);
+            }
+            for (Socket s : sockets) assertThat(SocketClients.poll(s, 15_000)).as("closed").isNotNull();
+        } finally {
+            for (Socket s : sockets) s.close();
+        }
+        assertThat(ts.errorLog().lines().filter(l -> l.contains("request head timeout: client 127.0.0.7 "))).hasSize(1);
+    }
+
+    @Test
     void aKeepAliveConnectionIdleBetweenRequestsIsNotCutByTheHeadDeadline() throws Exception {
         try (Socket s = SocketClients.from("127.0.0.4", ts.port())) {
             s.setSoTimeout(15_000);
