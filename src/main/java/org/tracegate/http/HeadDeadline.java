@@ -122,11 +122,19 @@ final class HeadDeadline extends AbstractLifeCycle implements Runnable {
         long requests = connection.getMessagesIn();
         int bytes = parser.getHeaderLength();
         long began;
-        long gated = connection instanceof HeadGateConnection g ? g.headBeganNanos() : 0;
-        if (gated != 0 && ((HeadGateConnection) connection).headRequest() == requests) {
+        HeadGateConnection gate = connection instanceof HeadGateConnection g ? g : null;
+        long gated = 0;
+        if (gate != null) {
+            // The gate writes the request count, then the begin time: a count read on both sides of the time, and
+            // unchanged, dates the time to this head (not the one before, whose count was one less).
+            long countBefore = gate.headRequest();
+            gated = gate.headBeganNanos();
+            if (countBefore != requests || gate.headRequest() != countBefore) gated = 0;
+        }
+        if (gated != 0) {
             // In the gate, or handed to Jetty and not complete yet: from its first byte.
             began = gated;
-            bytes = Math.max(bytes, ((HeadGateConnection) connection).headBytes());
+            bytes = Math.max(bytes, gate.headBytes());
         } else if (state == HttpParser.State.START) {
             if (bytes == 0) return; // between requests: Jetty's idle timeout
             Padding p = padding.get(endPoint);
@@ -148,6 +156,7 @@ final class HeadDeadline extends AbstractLifeCycle implements Runnable {
         long elapsed = now - began;
         if (elapsed <= timeoutNanos) return;
         if (!inHead(parser.getState()) || connection.getMessagesIn() != requests) return; // completed meanwhile
+        if (gated != 0 && gate.headBeganNanos() != gated) return; // a new head meanwhile
         padding.remove(endPoint);
         expired.incrementAndGet();
         SocketAddress client = endPoint.getRemoteSocketAddress(); // before the close: null after it
