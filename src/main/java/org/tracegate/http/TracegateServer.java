@@ -46,6 +46,7 @@ public final class TracegateServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
+    private final ConnectionGuard connectionGuard;
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -94,7 +95,8 @@ public final class TracegateServer implements AutoCloseable {
         long idleMillis = Math.max(30_000, Math.max(config.limits().headerTimeout().toMillis(),
                 config.limits().idleTimeout().toMillis()) + 10_000);
         for (String listen : config.listen()) {
-            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            // HeadGateConnectionFactory: Jetty's HTTP/1.1, with request heads gathered off the thread pool (slowloris).
+            ServerConnector c = new ServerConnector(server, new HeadGateConnectionFactory(http));
             c.setIdleTimeout(idleMillis);
             URI u = URI.create("http://" + listen);
             c.setHost(u.getHost());
@@ -102,6 +104,9 @@ public final class TracegateServer implements AutoCloseable {
             server.addConnector(c);
             connectors.add(c);
         }
+        // The connection side (slowloris, connection floods): the request-head deadline on every connector, the
+        // per-client and total caps on these site connectors (not the admin one). See ConnectionGuard.
+        connectionGuard = ConnectionGuard.install(server, connectors, config.connections(), errorLog);
 
         policies = ProgramPolicies.resolve(config);
         watchdog = new Watchdog(message -> errorLog.log(null, message));
@@ -204,4 +209,14 @@ public final class TracegateServer implements AutoCloseable {
 
     /** Who programs run as, and warnings about it: one line each, for the start-up banner. */
     public List<String> programSummary() { return policies.summary(); }
+    /** Jetty's request thread pool, for tests that watch its size. */
+    QueuedThreadPool threadPool() { return (QueuedThreadPool) server.getThreadPool(); }
+
+    /** Open client connections on the site's connectors, for tests. */
+    int connectedEndPoints() {
+        return connectors.stream().mapToInt(c -> c.getConnectedEndPoints().size()).sum();
+    }
+
+    /** The connection side's parts, for tests that read their counts. */
+    ConnectionGuard connectionGuard() { return connectionGuard; }
 }
