@@ -112,7 +112,16 @@ public final class FastCgiExchange {
      * left open, even if BodyRelay reports Completed, and {@link #finish}'s end says what happened.
      */
     public RelayEnd relayBody(ByteBuffer buf, ResponseHead head, String method, ResponseSink sink, Deadlines deadlines) {
-        return BodyRelay.relay(stdout, buf, head, method, new EndGatedSink(sink, this::endedCleanly), deadlines, trace);
+        EndGatedSink gated = new EndGatedSink(sink, this::endedCleanly, stdout::restInHand);
+        RelayEnd end = BodyRelay.relay(stdout, buf, head, method, gated, deadlines, trace);
+        if (!(end instanceof RelayEnd.Completed) || !endedCleanly()) {
+            try {
+                gated.flushHeld();                     // what the client would have had before the relay stopped
+            } catch (IOException e) {
+                // The client is gone; the relay's end already says how the response ended.
+            }
+        }
+        return end;
     }
 
     /**
