@@ -14,6 +14,7 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseSink;
+import org.tracegate.gateway.fastcgi.LastWriteChannel;
 
 /** Writes a program's response through Jetty, which frames it (chunked for HTTP/1.1, close for 1.0). */
 final class JettyResponseSink implements ResponseSink {
@@ -68,7 +69,7 @@ final class JettyResponseSink implements ResponseSink {
      * A blocking channel over one of Jetty's asynchronous writes: each write waits for its callback, so the
      * caller's buffer is free again (and may be a reused direct buffer) when write() returns.
      */
-    private static final class BlockingChannel implements WritableByteChannel {
+    private static final class BlockingChannel implements LastWriteChannel {
         private final AsyncWrite target;
         private boolean open = true;
 
@@ -88,6 +89,15 @@ final class JettyResponseSink implements ResponseSink {
                 target.write(last, buf, done);
                 done.block();
             }
+        }
+
+        /** Body bytes and the end in one write: before anything was sent, Jetty frames it by Content-Length. */
+        @Override
+        public void writeLast(ByteBuffer src) throws IOException {
+            if (!open) throw new ClosedChannelException();
+            open = false;
+            send(true, src);
+            src.position(src.limit());
         }
 
         @Override

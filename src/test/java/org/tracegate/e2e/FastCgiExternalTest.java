@@ -57,6 +57,7 @@ class FastCgiExternalTest {
                 + " for ($i = 0; $i < 320; $i++) { echo $chunk; flush(); }");
         fpm.script("fatal.php", "<?php error_log(str_repeat('e', 3000) . ' end-of-long-line'); undefined_function_here();");
         fpm.script("hang.php", "<?php sleep(12); echo 'late';");
+        fpm.script("flush-then-wait.php", "<?php echo 'first'; flush(); sleep(3); echo 'second';");
         ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(
                 new FastCgiMapping("/php/", fpm.docroot, ".php", fpm.address().toString(), null, pool(), EnvironmentPolicy.defaults()),
                 new FastCgiMapping("/nowhere/", fpm.docroot, ".php", "unix:/nonexistent/fpm.sock", null, pool(), EnvironmentPolicy.defaults())))
@@ -84,6 +85,32 @@ class FastCgiExternalTest {
         assertThat(info.body()).contains("SCRIPT_NAME=/php/info.php\n", "PATH_INFO=/extra/path\n",
                 "SCRIPT_FILENAME=" + fpm.docroot.resolve("info.php") + "\n", "QUERY_STRING=x=1\n",
                 "GATEWAY_INTERFACE=CGI/1.1\n", "SERVER_SOFTWARE=Tracegate/");
+    }
+
+    @Test
+    void aPageWholeInHandGoesOutInOneWriteWithContentLengthButFlushedOutputIsNotHeldBack() throws Exception {
+        // hello.php's STDOUT and END_REQUEST arrive together: head, body and end leave in one write, framed by length.
+        String raw = ts.raw("GET /php/hello.php HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(raw).containsIgnoringCase("\r\nContent-Length: ").doesNotContainIgnoringCase("Transfer-Encoding")
+                .contains("hello from php-fpm ");
+        // A script that flushes and then works: its first bytes reach the client before it is done.
+        try (Socket s = new Socket("127.0.0.1", ts.port())) {
+            s.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            s.getOutputStream().write("GET /php/flush-then-wait.php HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder got = new StringBuilder();
+            byte[] b = new byte[4096];
+            while (!got.toString().contains("first")) {
+                int n = s.getInputStream().read(b);
+                if (n < 0) break;
+                got.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            assertThat(got.toString()).contains("first").doesNotContain("second");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2500));
+            String rest = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(got + rest).contains("second");
+        }
     }
 
     @Test

@@ -1,13 +1,9 @@
 package org.tracegate.gateway.fastcgi;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +24,6 @@ import org.tracegate.gateway.cgi.ResponseSink;
 import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.gateway.cgi.StdinPump;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.BeginRequest;
-import org.tracegate.gateway.fastcgi.NameValuePairs.Pair;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
@@ -112,7 +106,16 @@ public final class FastCgiExchange {
      * left open, even if BodyRelay reports Completed, and {@link #finish}'s end says what happened.
      */
     public RelayEnd relayBody(ByteBuffer buf, ResponseHead head, String method, ResponseSink sink, Deadlines deadlines) {
-        return BodyRelay.relay(stdout, buf, head, method, new EndGatedSink(sink, this::endedCleanly), deadlines, trace);
+        EndGatedSink gated = new EndGatedSink(sink, this::endedCleanly, stdout::restInHand);
+        RelayEnd end = BodyRelay.relay(stdout, buf, head, method, gated, deadlines, trace);
+        if (!(end instanceof RelayEnd.Completed) || !endedCleanly()) {
+            try {
+                gated.flushHeld();                     // what the client would have had before the relay stopped
+            } catch (IOException e) {
+                // The client is gone; the relay's end already says how the response ended.
+            }
+        }
+        return end;
     }
 
     /**
@@ -185,15 +188,10 @@ public final class FastCgiExchange {
     }
 
     private void send(ExchangeRequest request) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-        out.writeBytes(RecordEncoder.encode(BeginRequest.responder(requestId, keepConn)));
-        RecordEncoder.params(requestId, pairs(request.params()), out);
-        if (request.body() == null) {
-            out.writeBytes(RecordEncoder.endOfStream(RecordType.STDIN, requestId));
-            stdin.sentWithParams();
-        }
+        byte[] head = RecordEncoder.requestHead(requestId, keepConn, request.params(), request.body() == null);
+        if (request.body() == null) stdin.sentWithParams();
         try {
-            connection.write(ByteBuffer.wrap(out.toByteArray()));
+            connection.write(ByteBuffer.wrap(head));
         } catch (IOException e) {
             // Reading STDOUT will report how the connection ended; a server that refused us may still have answered.
             log.accept("fastcgi: sending the request failed: " + SocketErrors.errnoName(e) + " (" + SocketErrors.detail(e)
@@ -233,12 +231,6 @@ public final class FastCgiExchange {
         if (stdout.end() != null) return;
         abandoned = true;
         connection.close();
-    }
-
-    private static List<Pair> pairs(Map<String, String> params) {
-        List<Pair> out = new ArrayList<>(params.size());
-        for (Map.Entry<String, String> e : params.entrySet()) out.add(new Pair(e.getKey(), e.getValue()));
-        return out;
     }
 
     private static void join(Future<?> f) {

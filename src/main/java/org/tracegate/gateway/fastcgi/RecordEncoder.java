@@ -3,6 +3,7 @@ package org.tracegate.gateway.fastcgi;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.BeginRequest;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.EndRequest;
@@ -79,6 +80,74 @@ public final class RecordEncoder {
         }
         flushParams(requestId, record, out);
         out.writeBytes(endOfStream(RecordType.PARAMS, requestId));
+    }
+
+    /**
+     * BEGIN_REQUEST, the PARAMS with their end record and, with {@code endStdin}, the empty STDIN: everything a
+     * request sends before its body, as one array, the same bytes as {@link #encode} and {@link #params} give.
+     * Params whose pairs fit one record (nearly all: 65528 bytes) are encoded straight into the array, with
+     * no pair objects or intermediate streams; larger ones take the general path.
+     */
+    public static byte[] requestHead(int requestId, boolean keepConn, Map<String, String> params, boolean endStdin) {
+        int content = 0;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            int n = e.getKey().length(), v = e.getValue().length();
+            content += (n < 128 ? 1 : 4) + (v < 128 ? 1 : 4) + n + v;
+            if (content > MAX_WRITE_CONTENT || content < 0) return requestHeadInParts(requestId, keepConn, params, endStdin);
+        }
+        int records = content == 0 ? 0 : FastCgiRecord.HEADER_BYTES + content + padding(content);
+        byte[] out = new byte[2 * FastCgiRecord.HEADER_BYTES + records + FastCgiRecord.HEADER_BYTES
+                + (endStdin ? FastCgiRecord.HEADER_BYTES : 0)];
+        ByteBuffer b = ByteBuffer.wrap(out);
+        header(b, RecordType.BEGIN_REQUEST, requestId, 8);
+        b.putShort((short) BeginRequest.RESPONDER).put((byte) (keepConn ? BeginRequest.KEEP_CONN : 0)).put(new byte[5]);
+        if (content > 0) {
+            header(b, RecordType.PARAMS, requestId, content);
+            int p = b.position();
+            for (Map.Entry<String, String> e : params.entrySet()) {
+                String name = e.getKey(), value = e.getValue();
+                p = putLength(out, p, name.length());
+                p = putLength(out, p, value.length());
+                p = putOctets(out, p, name);
+                p = putOctets(out, p, value);
+            }
+            b.position(p + padding(content));          // the padding is the array's zeros
+        }
+        header(b, RecordType.PARAMS, requestId, 0);
+        if (endStdin) header(b, RecordType.STDIN, requestId, 0);
+        return out;
+    }
+
+    private static byte[] requestHeadInParts(int requestId, boolean keepConn, Map<String, String> params, boolean endStdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+        out.writeBytes(encode(BeginRequest.responder(requestId, keepConn)));
+        List<Pair> pairs = new java.util.ArrayList<>(params.size());
+        for (Map.Entry<String, String> e : params.entrySet()) pairs.add(new Pair(e.getKey(), e.getValue()));
+        params(requestId, pairs, out);
+        if (endStdin) out.writeBytes(endOfStream(RecordType.STDIN, requestId));
+        return out.toByteArray();
+    }
+
+    private static int putLength(byte[] out, int p, int n) {
+        if (n < 128) {
+            out[p] = (byte) n;
+            return p + 1;
+        }
+        out[p] = (byte) (0x80 | (n >>> 24));
+        out[p + 1] = (byte) (n >>> 16);
+        out[p + 2] = (byte) (n >>> 8);
+        out[p + 3] = (byte) n;
+        return p + 4;
+    }
+
+    /** A char above 0xff means the caller passed text, not octets: a bug, so it throws (as NameValuePairs does). */
+    private static int putOctets(byte[] out, int p, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c > 0xff) throw new IllegalArgumentException("not an octet string (char U+" + Integer.toHexString(c) + ")");
+            out[p++] = (byte) c;
+        }
+        return p;
     }
 
     private static void flushParams(int requestId, ByteArrayOutputStream record, ByteArrayOutputStream out) {

@@ -85,6 +85,15 @@ final class StdoutChannel implements ReadableByteChannel {
         return n;
     }
 
+    /**
+     * Whether everything the server will send for this request is read already: the request has ended, or
+     * the next record in hand is its END_REQUEST and no STDOUT data is left before it. Then reading on
+     * cannot wait on the server.
+     */
+    boolean restInHand() {
+        return pending == null && (end != null || deferred instanceof EndRequest e && e.requestId() == requestId);
+    }
+
     /** The header block was complete: a loss from now on is during the body. */
     void headComplete() { headComplete = true; }
 

@@ -89,7 +89,7 @@ class PhpFpmTest {
                 List.of(Map.entry("Host", "example.test"), Map.entry("X-Name", "caf\u00c3\u00a9")));
         rig.serve(connect(), params, null, false);
         assertThat(rig.sink.bodyText()).isEqualTo(String.join("\n",
-                "GATEWAY_INTERFACE=CGI/1.1", "SERVER_SOFTWARE=Tracegate/0.1.0", "REQUEST_METHOD=GET",
+                "GATEWAY_INTERFACE=CGI/1.1", "SERVER_SOFTWARE=" + org.tracegate.config.Version.PRODUCT, "REQUEST_METHOD=GET",
                 "QUERY_STRING=a=1&b=%C3%A9", "SCRIPT_NAME=/env.php", "SCRIPT_FILENAME=" + fpm.docroot.resolve("env.php"),
                 "HTTP_HOST=example.test", "X_NAME=636166c3a9", ""));
     }

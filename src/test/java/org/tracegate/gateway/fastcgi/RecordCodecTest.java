@@ -113,6 +113,29 @@ class RecordCodecTest {
     }
 
     @Test
+    void theRequestHeadIsTheSameBytesAsItsRecordsEncodedOneByOne() throws Exception {
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("SCRIPT_FILENAME", "/srv/www/hello.php");
+        params.put("HTTP_X_LONG", "v".repeat(300));    // a 4-byte value length
+        params.put("N".repeat(130), "");               // a 4-byte name length, an empty value
+        params.put("HTTP_X_BYTES", "\u00ff\u0080\u0000");
+        for (boolean keep : new boolean[] {true, false}) {
+            for (boolean endStdin : new boolean[] {true, false}) {
+                for (java.util.Map<String, String> ps : List.of(params, java.util.Map.<String, String>of(),
+                        java.util.Map.of("HTTP_X_HUGE", "h".repeat(70_000)))) {   // past one record: the general path
+                    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                    expected.writeBytes(RecordEncoder.encode(BeginRequest.responder(7, keep)));
+                    RecordEncoder.params(7, ps.entrySet().stream().map(e -> new Pair(e.getKey(), e.getValue())).toList(), expected);
+                    if (endStdin) expected.writeBytes(RecordEncoder.endOfStream(RecordType.STDIN, 7));
+                    assertThat(hex(RecordEncoder.requestHead(7, keep, ps, endStdin))).isEqualTo(hex(expected.toByteArray()));
+                }
+            }
+        }
+        assertThatThrownBy(() -> RecordEncoder.requestHead(1, true, java.util.Map.of("X", "\u20ac"), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+20ac");
+    }
+
+    @Test
     void paddingUpTo255AndReservedBytesAreAccepted() throws Exception {
         byte[] b = concat(hex("01 06 00 01 00 02 ff 7f"), hex("41 42"), new byte[255]);
         assertThat(decodeAll(b)).containsExactly(new Stream(RecordType.STDOUT, 1, new byte[] {'A', 'B'}));
