@@ -128,6 +128,9 @@ class FastCgiManagedTest {
     static void stop() throws Exception {
         if (ts != null) ts.close();
         assertThat(pgrep(MARKER)).as("php-cgi processes left after close").isEmpty();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
@@ -409,6 +412,12 @@ class FastCgiManagedTest {
         long pid = Long.parseLong(Files.readString(pids.resolve("leave")).strip());
         String line = awaitLog("fastcgi: response aborted: the client went away");
         assertThat(line).isNotNull();
+        RequestTrace t = traceOf(line.replaceFirst("^\\S+ \\[([^]]+)\\].*", "$1"));
+        // php-cgi 8.2 does not read ABORT_REQUEST while its script sleeps: no END_REQUEST within the abort grace.
+        assertThat(t.first(TraceEvent.FastCgiEnd.class).end()).isEqualTo("ABANDONED");
+        assertThat(t.first(TraceEvent.FastCgiEnd.class).connectionKept()).isFalse();
+        assertThat(t.first(TraceEvent.FastCgiProcessRecycled.class).reason())
+                .isEqualTo("its connection broke off (abandoned after our ABORT_REQUEST)");
         // php-cgi reads nothing while its script sleeps: after the abort grace the connection is closed, and a
         // process in the middle of an abandoned script is not given another request: it is stopped and replaced.
         assertThat(awaitGone(pid)).as("the abandoned worker %d", pid).isTrue();
@@ -452,7 +461,10 @@ class FastCgiManagedTest {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private static RequestTrace trace(HttpResponse<?> r) throws InterruptedException {
-        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        return traceOf(r.headers().firstValue("X-Request-Id").orElseThrow());
+    }
+
+    private static RequestTrace traceOf(String id) throws InterruptedException {
         for (int i = 0; i < 100 && !traces.containsKey(id); i++) Thread.sleep(50);
         return traces.get(id);
     }
