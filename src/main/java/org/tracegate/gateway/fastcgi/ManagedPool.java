@@ -324,6 +324,11 @@ public final class ManagedPool implements FastCgiBackend {
             String errno = e instanceof LaunchException le ? le.errnoName() : "EUNKNOWN";
             failed("cannot start " + commandLine + ": " + e.getMessage());
             throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, errno, e.getMessage()));
+        } catch (RuntimeException | LinkageError e) {
+            // No native access (not Linux, --illegal-native-access=deny): no socket can be made for a program.
+            String why = "managed FastCGI pools need native access to make their sockets: " + e;
+            failed(why);
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ENOSYS", why));
         }
         Instance i = new Instance(n, path, process, gen);
         int count;
