@@ -274,15 +274,14 @@ public final class ManagedPool implements FastCgiBackend {
                 if (why == null && closed) why = "the server is shutting down";
                 if (why == null && stoppedUntil != null) why = "rapid-fail protection stopped the pool";
                 if (why == null && i.generation != generation) why = "monitorChangesTo changed";
+                i.leased = false;
                 if (why == null && !i.retiring) {
                     i.idleSince = System.nanoTime();
-                    i.leased = false;
                     idle.push(i);
                     return;
                 }
             }
             if (why != null) {
-                i.leased = false;
                 i.retiredAfterRequest = true;
                 retire(i, why, EndedBy.SHUTDOWN);
                 if (trace != null) trace.emit(new TraceEvent.FastCgiProcessRecycled(i.pid, i.requests, why));
@@ -332,14 +331,23 @@ public final class ManagedPool implements FastCgiBackend {
         }
         Instance i = new Instance(n, path, process, gen);
         int count;
+        boolean late;
         synchronized (lock) {
+            late = closed;
             running.add(i);
-            i.leased = true;
+            i.leased = !late;
+            if (late) retireLocked(i, "the server is shutting down");
             count = running.size();
         }
         IO.execute(i::pumpStderr);
         IO.execute(i::pumpStdout);
         process.onExit().thenAccept(status -> died(i, status));
+        if (late) { // close() ran meanwhile: this one must not outlive it
+            i.process.terminate(EndedBy.SHUTDOWN, Duration.ZERO);
+            i.awaitExit(DEATH_WAIT);
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ESHUTDOWN",
+                    "the server is shutting down and starts no more processes"));
+        }
         if (trace != null) trace.emit(new TraceEvent.FastCgiProcessStarted(commandLine, i.pid, path.toString(), count));
         try {
             i.connection = FastCgiConnection.open(i.address, CONNECT_TIMEOUT);
