@@ -20,7 +20,7 @@
  *     SIGKILL to what is left, removes its own binary and directory (if given), exits.
  *
  * usage: tracegate-spawn GRACE_MILLIS [DIRECTORY]   (descriptor 0: the server's socket; stdout/stderr: the server's)
- * C11 + glibc only. The protocol (version 1) is described in docs/process.md and mirrored by HelperProtocol.java.
+ * C11 + glibc only. The protocol (version 2: version 1 and the SPAWN flag FLAG_LISTEN_SOCKET) is described in docs/process.md and mirrored by HelperProtocol.java.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -58,13 +58,15 @@
 /* ---- protocol (keep in step with HelperProtocol.java) ---------------------------------------------------------- */
 
 #define TG_MAGIC 0x50534754u /* "TGSP" in little-endian byte order; all fields are in the host's byte order */
-#define TG_VERSION 1
+#define TG_VERSION 2
 #define TG_MAX_MESSAGE (1u << 20)
 #define TG_MAX_STRINGS 65536u /* argv and envp each */
 #define TG_MAX_GROUPS 65536u
 
 enum { MSG_SPAWN = 1, MSG_HELLO = 100, MSG_SPAWNED = 101, MSG_FAILED = 102, MSG_EXITED = 103 };
-enum { FLAG_SWITCH_USER = 1u };
+/* FLAG_LISTEN_SOCKET (version 2): the first descriptor is a listening stream socket, the program's descriptor 0 (a
+ * FastCGI application's FCGI_LISTENSOCK_FILENO), not a stdin pipe; checked before the clone. */
+enum { FLAG_SWITCH_USER = 1u, FLAG_LISTEN_SOCKET = 2u };
 
 /* Every message starts with this header; length counts the whole message, header included. */
 struct header {
@@ -111,6 +113,7 @@ enum step {
     STEP_SIGACTION = 2,
     STEP_SIGMASK = 3,
     STEP_SETPGID = 4,
+    STEP_LISTEN_SOCKET = 5, /* in the helper, before the clone */
     STEP_SETRLIMIT = 10, /* + slot */
     STEP_SETGROUPS = 20,
     STEP_SETRESGID = 21,
@@ -192,6 +195,7 @@ static void reply_exited(uint64_t id, pid_t pid, int status, const struct rusage
 struct request {
     uint64_t id;
     int fds[3];
+    int listen_socket;
     int switch_user;
     uid_t uid;
     gid_t gid;
@@ -346,8 +350,25 @@ static void close_fds(const int *fds, int n) {
         if (fds[i] >= 0) close(fds[i]);
 }
 
+/* With FLAG_LISTEN_SOCKET the first descriptor must be a listening stream socket; 0, or the errno to answer. */
+static int check_listen_socket(int fd) {
+    int type = 0, listening = 0;
+    socklen_t tl = sizeof type, ll = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) return errno; /* ENOTSOCK: a pipe or a file */
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) != 0) return errno;
+    return type == SOCK_STREAM && listening ? 0 : EINVAL;
+}
+
 /* One SPAWN, already validated; fds are the three received descriptors. */
 static void spawn(struct request *r) {
+    if (r->listen_socket) {
+        int err = check_listen_socket(r->fds[0]);
+        if (err != 0) {
+            close_fds(r->fds, 3);
+            reply_failed(r->id, STEP_LISTEN_SOCKET, err);
+            return;
+        }
+    }
     r->parent = self;
     r->step = STEP_NONE;
     r->err = 0;
@@ -380,7 +401,7 @@ static const char *parse_spawn(size_t len, struct request *r, gid_t **groups_out
     struct wire_spawn w;
     if (len < sizeof(struct header) + sizeof w) return "SPAWN shorter than its fixed part";
     memcpy(&w, inbuf + sizeof(struct header), sizeof w);
-    if ((w.flags & ~FLAG_SWITCH_USER) != 0) return "SPAWN with unknown flags";
+    if ((w.flags & ~(FLAG_SWITCH_USER | FLAG_LISTEN_SOCKET)) != 0) return "SPAWN with unknown flags";
     if (w.ngroups > TG_MAX_GROUPS) return "SPAWN with too many groups";
     if (w.argc < 1 || w.argc > TG_MAX_STRINGS || w.envc > TG_MAX_STRINGS) return "SPAWN with a bad argv or envp count";
     if (!(w.flags & FLAG_SWITCH_USER) && (w.uid != 0 || w.gid != 0 || w.ngroups != 0))
@@ -436,6 +457,7 @@ static const char *parse_spawn(size_t len, struct request *r, gid_t **groups_out
     r->argv = ptrs;
     r->envp = ptrs + w.argc + 1;
     r->switch_user = (w.flags & FLAG_SWITCH_USER) != 0;
+    r->listen_socket = (w.flags & FLAG_LISTEN_SOCKET) != 0;
     r->uid = (uid_t)w.uid;
     r->gid = (gid_t)w.gid;
     r->ngroups = w.ngroups;

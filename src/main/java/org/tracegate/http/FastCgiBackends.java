@@ -1,5 +1,7 @@
 package org.tracegate.http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
@@ -7,6 +9,8 @@ import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.gateway.fastcgi.ExternalPool;
 import org.tracegate.gateway.fastcgi.FastCgiAddress;
 import org.tracegate.gateway.fastcgi.FastCgiBackend;
+import org.tracegate.gateway.fastcgi.ManagedPool;
+import org.tracegate.process.ProcessLauncher;
 import org.tracegate.trace.ErrorLog;
 
 /** The backend for a {@code [[fastcgi]]} mapping: a connection pool to its address, or its managed processes. */
@@ -16,11 +20,21 @@ final class FastCgiBackends {
 
     private FastCgiBackends() {}
 
-    static FastCgiBackend of(FastCgiMapping m, ServerConfig config, ProgramPolicies policies, ErrorLog errorLog) {
+    /**
+     * @param launcher starts a managed pool's processes, as it starts CGI programs: their user and limits are the
+     *                 global program policy's
+     */
+    static FastCgiBackend of(FastCgiMapping m, ServerConfig config, ProgramPolicies policies, ErrorLog errorLog,
+                             ProcessLauncher launcher) {
         if (!m.managed()) {
             return new ExternalPool(FastCgiAddress.parse(m.address()), m.pool().maxInstances(), m.pool().queueLength(),
                     CONNECT_TIMEOUT);
         }
-        throw new IllegalArgumentException("fastcgi " + m.prefix() + ": managed pools (command = …) are not available yet");
+        try {
+            return new ManagedPool(m, launcher, policies.global(), System.getenv(), line -> errorLog.log(null, line),
+                    config.limits().killGrace(), config.limits().shutdownGrace());
+        } catch (IOException e) {
+            throw new UncheckedIOException("fastcgi " + m.describe() + ": cannot make its private socket directory", e);
+        }
     }
 }

@@ -126,7 +126,7 @@ public final class TracegateServer implements AutoCloseable {
                     System.getenv());
             Map<FastCgiMapping, FastCgiGateway.Application> apps = new LinkedHashMap<>();
             for (FastCgiMapping m : config.fastcgi()) {
-                FastCgiBackend backend = FastCgiBackends.of(m, config, policies, errorLog);
+                FastCgiBackend backend = FastCgiBackends.of(m, config, policies, errorLog, launcher);
                 fastCgiBackends.add(backend);
                 apps.put(m, new FastCgiGateway.Application(m, backend));
             }

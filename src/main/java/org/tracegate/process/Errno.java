@@ -14,7 +14,7 @@ public final class Errno extends RuntimeException {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
             ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
             ENFILE = 23, EMFILE = 24, ETXTBSY = 26, EPIPE = 32, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40,
-            ECONNRESET = 104;
+            ENOTSOCK = 88, EADDRINUSE = 98, ECONNRESET = 104;
 
     private record Known(int number, String name, String description) {}
 
@@ -41,6 +41,8 @@ public final class Errno extends RuntimeException {
             new Known(ENAMETOOLONG, "ENAMETOOLONG", "File name too long"),
             new Known(ENOSYS, "ENOSYS", "Function not implemented"),
             new Known(ELOOP, "ELOOP", "Too many levels of symbolic links"),
+            new Known(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket"),
+            new Known(EADDRINUSE, "EADDRINUSE", "Address already in use"),
             new Known(ECONNRESET, "ECONNRESET", "Connection reset by peer"));
     private static final Map<Integer, Known> BY_NUMBER =
             KNOWN.stream().collect(Collectors.toUnmodifiableMap(Known::number, k -> k));

@@ -1,7 +1,5 @@
 package org.tracegate.process;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,13 +105,7 @@ public final class HelperLauncher implements ProcessLauncher, AutoCloseable {
         int[] fds = {-1, -1, -1, -1, -1, -1};
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment request = HelperProtocol.spawn(arena, spec); // refuses NUL bytes before any pipe exists
-            MemorySegment pair = arena.allocate(JAVA_INT, 2);
-            for (int i = 0; i < 3; i++) {
-                Libc.pipe2(pair, Libc.O_CLOEXEC);
-                fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
-                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
-            }
-            long[] inodes = {Libc.inode(fds[1]), Libc.inode(fds[2]), Libc.inode(fds[4])};
+            long[] inodes = NativeLauncher.descriptors(arena, spec, fds); // fds[0] the listening socket, if any
             for (int attempt = 1; ; attempt++) {
                 SpawnHelper h = helper();
                 if (request.byteSize() > h.maxMessage()) throw HelperProtocol.tooLong(spec, request.byteSize(), h.maxMessage());

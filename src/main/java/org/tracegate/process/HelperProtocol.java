@@ -13,18 +13,21 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The spawn helper's wire protocol, version 1 (src/main/c/tracegate-spawn.c has the other half; docs/process.md
+ * The spawn helper's wire protocol, version 2 (src/main/c/tracegate-spawn.c has the other half; docs/process.md
  * describes it). One message per SOCK_SEQPACKET packet, in the host's byte order, every one starting with a 24-byte
- * header: magic "TGSP", version, type, total length, a reserved 0, and the request id.
+ * header: magic "TGSP", version, type, total length, a reserved 0, and the request id. Version 2 added one SPAWN flag,
+ * {@link #FLAG_LISTEN_SOCKET}: the first descriptor is a listening socket for the program's descriptor 0 (FastCGI).
  */
 final class HelperProtocol {
     private HelperProtocol() {}
 
     static final int MAGIC = 0x50534754; // "TGSP" read as a little-endian int
-    static final short VERSION = 1;
+    static final short VERSION = 2;
     static final short SPAWN = 1, HELLO = 100, SPAWNED = 101, FAILED = 102, EXITED = 103;
     static final int HEADER_BYTES = 24;
     static final int FLAG_SWITCH_USER = 1;
+    /** Version 2: the first descriptor is a listening stream socket, not a pipe; the helper checks it before the clone. */
+    static final int FLAG_LISTEN_SOCKET = 2;
     private static final int SPAWN_FIXED = 176; // flags..strings_len (8 ints), then 6 limits of 24 bytes
     private static final long RLIM_INFINITY = -1L; // UINT64_MAX
 
@@ -45,7 +48,7 @@ final class HelperProtocol {
             new Limit(5, "coreBytes", ResourceLimits::coreBytes, 0));
 
     /** The steps a spawn can fail at (the helper's enum step), as named in messages. */
-    static final int STEP_CLONE = 1, STEP_SETRLIMIT = 10, STEP_SETGROUPS = 20, STEP_SETRESGID = 21, STEP_SETEUID = 22,
+    static final int STEP_CLONE = 1, STEP_LISTEN_SOCKET = 5, STEP_SETRLIMIT = 10, STEP_SETGROUPS = 20, STEP_SETRESGID = 21, STEP_SETEUID = 22,
             STEP_PARENT = 24, STEP_CHDIR = 27, STEP_SETRESUID = 29, STEP_EXECVE = 30;
 
     static String stepName(int step) {
@@ -54,6 +57,7 @@ final class HelperProtocol {
             case 2 -> "sigaction";
             case 3 -> "sigprocmask";
             case 4 -> "setpgid";
+            case STEP_LISTEN_SOCKET -> "the listening socket check";
             case STEP_SETGROUPS -> "setgroups";
             case STEP_SETRESGID -> "setresgid";
             case STEP_SETEUID, STEP_SETRESUID -> "setresuid";
@@ -91,7 +95,7 @@ final class HelperProtocol {
         MemorySegment m = arena.allocate(total, 8); // zero-filled: reserved fields, NULs
         header(m, SPAWN, (int) total);
         long o = HEADER_BYTES;
-        m.set(INT, o, c == null ? 0 : FLAG_SWITCH_USER);
+        m.set(INT, o, (c == null ? 0 : FLAG_SWITCH_USER) | (spec.listenSocket() == null ? 0 : FLAG_LISTEN_SOCKET));
         m.set(INT, o + 4, c == null ? 0 : c.uid());
         m.set(INT, o + 8, c == null ? 0 : c.gid());
         m.set(INT, o + 12, ngroups);

@@ -17,14 +17,24 @@ import java.util.Objects;
  *
  * @param credentials null to run as the server itself; otherwise what {@link Credentials#forPrograms} returned
  * @param limits      applied right after the spawn; {@link ResourceLimits#DEFAULT} (no core files) unless given
+ * @param listenSocket null: descriptor 0 is a pipe ({@link ChildProcess#stdin()}); otherwise the program's descriptor 0
+ *                    is this listening socket (a FastCGI application, FCGI_LISTENSOCK_FILENO), its stdin() a null
+ *                    stream, and stdout and stderr stay pipes. The native launcher and the spawn helper support it;
+ *                    the ProcessBuilder fallback refuses it
  */
 public record LaunchSpec(List<String> argv, Map<String, String> environment, Path workingDirectory,
-                         Credentials credentials, ResourceLimits limits) {
+                         Credentials credentials, ResourceLimits limits, ListeningSocket listenSocket) {
     public LaunchSpec {
         if (argv.isEmpty()) throw new IllegalArgumentException("argv must name a program");
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
         Objects.requireNonNull(limits, "limits (ResourceLimits.INHERITED for none)");
+    }
+
+    /** Descriptor 0 a pipe. */
+    public LaunchSpec(List<String> argv, Map<String, String> environment, Path workingDirectory, Credentials credentials,
+                      ResourceLimits limits) {
+        this(argv, environment, workingDirectory, credentials, limits, null);
     }
 
     /** As the server, with {@link ResourceLimits#DEFAULT}. */
@@ -33,11 +43,16 @@ public record LaunchSpec(List<String> argv, Map<String, String> environment, Pat
     }
 
     public LaunchSpec withCredentials(Credentials c) {
-        return new LaunchSpec(argv, environment, workingDirectory, c, limits);
+        return new LaunchSpec(argv, environment, workingDirectory, c, limits, listenSocket);
+    }
+
+    /** The same spec with {@code s} as the program's descriptor 0 instead of a stdin pipe (a FastCGI application). */
+    public LaunchSpec withListenSocket(ListeningSocket s) {
+        return new LaunchSpec(argv, environment, workingDirectory, credentials, limits, s);
     }
 
     public LaunchSpec withLimits(ResourceLimits l) {
-        return new LaunchSpec(argv, environment, workingDirectory, credentials, l);
+        return new LaunchSpec(argv, environment, workingDirectory, credentials, l, listenSocket);
     }
 
     /** The command line as an operator would type it, for traces and logs. */

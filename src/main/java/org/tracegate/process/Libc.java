@@ -36,7 +36,7 @@ final class Libc {
     static final int EPOLLIN = 0x1;
     static final int WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x01000000, P_ALL = 0;
     static final int PR_SET_CHILD_SUBREAPER = 36;
-    static final int O_NONBLOCK = 0x800, F_SETFL = 4;
+    static final int O_NONBLOCK = 0x800, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
     static final short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final long SYS_PIDFD_OPEN = 434; // same number on every architecture (added in 5.3)
     private static final long SYS_PIDFD_SEND_SIGNAL = 424; // likewise (5.1)

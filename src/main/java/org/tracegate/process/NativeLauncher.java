@@ -74,14 +74,8 @@ public final class NativeLauncher implements ProcessLauncher {
         //      [4] stderr read (us), [5] stderr write (child)
         int[] fds = {-1, -1, -1, -1, -1, -1};
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pair = arena.allocate(JAVA_INT, 2);
-            for (int i = 0; i < 3; i++) {
-                Libc.pipe2(pair, Libc.O_CLOEXEC); // CLOEXEC: no other child of this JVM may inherit them
-                fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
-                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
-            }
             // The pipes' inodes identify their holders later (NativeChild.endEscaped); taken before anything runs.
-            long[] inodes = {Libc.inode(fds[1]), Libc.inode(fds[2]), Libc.inode(fds[4])};
+            long[] inodes = descriptors(arena, spec, fds);
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             Spawned spawned;
             NativeChild child;
@@ -198,6 +192,30 @@ public final class NativeLauncher implements ProcessLauncher {
         }
     }
 
+    /**
+     * Makes the child's descriptors into {@code fds} (the layout above, all close-on-exec): three pipes, or, when the
+     * spec has a listening socket, a duplicate of it as fds[0] (fds[1] stays -1) and two pipes. Returns the inodes of
+     * stdin (the socket's), stdout and stderr.
+     */
+    static long[] descriptors(Arena arena, LaunchSpec spec, int[] fds) throws LaunchException {
+        int first = 0;
+        if (spec.listenSocket() != null) {
+            fds[0] = spec.listenSocket().duplicate();
+            if (fds[0] < 0) {
+                throw new LaunchException("cannot start \"" + spec.argv().getFirst() + "\": its listening socket "
+                        + spec.listenSocket() + " is closed", Errno.EBADF, "EBADF");
+            }
+            first = 1;
+        }
+        MemorySegment pair = arena.allocate(JAVA_INT, 2);
+        for (int i = first; i < 3; i++) {
+            Libc.pipe2(pair, Libc.O_CLOEXEC); // CLOEXEC: no other child of this JVM may inherit them
+            fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
+            fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
+        }
+        return new long[] {Libc.inode(first == 1 ? fds[0] : fds[1]), Libc.inode(fds[2]), Libc.inode(fds[4])};
+    }
+
     record Streams(OutputStream in, InputStream out, InputStream err) {}
 
     /**
@@ -209,7 +227,8 @@ public final class NativeLauncher implements ProcessLauncher {
      */
     static Streams openStreams(int[] fds) throws IOException {
         if (Descriptors.WRAPPABLE) {
-            var in = new FileOutputStream(Descriptors.wrap(fds[1]));
+            // No stdin pipe when descriptor 0 is a listening socket.
+            OutputStream in = fds[1] < 0 ? OutputStream.nullOutputStream() : new FileOutputStream(Descriptors.wrap(fds[1]));
             var out = new FileInputStream(Descriptors.wrap(fds[2]));
             var err = new FileInputStream(Descriptors.wrap(fds[4]));
             Streams streams = new Streams(in, out, err);
@@ -218,7 +237,7 @@ public final class NativeLauncher implements ProcessLauncher {
         }
         List<Closeable> opened = new ArrayList<>(3);
         try {
-            var in = new FileOutputStream("/proc/self/fd/" + fds[1]);
+            OutputStream in = fds[1] < 0 ? OutputStream.nullOutputStream() : new FileOutputStream("/proc/self/fd/" + fds[1]);
             opened.add(in);
             var out = new FileInputStream("/proc/self/fd/" + fds[2]);
             opened.add(out);

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *   <li>it cannot switch users or apply resource limits: a spec asking for either is refused (LaunchException,
  *       ENOSYS) rather than run as the server with the server's limits. The default no-core-files limit is not
  *       applied either; programs get the server's RLIMIT_CORE;</li>
- *   <li>no escaped-process search: {@link ChildProcess#endEscaped} returns 0.</li>
+ *   <li>no escaped-process search: {@link ChildProcess#endEscaped} returns 0;</li>
+ *   <li>no listening socket as descriptor 0 ({@link LaunchSpec#withListenSocket}): refused (ENOSYS).</li>
  * </ul>
  */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
@@ -54,6 +55,11 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
             throw new LaunchException("cannot start \"" + program + "\" as " + spec.credentials().describe()
                     + ": the ProcessBuilder launcher cannot switch users (it needs the native posix_spawn launcher),"
                     + " and will not run the program as the server instead", Errno.ENOSYS, "ENOSYS");
+        }
+        if (spec.listenSocket() != null) {
+            throw new LaunchException("cannot start \"" + program + "\" with the listening socket " + spec.listenSocket()
+                    + " as its descriptor 0: the ProcessBuilder launcher can only give a program pipes (a FastCGI"
+                    + " application needs the native posix_spawn launcher or the spawn helper)", Errno.ENOSYS, "ENOSYS");
         }
         // Only the core limit may be set (it is in every default spec), and is then left as the server has it.
         if (!spec.limits().withCoreBytes(0).equals(ResourceLimits.DEFAULT)) {

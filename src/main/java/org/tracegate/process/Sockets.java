@@ -18,8 +18,10 @@ import java.lang.invoke.MethodHandle;
 final class Sockets {
     private Sockets() {}
 
-    static final int AF_UNIX = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = Libc.O_CLOEXEC;
-    static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, SO_SNDBUF = 7, SO_SNDBUFFORCE = 32;
+    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = Libc.O_CLOEXEC;
+    static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, SO_TYPE = 3, SO_SNDBUF = 7, SO_SNDBUFFORCE = 32, SO_ACCEPTCONN = 30;
+    /** sockaddr_un: sa_family_t, then sun_path[108] (with its NUL). */
+    static final int SOCKADDR_UN_BYTES = 110, SUN_PATH_MAX = 107;
     static final int MSG_DONTWAIT = 0x40, MSG_TRUNC = 0x20, MSG_NOSIGNAL = 0x4000;
     static final int SHUT_RDWR = 2;
     static final short POLLIN = 0x1;
@@ -33,6 +35,12 @@ final class Sockets {
     private static final long MSGHDR_BYTES = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40;
     private static final long CMSG_HEADER = 16, CMSG_SPACE_3 = 32, CMSG_LEN_3 = 28;
 
+    private static final MethodHandle SOCKET = Libc.downcall("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Libc.CAPTURE_ERRNO);
+    private static final MethodHandle BIND = Libc.downcall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.CAPTURE_ERRNO);
+    private static final MethodHandle LISTEN = Libc.downcall("listen",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Libc.CAPTURE_ERRNO);
     private static final MethodHandle SOCKETPAIR = Libc.downcall("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Libc.CAPTURE_ERRNO);
     private static final MethodHandle SENDMSG = Libc.downcall("sendmsg",
@@ -56,6 +64,36 @@ final class Sockets {
             Libc.withErrno("socketpair",
                     c -> (int) SOCKETPAIR.invokeExact(c, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
             return new int[] {sv.getAtIndex(JAVA_INT, 0), sv.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /**
+     * A listening unix-domain stream socket bound to {@code path} (which must not exist), close-on-exec and blocking:
+     * the accept(2) of the program that gets it must block. Returns the descriptor.
+     */
+    static int listenUnix(byte[] path, int backlog) {
+        if (path.length == 0 || path.length > SUN_PATH_MAX) throw new Errno("bind", Errno.ENAMETOOLONG);
+        int fd = Libc.withErrno("socket", c -> (int) SOCKET.invokeExact(c, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SOCKADDR_UN_BYTES, 2); // zero-filled: the path's NUL
+            addr.set(JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(path, 0, addr, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, path.length);
+            Libc.withErrno("bind", c -> (int) BIND.invokeExact(c, fd, addr, SOCKADDR_UN_BYTES));
+            Libc.withErrno("listen", c -> (int) LISTEN.invokeExact(c, fd, backlog));
+            return fd;
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    /** getsockopt(SOL_SOCKET, option) as an int. */
+    static int intOption(int fd, int option) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, 4);
+            Libc.withErrno("getsockopt", c -> (int) GETSOCKOPT.invokeExact(c, fd, SOL_SOCKET, option, v, len));
+            return v.get(JAVA_INT, 0);
         }
     }
 

@@ -24,6 +24,9 @@ public final class EventNames {
     public static final String FASTCGI_RESPONSE_HEADERS = "FASTCGI_RESPONSE_HEADERS";
     public static final String FASTCGI_UNEXPECTED_EXIT = "FASTCGI_UNEXPECTED_EXIT";
     public static final String FASTCGI_END = "FASTCGI_END";
+    public static final String FASTCGI_PROCESS_STARTED = "FASTCGI_PROCESS_STARTED";
+    public static final String FASTCGI_PROCESS_RECYCLED = "FASTCGI_PROCESS_RECYCLED";
+    public static final String FASTCGI_PROCESS_DIED = "FASTCGI_PROCESS_DIED";
     public static final String CGI_CRASH_LOOP_TRIPPED = "CGI_CRASH_LOOP_TRIPPED";
     public static final String CGI_CRASH_LOOP_RECOVERED = "CGI_CRASH_LOOP_RECOVERED";
     public static final String MODULE_SET_RESPONSE_ERROR_STATUS = "MODULE_SET_RESPONSE_ERROR_STATUS";

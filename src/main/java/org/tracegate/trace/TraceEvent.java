@@ -218,6 +218,47 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * A managed pool started an application process for this request: its pid, the socket it got as descriptor 0, and
+     * how many processes the pool runs now (this one included).
+     */
+    record FastCgiProcessStarted(String commandLine, long processId, String socket, int instances) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_PROCESS_STARTED; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("CommandLine", commandLine, "ProcessId", processId, "Socket", socket, "Instances", instances);
+        }
+    }
+
+    /**
+     * A managed pool retired the process that served this request, after the request: {@code reason} says why
+     * ("instanceMaxRequests = 200", "monitorChangesTo changed", "its connection broke off", …).
+     */
+    record FastCgiProcessRecycled(long processId, int requestsServed, String reason) implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_PROCESS_RECYCLED; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("ProcessId", processId, "RequestsServed", requestsServed, "Reason", reason);
+        }
+    }
+
+    /**
+     * The process that served this request died during it: its exit status or signal, and whether it was ours (a
+     * timeout's kill) or unexpected (it counts toward rapidFailsPerMinute).
+     */
+    record FastCgiProcessDied(long processId, int requestsServed, String exitCode, String signal, boolean unexpected)
+            implements TraceEvent {
+        public String name() { return EventNames.FASTCGI_PROCESS_DIED; }
+        public Area area() { return Area.FASTCGI; }
+        public Level level() { return unexpected ? Level.ERROR : Level.WARNING; }
+        public Map<String, Object> fields() {
+            return ordered("ProcessId", processId, "RequestsServed", requestsServed, "ExitCode", exitCode,
+                    "Signal", signal, "Unexpected", unexpected);
+        }
+    }
+
     record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
                                         String errorCode, String notification) implements TraceEvent {
         public String name() { return EventNames.MODULE_SET_RESPONSE_ERROR_STATUS; }

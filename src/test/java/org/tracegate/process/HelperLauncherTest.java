@@ -309,11 +309,11 @@ class HelperLauncherTest {
     @Test
     void aMalformedMessageMakesTheHelperSayWhatAndExit() throws Exception {
         for (Map.Entry<String, byte[]> bad : Map.of(
-                "a message without the protocol's magic number", header(0x12345678, 1, 1, 24),
-                "a message of another protocol version", header(HelperProtocol.MAGIC, 2, 1, 24),
-                "a message whose length field does not match its size", header(HelperProtocol.MAGIC, 1, 1, 99),
-                "SPAWN shorter than its fixed part", header(HelperProtocol.MAGIC, 1, 1, 24),
-                "a message of an unknown type", header(HelperProtocol.MAGIC, 1, 7, 24)).entrySet()) {
+                "a message without the protocol's magic number", header(0x12345678, HelperProtocol.VERSION, 1, 24),
+                "a message of another protocol version", header(HelperProtocol.MAGIC, 1, 1, 24), // version 1: before FLAG_LISTEN_SOCKET
+                "a message whose length field does not match its size", header(HelperProtocol.MAGIC, HelperProtocol.VERSION, 1, 99),
+                "SPAWN shorter than its fixed part", header(HelperProtocol.MAGIC, HelperProtocol.VERSION, 1, 24),
+                "a message of an unknown type", header(HelperProtocol.MAGIC, HelperProtocol.VERSION, 7, 24)).entrySet()) {
             assertThat(rawHelper(bad.getValue())).isEqualTo(new RawEnd(2,
                     "tracegate-spawn: malformed message from the server (" + bad.getKey() + "); ending its programs and exiting\n"));
         }

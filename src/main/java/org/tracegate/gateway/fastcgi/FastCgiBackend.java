@@ -1,10 +1,11 @@
 package org.tracegate.gateway.fastcgi;
 
 import java.time.Duration;
+import org.tracegate.trace.RequestTrace;
 
 /**
  * Where a FastCGI application's connections come from: an external server's bounded connection pool
- * ({@link ExternalPool}), or processes Tracegate starts and recycles itself. The gateway leases one
+ * ({@link ExternalPool}), or processes Tracegate starts and recycles itself ({@link ManagedPool}). The gateway leases one
  * connection per request and gives it back with the request's report, which says whether it can be reused.
  */
 public interface FastCgiBackend extends AutoCloseable {
@@ -17,8 +18,20 @@ public interface FastCgiBackend extends AutoCloseable {
      */
     Lease lease(Duration wait) throws FastCgiUnavailable;
 
+    /**
+     * As {@link #lease(Duration)}; a managed pool records in {@code trace} what it did for the request (a process
+     * started: FASTCGI_PROCESS_STARTED). {@code trace} may be null.
+     */
+    default Lease lease(Duration wait, RequestTrace trace) throws FastCgiUnavailable { return lease(wait); }
+
     /** The request on {@code lease} is over; {@code report} says whether its connection may carry another. */
     void release(Lease lease, ExchangeReport report);
+
+    /**
+     * As {@link #release(Lease, ExchangeReport)}; a managed pool records in {@code trace} what became of the process
+     * (FASTCGI_PROCESS_RECYCLED, FASTCGI_PROCESS_DIED). {@code trace} may be null.
+     */
+    default void release(Lease lease, ExchangeReport report, RequestTrace trace) { release(lease, report); }
 
     /** Ends this request's instance at once (a worker that timed out): a managed process is killed and replaced. */
     default void endInstance(Lease lease) { lease.connection().close(); }

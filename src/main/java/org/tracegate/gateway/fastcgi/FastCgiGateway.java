@@ -100,7 +100,7 @@ public final class FastCgiGateway {
             trace.emit(new TraceEvent.FastCgiRequestStart(application, scriptFilename));
             FastCgiBackend.Lease lease;
             try {
-                lease = app.backend().lease(app.mapping().pool().queueTimeout());
+                lease = app.backend().lease(app.mapping().pool().queueTimeout(), trace);
             } catch (FastCgiUnavailable e) {
                 return unavailable(e.reason());
             }
@@ -122,7 +122,7 @@ public final class FastCgiGateway {
                     return unavailable(e.reason());
                 }
             }
-            app.backend().release(a.lease, a.report);
+            app.backend().release(a.lease, a.report, trace);
             return outcome(a);
         }
 
