@@ -20,6 +20,7 @@
 #                                  AB_JAR=<another tracegate.jar>: adds the row tracegate_fpm_ab, that jar behind the
 #                                  same launcher (a copy of bin/) on a third pool of the same lines, for an A/B of a
 #                                  change in the same run
+#                                  AB_JAVA_OPTS=<JVM options>: TRACEGATE_JAVA_OPTS for the tracegate_fpm_ab row only (with AB_JAR = the same jar: a JVM-option A/B)
 # Needs: nginx php-fpm php-cgi wrk curl python3 (apt-get install -y nginx php-fpm php-cgi wrk curl), JDK 25, Maven.
 # At the defaults: ~2 servers × 3 c × 3 reps × 10 s + warm-up ≈ 5 min. Every process is stopped by its own PID.
 set -euo pipefail
@@ -129,7 +130,7 @@ for s in $SERVERS; do
         tracegate_fpm|tracegate_phpcgi)
             startbg "$s" "$root/bin/tracegate" serve --config "$work/${s/tracegate_/tg-}/tracegate.toml" --access-log off;;
         tracegate_fpm_ab)
-            startbg "$s" "$work/ab/bin/tracegate" serve --config "$work/tg-fpm_ab/tracegate.toml" --access-log off;;
+            TRACEGATE_JAVA_OPTS="${AB_JAVA_OPTS:-${TRACEGATE_JAVA_OPTS:-}}" startbg "$s" "$work/ab/bin/tracegate" serve --config "$work/tg-fpm_ab/tracegate.toml" --access-log off;;
         nginx_fpm) startbg nginx nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/";;
     esac
     if waitup "$s" "$([ "$s" = nginx_fpm ] && echo nginx || echo "$s")"; then

@@ -38,6 +38,7 @@ import org.tracegate.config.FastCgiPool;
 import org.tracegate.http.TestServer;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
+import org.tracegate.trace.TraceRecord;
 
 /**
  * A real PHP application on Debian's php-cgi as a managed pool (IIS's FastCgiModule): Tracegate starts the
@@ -87,7 +88,7 @@ class FastCgiManagedTest {
                 + " for ($i = 0; $i < 320; $i++) { echo $chunk; flush(); }");
         script("fatal.php", "<?php error_log(str_repeat('e', 3000) . ' end-of-long-line'); undefined_function_here();");
         // Writes its pid where the test finds it, then sleeps: the test kills it, or lets it hang.
-        script("sleep.php", "<?php file_put_contents('" + pids + "/' . basename($_GET['t']), getmypid());"
+        script("sleep.php", "<?php file_put_contents('php://stderr', 'sleep.php: sleeping for ' . $_GET['t'] . \"\\n\"); file_put_contents('" + pids + "/' . basename($_GET['t']), getmypid());"
                 + " sleep((int) ($_GET['s'] ?? 30)); echo 'slept ', getmypid(), \"\\n\";");
         script("die.php", "<?php posix_kill(getmypid(), 9); sleep(5);");
         ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(
@@ -237,11 +238,14 @@ class FastCgiManagedTest {
         HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"statusCode\":\"502.2\"").contains("\"errorCode\":\"SIGKILL\"")
-                .containsPattern("worker pid " + pid + " \\(request \\d+ for it\\) was killed by signal SIGKILL");
+                .containsPattern("worker pid " + pid + " \\(request \\d+ for it\\) was killed by signal SIGKILL")
+                .containsPattern("closed the connection \\((ECONNRESET|EOF)\\)"); // the kernel's word, never our own close's EBADF
         RequestTrace t = trace(r);
         assertThat(t.first(TraceEvent.FastCgiProcessDied.class)).isEqualTo(
                 new TraceEvent.FastCgiProcessDied(pid, t.first(TraceEvent.FastCgiAssignProcess.class).requestNumber(), "",
                         "SIGKILL", true));
+        // What the process writes to its own stderr (php://stderr) is not FCGI_STDERR: this request's evidence all the same.
+        assertThat(t.records()).extracting(TraceRecord::event).contains(new TraceEvent.CgiStderr("sleep.php: sleeping for kill"));
         assertThat(ts.errorLog()).contains("worker pid " + pid + " (").contains("was killed by signal SIGKILL, unexpectedly");
         // Replaced: the next requests are served, and never by the dead pid.
         for (int i = 0; i < 4; i++) {

@@ -75,6 +75,8 @@ public final class ManagedPool implements FastCgiBackend {
     private static final long TICK_MILLIS = 250;
     private static final int BACKLOG = 16;
     private static final int STDOUT_QUOTE = 200;
+    /** As for a request's own stderr: the first 200 lines of the process's stderr during a request are CGI_STDERR events. */
+    private static final int TRACED_STDERR_LINES = 200;
     /** Blocking pipe reads belong on platform threads (docs/architecture.md). */
     private static final ExecutorService IO = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("fcgi-pool-io-", 0).factory());
@@ -179,16 +181,16 @@ public final class ManagedPool implements FastCgiBackend {
                 Instance i = takeIdle();
                 if (i == null) break;
                 FastCgiConnection c = i.connection();
-                if (c != null) return i.lease(c, false);
+                if (c != null) return i.lease(c, false, trace);
                 try {
                     // php-cgi closed its end after a complete request: it accepts again.
-                    return i.lease(FastCgiConnection.open(i.address, CONNECT_TIMEOUT), false);
+                    return i.lease(FastCgiConnection.open(i.address, CONNECT_TIMEOUT), false, trace);
                 } catch (FastCgiConnectException e) {
                     retire(i, "it could not be reached (" + e.errnoName() + ")", EndedBy.SELF);
                 }
             }
             Instance fresh = start(trace);
-            return fresh.lease(fresh.connection(), true);
+            return fresh.lease(fresh.connection(), true, trace);
         } catch (FastCgiUnavailable | RuntimeException | Error e) {
             slots.release();
             throw e;
@@ -246,6 +248,7 @@ public final class ManagedPool implements FastCgiBackend {
     @Override
     public void release(Lease lease, ExchangeReport report, RequestTrace trace) {
         Instance i = (Instance) lease.instance();
+        i.serving = null;
         try {
             RequestEnd end = report == null ? null : report.end();
             boolean complete = end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
@@ -255,6 +258,7 @@ public final class ManagedPool implements FastCgiBackend {
             ExitStatus exit = i.exitNow();
             if (exit != null) {
                 died(i, exit);
+                i.dropConnection(); // died() leaves a leased instance's connection to its request
                 if (trace != null) {
                     trace.emit(new TraceEvent.FastCgiProcessDied(i.pid, i.requests, exit.exitCodeText(), exit.signalName(),
                             i.diedUnexpectedly));
@@ -395,8 +399,10 @@ public final class ManagedPool implements FastCgiBackend {
     /** The reaper reported a process's exit (or a release saw it first): account for it once. */
     private void died(Instance i, ExitStatus status) {
         boolean unexpected;
+        boolean leased;
         synchronized (lock) {
             if (i.dead) return;
+            leased = i.leased;
             i.dead = true;
             idle.remove(i);
             running.remove(i);
@@ -404,7 +410,9 @@ public final class ManagedPool implements FastCgiBackend {
             i.diedUnexpectedly = unexpected && (status.signalled() || status.exitCode() != 0);
             i.retiring = true;
         }
-        i.dropConnection();
+        // A request reading the connection sees the kernel's own end of it (EOF, ECONNRESET): closing it under
+        // that read would turn the worker's death into our EBADF. release() closes it.
+        if (!leased) i.dropConnection();
         deleteQuietly(i.socket);
         if (unexpected) {
             String what = "worker pid " + i.pid + " (" + i.requests + " request(s) served) "
@@ -600,6 +608,12 @@ public final class ManagedPool implements FastCgiBackend {
         final int generation;
         private volatile FastCgiConnection connection;
         volatile int requests;
+        /**
+         * The request it serves now, if traced: php-cgi writes error_log() and its own errors to the process's
+         * stderr, not to FCGI_STDERR, and that is the request's evidence too.
+         */
+        volatile RequestTrace serving;
+        volatile int servingLines;
         volatile long idleSince;
         // guarded by ManagedPool.lock
         boolean leased;
@@ -622,9 +636,11 @@ public final class ManagedPool implements FastCgiBackend {
             this.generation = generation;
         }
 
-        Lease lease(FastCgiConnection c, boolean fresh) {
+        Lease lease(FastCgiConnection c, boolean fresh, RequestTrace trace) {
             connection = c;
             requests++;
+            serving = trace;
+            servingLines = 0;
             return new Lease(c, pid, requests, fresh, commandLine, this);
         }
 
@@ -673,6 +689,8 @@ public final class ManagedPool implements FastCgiBackend {
             long[] dropped = {0};
             String where = " (fastcgi " + commandLine + ", pid " + pid + ")";
             new StderrCapture().drain(process.stderr(), line -> {
+                RequestTrace t = serving;
+                if (t != null && servingLines++ < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
                 String message = "fastcgi: stderr: " + LogText.escape(line) + where;
                 long size = message.getBytes(StandardCharsets.UTF_8).length + 70L;
                 if (dropped[0] == 0 && logged[0] + size <= stderrLogBytes) {
