@@ -50,7 +50,7 @@ public final class ConfigLoader {
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
     static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
-            "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "alias", "fastcgi", "deny", "interpreter",
+            "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "crashDumps", "cgi", "alias", "fastcgi", "deny", "interpreter",
             "restrictions",
             "environment", "failedRequestTracing");
     /** What a program may use: global in [limits], overridable in a mapping's own limits table. */
@@ -62,9 +62,13 @@ public final class ConfigLoader {
             "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds", "redirectHops",
             "requestHeadTimeoutSeconds", "maxConnections", "maxConnectionsPerClient"));
     static final Set<String> CRASH_LOOP_KEYS = Set.of("failures", "windowSeconds", "cooldownSeconds");
+    static final Set<String> CRASH_DUMP_KEYS = Set.of("enabled", "maxSizeMiB", "keep", "directory");
     static final Set<String> FASTCGI_KEYS = Set.of("name", "prefix", "directory", "extension", "address", "command",
             "maxInstances", "instanceMaxRequests", "idleTimeout", "activityTimeout", "requestTimeout", "queueLength",
             "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment");
+    /** What only a managed pool does: an external server (php-fpm) has its own settings for these. */
+    static final List<String> MANAGED_ONLY_KEYS = List.of("instanceMaxRequests", "idleTimeout", "rapidFailsPerMinute",
+            "monitorChangesTo", "environment");
     static final Set<String> CGI_KEYS = Set.of("prefix", "directory", "program", "handlers", "index",
             "passAuthorization", "user", "group", "limits", "environment", "followSymlinks");
     static final Set<String> ALIAS_KEYS = Set.of("prefix", "directory", "handlers", "index", "user", "group", "limits",
@@ -161,6 +165,7 @@ public final class ConfigLoader {
         ConnectionLimits connections = connections(limitsTable);
         ProgramUser programUser = programUser(root, "", d.programUser());
         CrashLoopPolicy crashLoop = crashLoop(read(() -> table(root, "crashLoop"), null));
+        CrashDumpPolicy crashDumps = crashDumps(read(() -> table(root, "crashDumps"), null));
         Map<String, String> prefixes = new LinkedHashMap<>(); // every mapping's prefix → its key, across kinds
         List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits, prefixes);
         List<AliasMapping> aliases = aliases(read(() -> tables(root, "", "alias"), List.of()), programLimits, prefixes);
@@ -174,7 +179,7 @@ public final class ConfigLoader {
         return d.toBuilder().listen(listen).cgi(cgi).aliases(aliases).fastcgi(fastcgi).deny(deny).index(index)
                 .interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
-                .crashLoop(crashLoop).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
+                .crashLoop(crashLoop).crashDumps(crashDumps).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
                 .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
     }
 
@@ -286,6 +291,18 @@ public final class ConfigLoader {
                 read(() -> count(t, at, "failures", 0), d.failures()),
                 read(() -> duration(t, at, "windowSeconds", 0, true), d.window()),
                 read(() -> duration(t, at, "cooldownSeconds", 0, true), d.cooldown()));
+    }
+
+    private CrashDumpPolicy crashDumps(ObjectNode t) {
+        CrashDumpPolicy d = CrashDumpPolicy.defaults();
+        if (t == null) return d;
+        String at = "crashDumps";
+        knownKeys(t, at, CRASH_DUMP_KEYS);
+        return new CrashDumpPolicy(
+                read(() -> bool(t, at, "enabled"), d.enabled()),
+                read(() -> count(t, at, "maxSizeMiB", 1, 65536), d.maxSizeMiB()),
+                read(() -> count(t, at, "keep", 1), d.keep()),
+                read(() -> path(t, at, "directory", false), null));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -464,6 +481,13 @@ public final class ConfigLoader {
                 problems.check(() -> { throw error(at, "set address (an external server) or command (processes Tracegate starts), not both"); });
             } else if (!t.has("address") && !t.has("command")) {
                 problems.check(() -> { throw error(at, "missing key 'address' (e.g. \"unix:/run/php/php8.2-fpm.sock\") or 'command' (e.g. [\"/usr/bin/php-cgi\"])"); });
+            }
+            if (t.has("address") && !managed) {
+                // A key that would do nothing is a mistake the operator should hear about, not a silent no-op.
+                for (String key : MANAGED_ONLY_KEYS) {
+                    if (t.has(key)) problems.add(problem(at + "." + key, "applies only to a managed pool (command = [...]); "
+                            + "an external server at address manages its own processes"));
+                }
             }
             FastCgiPool d = FastCgiPool.defaults();
             FastCgiPool pool = new FastCgiPool(

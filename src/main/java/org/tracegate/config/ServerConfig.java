@@ -20,6 +20,7 @@ import java.util.Map;
  * @param connections   the connection side: request-head deadline, connection caps
  * @param programUser   who programs run as when the server is root
  * @param crashLoop     IIS's rapid-fail protection, per program
+ * @param crashDumps    whether and where crashed programs' cores are kept and read
  * @param environment   what the programs' environment gets beyond RFC 3875's variables
  * @param documentRoot  static files served at "/" and the base of PATH_TRANSLATED; null: none
  * @param index         directory URLs of the document root serve or run the first of these; default ["index.html"]
@@ -42,6 +43,7 @@ public record ServerConfig(
         ConnectionLimits connections,
         ProgramUser programUser,
         CrashLoopPolicy crashLoop,
+        CrashDumpPolicy crashDumps,
         EnvironmentPolicy environment,
         Path documentRoot,
         List<String> index,
@@ -64,7 +66,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), List.of(), List.of(),
                 Restrictions.disabled(), Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(),
-                ProgramUser.defaults(), CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null,
+                ProgramUser.defaults(), CrashLoopPolicy.defaults(), CrashDumpPolicy.defaults(), EnvironmentPolicy.defaults(), null,
                 List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), null);
     }
 
@@ -101,6 +103,7 @@ public record ServerConfig(
         private ConnectionLimits connections;
         private ProgramUser programUser;
         private CrashLoopPolicy crashLoop;
+        private CrashDumpPolicy crashDumps;
         private EnvironmentPolicy environment;
         private Path documentRoot;
         private Path logDir;
@@ -113,7 +116,7 @@ public record ServerConfig(
             listen = c.listen; cgi = c.cgi; aliases = c.aliases; fastcgi = c.fastcgi; deny = c.deny; index = c.index;
             interpreters = c.interpreters; restrictions = c.restrictions;
             limits = c.limits; programLimits = c.programLimits; connections = c.connections;
-            programUser = c.programUser; crashLoop = c.crashLoop; environment = c.environment;
+            programUser = c.programUser; crashLoop = c.crashLoop; crashDumps = c.crashDumps; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
             failedRequestTracing = c.failedRequestTracing; source = c.source;
         }
@@ -131,6 +134,7 @@ public record ServerConfig(
         public Builder connections(ConnectionLimits v) { connections = v; return this; }
         public Builder programUser(ProgramUser v) { programUser = v; return this; }
         public Builder crashLoop(CrashLoopPolicy v) { crashLoop = v; return this; }
+        public Builder crashDumps(CrashDumpPolicy v) { crashDumps = v; return this; }
         public Builder environment(EnvironmentPolicy v) { environment = v; return this; }
         public Builder documentRoot(Path v) { documentRoot = v; return this; }
         public Builder logDir(Path v) { logDir = v; return this; }
@@ -141,7 +145,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(listen, cgi, aliases, fastcgi, deny, interpreters, restrictions, limits,
-                    programLimits, connections, programUser, crashLoop, environment, documentRoot, index, logDir,
+                    programLimits, connections, programUser, crashLoop, crashDumps, environment, documentRoot, index, logDir,
                     traceDir, errorMode, failedRequestTracing, source);
         }
     }

@@ -59,6 +59,10 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Files waiting for late evidence (a crash's backtrace) before they are queued. */
+    private final AtomicLong waiting = new AtomicLong();
+    /** The longest a file waits for late evidence: gdb's bound and the core's move, with room. */
+    private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(60);
     private final ErrorLog errors;
     private volatile String computer;
     private volatile boolean closed;
@@ -144,7 +148,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
         String url = start.requestUrl();
         for (CompiledRule r : rules) {
             if (r.pathMatches(url) && r.statusMatches(end.httpStatus(), end.httpSubStatus())) {
-                submit(new Job(trace, null, r, FailureReason.STATUS_CODE, trace.elapsedMillis()));
+                whenComplete(trace, new Job(trace, null, r, FailureReason.STATUS_CODE, trace.elapsedMillis()));
                 return;
             }
         }
@@ -152,7 +156,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
         for (CompiledRule r : rules) {
             if (r.pathMatches(url) && r.timeMatches(elapsed)) {
                 if (watched == null || watched.fired().compareAndSet(false, true)) {
-                    submit(new Job(trace, null, r, FailureReason.TIME_TAKEN, elapsed));
+                    whenComplete(trace, new Job(trace, null, r, FailureReason.TIME_TAKEN, elapsed));
                 }
                 return;
             }
@@ -176,6 +180,20 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Queues the file once the trace's late evidence is in, so the file holds it (bounded by EVIDENCE_WAIT). */
+    private void whenComplete(RequestTrace trace, Job job) {
+        var evidence = trace.evidence();
+        if (evidence.isDone()) {
+            submit(job);
+            return;
+        }
+        waiting.incrementAndGet();
+        evidence.orTimeout(EVIDENCE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            submit(job);
+            waiting.decrementAndGet();
+        });
     }
 
     private void submit(Job job) {
@@ -253,7 +271,7 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     /** Waits until every queued file has been written; for tests and orderly shutdown. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (finished.get() < submitted.get()) {
+        while (waiting.get() > 0 || finished.get() < submitted.get()) {
             if (System.nanoTime() > deadline) return false;
             Thread.sleep(5);
         }

@@ -24,9 +24,12 @@ public final class ProgramPolicies {
     /** By the key of the mapping ("cgi[0]", "alias[1]"); mappings without a user, limits or variables of their own use the global one. */
     private final Map<String, ProgramPolicy> byKey = new HashMap<>();
     private final List<String> summary = new ArrayList<>();
+    /** RLIMIT_CORE for every program: 0 unless crash dumps are kept ([crashDumps]). */
+    private final long coreBytes;
 
     private ProgramPolicies(ServerConfig config) {
         boolean root = Credentials.ofServer().uid() == 0;
+        coreBytes = config.crashDumps().active(config.logDir()) ? (long) config.crashDumps().maxSizeMiB() << 20 : 0;
         global = policy(config.programUser(), config.programLimits(), false, root, "user")
                 .withEnvironment(config.environment());
         summary.add("programs run as " + global.runAsText());
@@ -73,9 +76,9 @@ public final class ProgramPolicies {
     /** One line per fact worth printing at start: who programs run as, warnings. */
     public List<String> summary() { return List.copyOf(summary); }
 
-    private static ProgramPolicy policy(ProgramUser user, ProgramLimits limits, boolean suexec, boolean root,
-                                        String key) {
+    private ProgramPolicy policy(ProgramUser user, ProgramLimits limits, boolean suexec, boolean root, String key) {
         var rlimits = ProgramPolicy.rlimitsOf(limits);
+        if (coreBytes > 0) rlimits = rlimits.withCoreBytes(coreBytes);
         Credentials self = Credentials.ofServer();
         if (!root) {
             if (suexec) {

@@ -108,6 +108,11 @@ public final class SessionWriter implements TraceSink {
 
     @Override
     public void requestEnded(RequestTrace trace) {
+        var evidence = trace.evidence();
+        if (!evidence.isDone()) { // a crash's backtrace is coming: the request is written whole, with it
+            evidence.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).whenComplete((v, e) -> writeRequest(trace.records()));
+            return;
+        }
         writeRequest(trace.records());
     }
 

@@ -18,6 +18,8 @@ public final class EventNames {
     public static final String CGI_INVALID_HEADERS = "CGI_INVALID_HEADERS";
     public static final String CGI_EXIT = "CGI_EXIT";
     public static final String CGI_RESPONSE_ABORTED = "CGI_RESPONSE_ABORTED";
+    /** Ours: a crashed program's core and backtrace, after the request ended (IIS has nothing like it). */
+    public static final String CGI_CRASH_DUMP = "CGI_CRASH_DUMP";
     public static final String FASTCGI_REQUEST_START = "FASTCGI_REQUEST_START";
     public static final String FASTCGI_ASSIGN_PROCESS = "FASTCGI_ASSIGN_PROCESS";
     public static final String FASTCGI_WAITING_FOR_RESPONSE = "FASTCGI_WAITING_FOR_RESPONSE";

@@ -3,6 +3,7 @@ package org.tracegate.trace;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The events of one request, in order. Thread-safe: the gateway's pumps emit from their own threads.
@@ -18,6 +19,22 @@ public final class RequestTrace {
     private int dropped;
 
     public RequestTrace(RequestContext context) { this.context = context; }
+
+    /** Evidence still being collected after the request (a crash's backtrace): trace files wait for it. */
+    private final List<CompletableFuture<?>> pending = new ArrayList<>(0);
+
+    /** The trace gains events when {@code f} completes; writers of whole traces wait for it (see {@link #evidence}). */
+    public void awaitEvidence(CompletableFuture<?> f) {
+        synchronized (pending) { pending.add(f); }
+    }
+
+    /** Completes when every piece of late evidence is in (at once when there is none). */
+    public CompletableFuture<Void> evidence() {
+        synchronized (pending) {
+            if (pending.isEmpty()) return CompletableFuture.completedFuture(null);
+            return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
+        }
+    }
 
     public RequestContext context() { return context; }
 

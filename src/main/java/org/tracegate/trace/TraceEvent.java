@@ -129,6 +129,22 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * A crashed program's evidence: the core kept (CorePath, CoreBytes) and what gdb read from it (CrashedIn, the
+     * crashing thread's Backtrace, FaultAddress), or why there is none (Problem). Emitted when collected, which may
+     * be after GENERAL_REQUEST_END: the request's trace files wait for it.
+     */
+    record CgiCrashDump(String corePath, long coreBytes, String signal, String faultAddress, String crashedIn,
+                        String backtrace, String problem) implements TraceEvent {
+        public String name() { return EventNames.CGI_CRASH_DUMP; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.ERROR; }
+        public Map<String, Object> fields() {
+            return ordered("CorePath", corePath, "CoreBytes", coreBytes, "Signal", signal, "FaultAddress", faultAddress,
+                    "CrashedIn", crashedIn, "Backtrace", backtrace, "Problem", problem);
+        }
+    }
+
     record CgiAborted(String reason, String endedBy) implements TraceEvent {
         public String name() { return EventNames.CGI_RESPONSE_ABORTED; }
         public Area area() { return Area.CGI; }

@@ -6,6 +6,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,11 @@ import org.tracegate.config.Limits;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.gateway.GatewayRequest;
 import org.tracegate.gateway.ProgramPolicy;
+import org.tracegate.crash.CoreFacts;
+import org.tracegate.crash.CrashCapture;
+import org.tracegate.crash.CrashDumps;
 import org.tracegate.process.ChildProcess;
+import org.tracegate.process.Credentials;
 import org.tracegate.process.EndedBy;
 import org.tracegate.process.ExitStatus;
 import org.tracegate.process.LaunchException;
@@ -60,9 +65,17 @@ public final class CgiGateway {
     private final Map<String, String> serverEnvironment;
     private final ResponseHeadParser.Limits headerLimits;
     private final Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
+    /** Keeps crashed programs' cores and reads their backtraces, or null when off. */
+    private final CrashDumps crashDumps;
 
     public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
                       EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment) {
+        this(launcher, watchdog, errorLog, limits, environmentPolicy, serverEnvironment, null);
+    }
+
+    public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
+                      EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment, CrashDumps crashDumps) {
+        this.crashDumps = crashDumps;
         this.launcher = launcher;
         this.watchdog = watchdog;
         this.errorLog = errorLog;
@@ -120,7 +133,10 @@ public final class CgiGateway {
         private final String requestId;
         private final boolean nph;
         private long startNanos;
+        private long startedMillis;
         private ChildProcess child;
+        /** Known after {@link #close}: the crash's evidence, or null. */
+        private CrashCapture crash;
         /** " (pid N, script S)": ends the log lines about this program. */
         private String where;
         private Deadlines deadlines;
@@ -150,6 +166,7 @@ public final class CgiGateway {
 
         CgiOutcome execute() {
             startNanos = System.nanoTime();
+            startedMillis = System.currentTimeMillis();
             try {
                 child = launcher.launch(spec);
             } catch (LaunchException e) {
@@ -296,10 +313,18 @@ public final class CgiGateway {
                     child.endedBy().name(), exit.cpuMillis(), exit.maxRssKiB(), limitHit == null ? "" : limitHit.name(),
                     limitHit == null ? "" : limitHit.clause()));
             if (limitHit != null) log("cgi: the program " + limitHit.clause() + where);
+            if (crashDumps != null) crash = crashDumps.capture(requestId, coreFacts(exit), exit, trace);
             if (exit.signalled() && child.endedBy() == EndedBy.SELF) {
                 log("cgi: program killed by " + exit.describe() + where);
             }
             return exit;
+        }
+
+        private CoreFacts coreFacts(ExitStatus exit) {
+            Credentials who = policy.runAs() != null ? policy.runAs() : Credentials.ofServer();
+            Path exe = Path.of(spec.argv().getFirst());
+            if (!exe.isAbsolute()) exe = spec.workingDirectory().resolve(exe);
+            return new CoreFacts(child.pid(), who.uid(), who.gid(), exit.signal(), exe, spec.workingDirectory(), startedMillis);
         }
 
         /** Judges the run from the facts; the trace events and log lines that need the exit status come here. */
@@ -307,7 +332,7 @@ public final class CgiGateway {
             long bodyBytes = stdout instanceof Stdout.Body b ? b.end().bodyBytes() : 0;
             ProgramReport report = new ProgramReport(child.pid(), spec.commandLine(), exit, child.endedBy(),
                     stdin.bytesFromClient(), stdin.bytesToProgram(), headerBytes, bodyBytes, stderr.tail(),
-                    System.nanoTime() - startNanos, limitHit == null ? "" : limitHit.clause(), policy.runAsText());
+                    System.nanoTime() - startNanos, limitHit == null ? "" : limitHit.clause(), policy.runAsText(), crash);
             return switch (stdout) {
                 case Stdout.Rejected r -> new CgiOutcome.Failed(new GatewayFailure.InvalidHeaders(headerBytes,
                         r.error().lineNumber(), r.error().reason(), r.quoted()), report);

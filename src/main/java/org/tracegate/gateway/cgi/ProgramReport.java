@@ -1,5 +1,6 @@
 package org.tracegate.gateway.cgi;
 
+import org.tracegate.crash.CrashCapture;
 import org.tracegate.process.EndedBy;
 import org.tracegate.process.ExitStatus;
 
@@ -20,7 +21,16 @@ import org.tracegate.process.ExitStatus;
  * @param limit           the configured limit that ended or crippled the run, as a clause ("exceeded its CPU
  *                        limit of 2 s"), or ""
  * @param runAs           who it ran as, e.g. "nobody:nogroup (uid 65534, gid 65534, no supplementary groups)"
+ * @param crash           a crash's evidence (its core and the backtrace to come), or null when it did not crash
  */
 public record ProgramReport(long pid, String commandLine, ExitStatus exit, EndedBy endedBy, long bytesFromClient,
                             long bytesToProgram, byte[] headerBytes, long bodyBytes, String stderrTail,
-                            long elapsedNanos, String limit, String runAs) {}
+                            long elapsedNanos, String limit, String runAs, CrashCapture crash) {
+
+    public ProgramReport(long pid, String commandLine, ExitStatus exit, EndedBy endedBy, long bytesFromClient,
+                         long bytesToProgram, byte[] headerBytes, long bodyBytes, String stderrTail, long elapsedNanos,
+                         String limit, String runAs) {
+        this(pid, commandLine, exit, endedBy, bytesFromClient, bytesToProgram, headerBytes, bodyBytes, stderrTail,
+                elapsedNanos, limit, runAs, null);
+    }
+}
