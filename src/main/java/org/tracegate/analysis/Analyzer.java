@@ -22,7 +22,7 @@ public final class Analyzer {
     private static final Set<String> TIMELINE = Set.of(GENERAL_REQUEST_START, CGI_LAUNCH, CGI_HEADERS_RECEIVED,
             CGI_INVALID_HEADERS, CGI_TIMEOUT, CGI_PREMATURE_TERMINATION, CGI_RESPONSE_ABORTED, CGI_EXIT,
             FASTCGI_REQUEST_START, FASTCGI_ASSIGN_PROCESS, FASTCGI_RESPONSE_HEADERS, FASTCGI_UNEXPECTED_EXIT, FASTCGI_END,
-            MODULE_SET_RESPONSE_ERROR_STATUS, GENERAL_REQUEST_END);
+            CGI_CRASH_DUMP, MODULE_SET_RESPONSE_ERROR_STATUS, GENERAL_REQUEST_END);
     private static final int MAX_TIMELINE = 12;
     private static final int STDERR_TAIL = 5;
     private static final int MAX_RESPONSE_BYTES = 1024;
@@ -69,7 +69,7 @@ public final class Analyzer {
             List<String> stderr = r.all(CGI_STDERR).stream().map(e -> orEmpty(e.text("Text"))).toList();
             program = new Diagnosis.Program(script, launchFailed ? -1 : launch.number("ProcessId"),
                     launch.text("CommandLine"), launchFailed ? launch.text("ErrorCode") : null, ran,
-                    exit(premature, exitEvent), headers, tail(stderr), limit(exitEvent));
+                    exit(premature, exitEvent), headers, tail(stderr), limit(exitEvent), crash(r.last(CGI_CRASH_DUMP)));
         }
 
         long received = r.endNumber("BytesReceived");
@@ -84,6 +84,11 @@ public final class Analyzer {
         String kind = found.kind();
         String cause = found.cause();
         List<String> advice = found.advice();
+        if (program != null && program.crash() != null && program.crash().crashedIn().isEmpty()
+                && !program.crash().problem().isEmpty()) {
+            advice = new ArrayList<>(advice);
+            advice.add("No backtrace: " + program.crash().problem() + ".");
+        }
         String did = found.did();
 
         String path = r.path() == null ? "(unknown URL)" : r.path();
@@ -103,6 +108,25 @@ public final class Analyzer {
                 buffer == null ? -1 : buffer.number("TotalBytes"), notes);
     }
 
+    /** CGI_CRASH_DUMP's facts, or null. */
+    private static Diagnosis.Crash crash(RecordedEvent e) {
+        if (e == null) return null;
+        String bt = orEmpty(e.text("Backtrace"));
+        return new Diagnosis.Crash(orEmpty(e.text("Signal")), orEmpty(e.text("CrashedIn")),
+                bt.isEmpty() ? List.of() : List.of(bt.split("\n")), orEmpty(e.text("CorePath")), orEmpty(e.text("Problem")));
+    }
+
+    /** The program file for gdb: the command line's first word. */
+    private static String executable(Diagnosis.Program p) {
+        String c = p.commandLine() == null ? "" : p.commandLine().strip();
+        if (c.startsWith("\"")) {
+            int end = c.indexOf('"', 1);
+            return end > 0 ? c.substring(1, end) : c;
+        }
+        int sp = c.indexOf(' ');
+        return sp < 0 ? c : c.substring(0, sp);
+    }
+
     /** The CGI rules, in order of how much they explain; null when none applies. */
     private static Finding cgi(Facts facts, RecordedEvent invalid, RecordedEvent timeout, RecordedEvent premature,
                                RecordedEvent aborted) {
@@ -112,6 +136,17 @@ public final class Analyzer {
             return new Finding("could not start (" + program.launchError() + ")", Causes.launchFailed(facts),
                     Causes.launchAdvice(facts),
                     "the program " + script + " could not be started (" + program.launchError() + ")");
+        }
+        if (program != null && program.crash() != null && !program.crash().crashedIn().isEmpty()) {
+            Diagnosis.Crash c = program.crash();
+            boolean none = program.headers() == null || program.headers().isEmpty();
+            String when = premature == null ? "" : none ? " before sending any header" : " in the middle of its headers";
+            List<String> advice = new ArrayList<>();
+            advice.add("Open the core where it crashed: `gdb " + executable(program) + " " + c.core() + "` (then `bt full`, `info locals`).");
+            advice.add("Replay the request offline under gdb: `tracegate replay TRACE --request " + facts.request().contextId() + " --gdb`.");
+            advice.add("The whole backtrace is in the trace's CGI_CRASH_DUMP event and beside the core (.txt).");
+            return new Finding("crashed (" + c.signal() + ")", "The program " + script + " " + c.crashedIn() + when + ".",
+                    advice, "the program " + who(facts) + " " + c.crashedIn());
         }
         if (invalid != null) {
             return new Finding("invalid header block", Causes.invalidHeaders(facts, invalid),
@@ -210,6 +245,8 @@ public final class Analyzer {
             case CGI_EXIT -> (exit(null, e) == null ? "" : exit(null, e))
                     + (e.text("EndedBy") == null ? "" : ", ended by " + e.text("EndedBy"))
                     + (limit(e) == null ? "" : "; it " + limit(e));
+            case CGI_CRASH_DUMP -> !orEmpty(e.text("CrashedIn")).isEmpty() ? e.text("CrashedIn")
+                    : orEmpty(e.text("Signal")) + (orEmpty(e.text("Problem")).isEmpty() ? "" : ", " + e.text("Problem"));
             case MODULE_SET_RESPONSE_ERROR_STATUS -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))
                     + (e.text("ErrorCode") == null ? "" : " ErrorCode " + e.text("ErrorCode"));
             case GENERAL_REQUEST_END -> e.number("HttpStatus") + "." + Math.max(0, e.number("HttpSubStatus"))

@@ -31,7 +31,25 @@ public record Diagnosis(String source, String sourceFormat, String contextId, St
      * @param exit      "exit status 3", "signal SIGSEGV (core dumped)", or null when the trace does not say
      * @param headers   the header bytes it sent (latin-1 text), "" for none, null when the trace does not say
      */
-    /** {@code limit}: the configured limit that ended the run, in words ("exceeded its CPU limit of 2 s"), or null. */
+    /**
+     * {@code limit}: the configured limit that ended the run, in words ("exceeded its CPU limit of 2 s"), or null.
+     * {@code crash}: what the crash left (CGI_CRASH_DUMP), or null.
+     */
     public record Program(String script, long pid, String commandLine, String launchError, Duration ran, String exit,
-                          String headers, List<String> stderrTail, String limit) {}
+                          String headers, List<String> stderrTail, String limit, Crash crash) {
+        public Program(String script, long pid, String commandLine, String launchError, Duration ran, String exit,
+                       String headers, List<String> stderrTail, String limit) {
+            this(script, pid, commandLine, launchError, ran, exit, headers, stderrTail, limit, null);
+        }
+    }
+
+    /**
+     * A crashed program's evidence.
+     *
+     * @param crashedIn "crashed in parse_config_line at crash.c:4 (SIGSEGV, address 0x0)", or "" without a backtrace
+     * @param backtrace gdb's frame lines of the crashing thread
+     * @param core      the kept core file, or ""
+     * @param problem   why there is no core or backtrace, or ""
+     */
+    public record Crash(String signal, String crashedIn, List<String> backtrace, String core, String problem) {}
 }

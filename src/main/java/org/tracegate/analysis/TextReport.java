@@ -106,6 +106,16 @@ public final class TextReport {
                 + (p.exit() == null ? "exit status not in the trace" + (d.sourceFormat().startsWith("IIS") ? " (IIS does not record it)" : "")
                         : p.exit()));
         if (p.limit() != null) out.println("  limit: it " + p.limit());
+        if (p.crash() != null) {
+            Diagnosis.Crash c = p.crash();
+            out.println("  crash: " + (c.crashedIn().isEmpty() ? c.signal() : c.crashedIn())
+                    + (c.core().isEmpty() ? "" : "; core kept as " + c.core()));
+            if (!c.problem().isEmpty()) out.println("  crash evidence missing: " + c.problem());
+            if (!c.backtrace().isEmpty()) {
+                out.println("  backtrace (crashing thread):");
+                for (String f : c.backtrace()) out.println("    " + f);
+            }
+        }
         out.println("  headers sent: " + (p.headers() == null ? "not in the trace"
                 : p.headers().isEmpty() ? "none (Headers= empty)"
                 : p.headers().length() + " bytes: " + quote(p.headers(), 120)));

@@ -42,7 +42,7 @@ public record Backtrace(String signal, String faultAddress, List<Frame> frames, 
     }
 
     private static final Pattern FRAME = Pattern.compile(
-            "^#(\\d+)\\s+(?:0x[0-9a-fA-F]+ in )?(\\S+) (?:\\(.*?\\))?\\s*(?:at (\\S+:\\d+)|from (\\S+))?.*$");
+            "^#(\\d+)\\s+(?:0x[0-9a-fA-F]+ in )?(\\S+) (?:\\(.*\\))?\\s*(?:at (\\S+:\\d+)|from (\\S+))?.*$");
     private static final Pattern SIGNAL = Pattern.compile("^Program terminated with signal (SIG[A-Z0-9]+)");
     private static final Pattern ADDRESS = Pattern.compile("^\\$\\d+ = \\(void \\*\\) (0x[0-9a-fA-F]+)");
 

@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -205,13 +204,13 @@ public final class CrashDumps implements AutoCloseable {
     /** The core is the server's file now: the program user (who wrote it) must not read other requests' data in it. */
     private static void ownAndClose(Path core) throws IOException {
         Files.setPosixFilePermissions(core, PosixFilePermissions.fromString("rw-------"));
-        UserPrincipal me = Files.getOwner(core.getParent());
-        if (!Files.getOwner(core).equals(me)) {
-            try {
-                Files.setOwner(core, me);
-            } catch (IOException e) {
-                // Not root: it stays the program user's, in a directory only the server can enter.
-            }
+        var dir = Files.readAttributes(core.getParent(), PosixFileAttributes.class);
+        var view = Files.getFileAttributeView(core, java.nio.file.attribute.PosixFileAttributeView.class);
+        try {
+            if (!view.readAttributes().owner().equals(dir.owner())) view.setOwner(dir.owner());
+            if (!view.readAttributes().group().equals(dir.group())) view.setGroup(dir.group());
+        } catch (IOException e) {
+            // Not root: it stays the program user's, in a directory only the server can enter.
         }
     }
 

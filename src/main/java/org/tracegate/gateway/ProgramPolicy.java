@@ -26,6 +26,9 @@ public record ProgramPolicy(Credentials runAs, String runAsText, ResourceLimits 
     /** The uid programs run as. */
     public int uid() { return runAs != null ? runAs.uid() : Credentials.ofServer().uid(); }
 
+    /** The gid programs run as. */
+    public int gid() { return runAs != null ? runAs.gid() : Credentials.ofServer().gid(); }
+
     /** As the server itself, with the default limits (no core files): for tests and the ProcessBuilder fallback. */
     public static ProgramPolicy asServer(ProgramLimits limits) {
         return new ProgramPolicy(null, "the server's own user", rlimitsOf(limits), limits, false, EnvironmentPolicy.defaults());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tracegate.crash.CrashCapture;
 import org.tracegate.gateway.cgi.ByteQuote;
 import org.tracegate.text.Markup;
 
@@ -44,6 +45,11 @@ final class ErrorPages {
             sb.append("<h2>Headers returned by the program (").append(p.headerBytes().length).append(" bytes)</h2>\n<pre class=\"headers\">")
                     .append(Markup.html(quotedHeaders(p))).append("</pre>\n");
         }
+        CrashCapture crash = p.crash();
+        if (crash != null) {
+            sb.append("<h2>Crash</h2>\n<p class=\"crash\">").append(Markup.html(crashText(crash, p.request().requestId())))
+                    .append("</p>\n");
+        }
         if (!p.stderrTail().isEmpty()) {
             sb.append("<h2>Program stderr (last 8 KiB)</h2>\n<pre class=\"stderr\">").append(Markup.html(p.stderrTail()))
                     .append("</pre>\n");
@@ -80,6 +86,7 @@ final class ErrorPages {
             m.put("stderrTail", p.stderrTail());
             if (!p.limit().isEmpty()) m.put("limit", "the program " + p.limit());
             if (!p.runAs().isEmpty()) m.put("runAs", p.runAs());
+            if (p.crash() != null) m.put("crash", crashJson(p.crash()));
             m.put("elapsedMillis", p.request().elapsedMillis());
             m.put("bytesReceived", p.request().bytesReceived());
             m.put("bytesSent", p.bytesSent());
@@ -90,6 +97,39 @@ final class ErrorPages {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers always serializes", e);
         }
+    }
+
+    /**
+     * What the page can say about a crash when it is sent: the backtrace is read afterwards (never in the request
+     * path), so the page says where it will be.
+     */
+    static String crashText(CrashCapture c, String requestId) {
+        if (c.core() == null) {
+            return "The program died by " + c.signal() + (c.coreDumped() ? " and dumped core" : "") + "; no core was kept: "
+                    + c.problem() + ".";
+        }
+        String text = "The program died by " + c.signal() + " and dumped core; it is kept as " + c.core() + ". ";
+        if (c.backtraceComing()) {
+            return text + "gdb is reading its backtrace now: it will be in " + summaryFile(c) + ", in this request's"
+                    + " failed-request trace and session (CGI_CRASH_DUMP), and in `tracegate trace analyze`, within seconds.";
+        }
+        return text + "gdb is not installed, so there will be no backtrace (apt-get install gdb).";
+    }
+
+    private static String summaryFile(CrashCapture c) {
+        String name = c.core().getFileName().toString();
+        return c.core().resolveSibling(name.substring(0, name.length() - ".core".length()) + ".txt").toString();
+    }
+
+    private static Map<String, Object> crashJson(CrashCapture c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("signal", c.signal());
+        m.put("coreDumped", c.coreDumped());
+        if (c.core() != null) m.put("core", c.core().toString());
+        m.put("backtrace", c.core() == null ? "none" : c.backtraceComing() ? "pending" : "none");
+        if (c.core() != null && c.backtraceComing()) m.put("backtraceFile", summaryFile(c));
+        if (c.problem() != null) m.put("problem", c.problem());
+        return m;
     }
 
     /** JSON when the client ranks a JSON type above text/html (curl's and browsers' defaults give HTML). */

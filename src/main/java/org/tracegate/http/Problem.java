@@ -2,6 +2,7 @@ package org.tracegate.http;
 
 import java.util.List;
 import org.eclipse.jetty.http.HttpStatus;
+import org.tracegate.crash.CrashCapture;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.gateway.cgi.ProgramReport;
 
@@ -57,6 +58,9 @@ record Problem(GatewayFailure failure, RequestFacts request, ProgramReport progr
 
     /** Who the program ran as, or "" when none ran. */
     String runAs() { return program == null || program.pid() < 0 ? "" : program.runAs(); }
+
+    /** A crash's evidence (core, backtrace to come), or null. */
+    CrashCapture crash() { return program == null ? null : program.crash(); }
 
     /** Response body bytes relayed before the failure. */
     long bytesSent() { return program == null ? 0 : program.bodyBytes(); }

@@ -20,6 +20,7 @@ import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.SessionControl;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
+import org.tracegate.crash.CrashDumps;
 import org.tracegate.gateway.ConcurrencyGate;
 import org.tracegate.gateway.CrashLoopGuard;
 import org.tracegate.gateway.ProgramPolicies;
@@ -46,6 +47,8 @@ public final class TracegateServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
+    /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
+    private final CrashDumps crashDumps;
     private final ConnectionGuard connectionGuard;
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
@@ -114,7 +117,9 @@ public final class TracegateServer implements AutoCloseable {
 
         policies = ProgramPolicies.resolve(config);
         watchdog = new Watchdog(message -> errorLog.log(null, message));
-        gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        crashDumps = CrashDumps.start(config.crashDumps(), config.logDir(), errorLog);
+        gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv(),
+                crashDumps);
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
         Router router = new Router(config);
@@ -204,6 +209,7 @@ public final class TracegateServer implements AutoCloseable {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
             for (FastCgiBackend b : fastCgiBackends) b.close();
+            if (crashDumps != null) crashDumps.close();
             if (admin != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
         }
@@ -212,7 +218,15 @@ public final class TracegateServer implements AutoCloseable {
     public ServerConfig config() { return config; }
 
     /** Who programs run as, and warnings about it: one line each, for the start-up banner. */
-    public List<String> programSummary() { return policies.summary(); }
+    public List<String> programSummary() {
+        List<String> lines = new ArrayList<>(policies.summary());
+        if (crashDumps != null) {
+            List<java.nio.file.Path> dirs = config.cgi().stream().map(m -> m.directory() != null ? m.directory()
+                    : m.program().getParent()).toList();
+            lines.addAll(crashDumps.notes(dirs, policies.global().uid(), policies.global().gid()));
+        }
+        return lines;
+    }
     /** Jetty's request thread pool, for tests that watch its size. */
     QueuedThreadPool threadPool() { return (QueuedThreadPool) server.getThreadPool(); }
 
