@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ProgramPolicies;
+import org.tracegate.gateway.ProgramPolicy;
 import org.tracegate.gateway.fastcgi.ExternalPool;
 import org.tracegate.gateway.fastcgi.FastCgiAddress;
 import org.tracegate.gateway.fastcgi.FastCgiBackend;
@@ -31,7 +32,12 @@ final class FastCgiBackends {
                     CONNECT_TIMEOUT);
         }
         try {
-            return new ManagedPool(m, launcher, policies.global(), System.getenv(), line -> errorLog.log(null, line),
+            // No core files from pool processes: crash dumps are captured for CGI programs, whose one request is
+            // known; a long-lived worker's core would be left in its working directory for nobody.
+            ProgramPolicy g = policies.global();
+            ProgramPolicy noCores = new ProgramPolicy(g.runAs(), g.runAsText(), g.rlimits().withCoreBytes(0), g.limits(),
+                    g.suexec(), g.environment());
+            return new ManagedPool(m, launcher, noCores, System.getenv(), line -> errorLog.log(null, line),
                     config.limits().killGrace(), config.limits().shutdownGrace());
         } catch (IOException e) {
             throw new UncheckedIOException("fastcgi " + m.describe() + ": cannot make its private socket directory", e);
