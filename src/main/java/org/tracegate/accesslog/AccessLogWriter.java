@@ -10,10 +10,20 @@ import java.time.Duration;
  */
 public abstract sealed class AccessLogWriter implements AutoCloseable permits W3cLogWriter, NcsaLogWriter {
     private final RollingLog log;
+    private final WriterSettings settings;
 
     /** Creates the directory; files appear with the first record. */
     AccessLogWriter(Path dir, WriterSettings settings, LineFormat format, String threadName) throws IOException {
         this.log = new RollingLog(dir, format, settings, threadName);
+        this.settings = settings;
+    }
+
+    /** A writer of the same format and settings in another directory: another [[site]]'s log. */
+    public final AccessLogWriter inDirectory(Path dir) throws IOException {
+        return switch (this) {
+            case W3cLogWriter w -> new W3cLogWriter(dir, settings);
+            case NcsaLogWriter n -> new NcsaLogWriter(dir, settings);
+        };
     }
 
     /** Never blocks: queues the record, or counts it in {@link #dropped()} when the queue is full or closed. */

@@ -15,6 +15,7 @@ import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.site.Location;
 import org.tracegate.site.Router;
+import org.tracegate.config.VirtualSite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,18 +48,25 @@ final class CheckConfigCommand implements Callable<Integer> {
             System.err.println("tracegate: " + configFile + ": " + e.getMessage());
             return 2;
         }
-        Router router = new Router(config);
         out.println(configFile + ": valid");
         out.println("listen " + String.join(", ", config.listen()));
         for (String line : policies.summary()) out.println(line);
-        out.println();
-        out.println("Which URL goes where (first match wins; deny rules before everything):");
-        for (DenyRule d : router.denyRules()) out.printf("  %-28s denied (403.8)%n", d.pattern());
-        for (Location l : router.locations()) out.printf("  %-28s %s%n", l.prefix() + "*", describe(l, config));
-        if (router.locations().stream().noneMatch(l -> l.prefix().equals("/"))) {
-            out.printf("  %-28s nothing (404.0): no documentRoot%n", "/*");
+        List<String> warnings = new java.util.ArrayList<>();
+        for (VirtualSite vs : config.siteList()) {
+            ServerConfig sc = vs.config();
+            Router router = new Router(sc);
+            out.println();
+            if (!config.sites().isEmpty()) {
+                out.println(vs.describe() + (vs.id() == 1 ? ", also every host no other site names" : "") + ":");
+            }
+            out.println("Which URL goes where (first match wins; deny rules before everything):");
+            for (DenyRule d : router.denyRules()) out.printf("  %-28s denied (403.8)%n", d.pattern());
+            for (Location l : router.locations()) out.printf("  %-28s %s%n", l.prefix() + "*", describe(l, sc));
+            if (router.locations().stream().noneMatch(l -> l.prefix().equals("/"))) {
+                out.printf("  %-28s nothing (404.0): no documentRoot%n", "/*");
+            }
+            for (String w : warnings(sc)) if (!warnings.contains(w)) warnings.add(w);
         }
-        List<String> warnings = warnings(config);
         if (!config.interpreters().isEmpty()) {
             out.println();
             out.println("Scripts, wherever they are served:");

@@ -52,7 +52,7 @@ public final class ConfigLoader {
     static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
             "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "crashDumps", "cgi", "alias", "fastcgi", "deny", "interpreter",
             "restrictions",
-            "environment", "failedRequestTracing");
+            "environment", "failedRequestTracing", "site");
     /** What a program may use: global in [limits], overridable in a mapping's own limits table. */
     static final Set<String> PROGRAM_LIMITS_KEYS = Set.of("cpuSeconds", "memoryMiB", "processes", "openFiles",
             "outputMiB", "stderrKiB");
@@ -74,6 +74,9 @@ public final class ConfigLoader {
     static final Set<String> ALIAS_KEYS = Set.of("prefix", "directory", "handlers", "index", "user", "group", "limits",
             "environment", "followSymlinks");
     static final Set<String> DENY_KEYS = Set.of("prefix", "glob");
+    static final Set<String> SITE_KEYS = Set.of("hosts", "documentRoot", "index", "cgi", "alias", "fastcgi", "deny");
+    /** What a [[site]] has of its own; with [[site]] tables none of these may stay at the top. */
+    private static final List<String> SITE_MAPPING_KEYS = List.of("documentRoot", "index", "cgi", "alias", "fastcgi", "deny");
     static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs", "fastcgi");
     static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
     static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
@@ -90,6 +93,8 @@ public final class ConfigLoader {
     private final Path baseDir;
     private final TomlLocator locator;
     private final ProblemList problems = new ProblemList();
+    /** "site[1]." while a [[site]] table's mappings are read, so every key names where it is; "" otherwise. */
+    private String scope = "";
 
     private ConfigLoader(Path file, TomlLocator locator) {
         this.file = file;
@@ -155,7 +160,6 @@ public final class ConfigLoader {
         knownKeys(root, "", TOP_KEYS);
         ServerConfig d = ServerConfig.defaults();
         List<String> listen = read(() -> listen(root), d.listen());
-        Path documentRoot = read(() -> path(root, "", "documentRoot", true), null);
         Path logDir = read(() -> path(root, "", "logDir", false), null);
         Path traceDir = read(() -> path(root, "", "traceDir", false), null);
         ErrorMode errorMode = read(() -> errorMode(root), d.errorMode());
@@ -166,21 +170,88 @@ public final class ConfigLoader {
         ProgramUser programUser = programUser(root, "", d.programUser());
         CrashLoopPolicy crashLoop = crashLoop(read(() -> table(root, "crashLoop"), null));
         CrashDumpPolicy crashDumps = crashDumps(read(() -> table(root, "crashDumps"), null));
-        Map<String, String> prefixes = new LinkedHashMap<>(); // every mapping's prefix → its key, across kinds
-        List<CgiMapping> cgi = cgi(read(() -> tables(root, "", "cgi"), List.of()), programLimits, prefixes);
-        List<AliasMapping> aliases = aliases(read(() -> tables(root, "", "alias"), List.of()), programLimits, prefixes);
-        List<FastCgiMapping> fastcgi = fastcgi(read(() -> tables(root, "", "fastcgi"), List.of()), prefixes);
-        List<DenyRule> deny = deny(read(() -> tables(root, "", "deny"), List.of()));
-        List<String> index = read(() -> indexFiles(root, "", "index"), List.of("index.html"));
-        List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()), fastcgi);
+        List<ObjectNode> siteTables = read(() -> tables(root, "", "site"), List.of());
+        List<SiteParts> parts = new ArrayList<>();
+        if (siteTables.isEmpty()) {
+            parts.add(siteParts(root, "", programLimits, List.of()));
+        } else {
+            for (String k : SITE_MAPPING_KEYS) {
+                if (root.has(k)) problems.add(problem(k, "with [[site]] tables every mapping belongs to a site: move it into"
+                        + " the [[site]] it serves (the first [[site]] also answers every host no other names)"));
+            }
+            Set<String> hosts = new HashSet<>();
+            for (int i = 0; i < siteTables.size(); i++) {
+                ObjectNode t = siteTables.get(i);
+                String at = "site[" + i + "]";
+                knownKeys(t, at, SITE_KEYS);
+                List<String> names = read(() -> siteHosts(t, at, hosts), List.of());
+                scope = at + ".";
+                parts.add(siteParts(t, at, programLimits, names));
+                scope = "";
+            }
+        }
+        List<FastCgiMapping> allFastcgi = parts.stream().flatMap(p -> p.fastcgi().stream()).toList();
+        List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()), allFastcgi);
+        SiteParts first = parts.getFirst();
+        List<CgiMapping> cgi = first.cgi();
+        List<AliasMapping> aliases = first.aliases();
+        List<FastCgiMapping> fastcgi = first.fastcgi();
+        List<DenyRule> deny = first.deny();
+        List<String> index = first.index();
+        Path documentRoot = first.documentRoot();
         Restrictions restrictions = restrictions(read(() -> table(root, "restrictions"), null));
         EnvironmentPolicy environment = environment(read(() -> table(root, "environment"), null));
         FailedRequestTracing frt = failedRequestTracing(read(() -> table(root, "failedRequestTracing"), null));
-        return d.toBuilder().listen(listen).cgi(cgi).aliases(aliases).fastcgi(fastcgi).deny(deny).index(index)
+        ServerConfig base = d.toBuilder().listen(listen).cgi(cgi).aliases(aliases).fastcgi(fastcgi).deny(deny).index(index)
                 .interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
                 .crashLoop(crashLoop).crashDumps(crashDumps).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
                 .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
+        if (siteTables.isEmpty()) return base;
+        List<VirtualSite> sites = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            SiteParts p = parts.get(i);
+            sites.add(new VirtualSite(i + 1, p.hosts(), base.toBuilder().cgi(p.cgi()).aliases(p.aliases())
+                    .fastcgi(p.fastcgi()).deny(p.deny()).index(p.index()).documentRoot(p.documentRoot()).build()));
+        }
+        return base.toBuilder().sites(sites).build();
+    }
+
+    /** A site's own part of the configuration: the top level's, or one [[site]] table's. */
+    private record SiteParts(List<String> hosts, Path documentRoot, List<String> index, List<CgiMapping> cgi,
+                             List<AliasMapping> aliases, List<FastCgiMapping> fastcgi, List<DenyRule> deny) {}
+
+    private SiteParts siteParts(ObjectNode t, String at, ProgramLimits programLimits, List<String> hosts) {
+        Map<String, String> prefixes = new LinkedHashMap<>(); // every mapping's prefix → its key, across kinds
+        Path documentRoot = read(() -> path(t, at, "documentRoot", true), null);
+        List<CgiMapping> cgi = cgi(read(() -> tables(t, at, "cgi"), List.of()), programLimits, prefixes);
+        List<AliasMapping> aliases = aliases(read(() -> tables(t, at, "alias"), List.of()), programLimits, prefixes);
+        List<FastCgiMapping> fastcgi = fastcgi(read(() -> tables(t, at, "fastcgi"), List.of()), prefixes);
+        List<DenyRule> deny = deny(read(() -> tables(t, at, "deny"), List.of()));
+        List<String> index = read(() -> indexFiles(t, at, "index"), List.of("index.html"));
+        return new SiteParts(hosts, documentRoot, index, cgi, aliases, fastcgi, deny);
+    }
+
+    /** A [[site]]'s host names: lower-case DNS names or IPv4 literals, "*.example.com" wildcards, each in one site. */
+    private List<String> siteHosts(ObjectNode t, String at, Set<String> seen) throws ConfigException {
+        List<String> names = strings(t, at, "hosts");
+        if (names == null) throw error(at, "missing key 'hosts' (e.g. hosts = [\"git.example.com\"])");
+        if (names.isEmpty()) throw error(at + ".hosts", "expected at least one host name");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String key = at + ".hosts[" + i + "]";
+            String given = names.get(i);
+            String n = given.toLowerCase(java.util.Locale.ROOT);
+            String bare = n.startsWith("*.") ? n.substring(2) : n;
+            problems.check(() -> {
+                if (!HOSTNAME.matcher(bare).matches() && !IPV4.matcher(bare).matches()) {
+                    throw error(key, "expected a host name such as \"git.example.com\" or \"*.example.com\", got " + quote(given));
+                }
+                if (!seen.add(n)) throw error(key, "the host " + quote(n) + " is named by another [[site]]");
+            });
+            out.add(n);
+        }
+        return out;
     }
 
     private List<String> listen(ObjectNode root) throws ConfigException {
@@ -323,7 +394,7 @@ public final class ConfigLoader {
         List<CgiMapping> mappings = new ArrayList<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
-            String at = "cgi[" + i + "]";
+            String at = scope + "cgi[" + i + "]";
             knownKeys(t, at, CGI_KEYS);
             String prefix = read(() -> prefix(t, at, prefixes, "\"/cgi-bin/\""), null);
             Path program = read(() -> path(t, at, "program", false), null);
@@ -357,7 +428,7 @@ public final class ConfigLoader {
         List<AliasMapping> mappings = new ArrayList<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
-            String at = "alias[" + i + "]";
+            String at = scope + "alias[" + i + "]";
             knownKeys(t, at, ALIAS_KEYS);
             String prefix = read(() -> prefix(t, at, prefixes, "\"/static/\""), null);
             Path directory = read(() -> required(path(t, at, "directory", true), at, "directory", "the directory to serve"), null);
@@ -378,7 +449,7 @@ public final class ConfigLoader {
         List<DenyRule> rules = new ArrayList<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
-            String at = "deny[" + i + "]";
+            String at = scope + "deny[" + i + "]";
             knownKeys(t, at, DENY_KEYS);
             String rule = read(() -> {
                 String prefix = string(t, at, "prefix"), glob = string(t, at, "glob");
@@ -460,7 +531,7 @@ public final class ConfigLoader {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < tables.size(); i++) {
             ObjectNode t = tables.get(i);
-            String at = "fastcgi[" + i + "]";
+            String at = scope + "fastcgi[" + i + "]";
             knownKeys(t, at, FASTCGI_KEYS);
             String name = read(() -> {
                 String n = string(t, at, "name");

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param traceDir      where failed-request traces go; null: logDir/traces (issue 3)
  * @param errorMode     who gets detailed error pages; default DETAILED_LOCAL_ONLY
  * @param failedRequestTracing which failed requests get trace files; default disabled, no rules
+ * @param sites         the [[site]] virtual hosts, or empty for one site (this config's own mappings); with
+ *                      sites, this config's mappings are the first site's
  * @param source        the file this came from, or null
  */
 public record ServerConfig(
@@ -51,6 +53,7 @@ public record ServerConfig(
         Path traceDir,
         ErrorMode errorMode,
         FailedRequestTracing failedRequestTracing,
+        List<VirtualSite> sites,
         Path source) {
 
     public ServerConfig {
@@ -61,13 +64,19 @@ public record ServerConfig(
         deny = List.copyOf(deny);
         index = List.copyOf(index);
         interpreters = List.copyOf(interpreters);
+        sites = List.copyOf(sites);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), List.of(), List.of(),
                 Restrictions.disabled(), Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(),
                 ProgramUser.defaults(), CrashLoopPolicy.defaults(), CrashDumpPolicy.defaults(), EnvironmentPolicy.defaults(), null,
-                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), null);
+                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), List.of(), null);
+    }
+
+    /** Every site the server serves: the [[site]] tables, or this config as the only one (id 1, every host). */
+    public List<VirtualSite> siteList() {
+        return sites.isEmpty() ? List.of(new VirtualSite(1, List.of(), this)) : sites;
     }
 
     /** Where failed-request traces go: see {@link FailedRequestTracing#resolveDirectory}. */
@@ -110,6 +119,7 @@ public record ServerConfig(
         private Path traceDir;
         private ErrorMode errorMode;
         private FailedRequestTracing failedRequestTracing;
+        private List<VirtualSite> sites;
         private Path source;
 
         private Builder(ServerConfig c) {
@@ -118,7 +128,7 @@ public record ServerConfig(
             limits = c.limits; programLimits = c.programLimits; connections = c.connections;
             programUser = c.programUser; crashLoop = c.crashLoop; crashDumps = c.crashDumps; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
-            failedRequestTracing = c.failedRequestTracing; source = c.source;
+            failedRequestTracing = c.failedRequestTracing; sites = c.sites; source = c.source;
         }
 
         public Builder listen(List<String> v) { listen = v; return this; }
@@ -141,12 +151,13 @@ public record ServerConfig(
         public Builder traceDir(Path v) { traceDir = v; return this; }
         public Builder errorMode(ErrorMode v) { errorMode = v; return this; }
         public Builder failedRequestTracing(FailedRequestTracing v) { failedRequestTracing = v; return this; }
+        public Builder sites(List<VirtualSite> v) { sites = v; return this; }
         public Builder source(Path v) { source = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(listen, cgi, aliases, fastcgi, deny, interpreters, restrictions, limits,
                     programLimits, connections, programUser, crashLoop, crashDumps, environment, documentRoot, index, logDir,
-                    traceDir, errorMode, failedRequestTracing, source);
+                    traceDir, errorMode, failedRequestTracing, sites, source);
         }
     }
 }

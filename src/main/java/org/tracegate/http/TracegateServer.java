@@ -19,6 +19,7 @@ import org.tracegate.accesslog.AccessLogWriter;
 import org.tracegate.admin.RuntimeFiles;
 import org.tracegate.admin.SessionControl;
 import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.VirtualSite;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.crash.CrashDumps;
 import org.tracegate.gateway.ConcurrencyGate;
@@ -50,6 +51,8 @@ public final class TracegateServer implements AutoCloseable {
     /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
     private final CrashDumps crashDumps;
     private final ConnectionGuard connectionGuard;
+    /** The access logs of sites after the first, which the server opened and closes. */
+    private final List<AccessLogWriter> siteLogs = new ArrayList<>();
     private ServerConnector admin;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
@@ -120,24 +123,42 @@ public final class TracegateServer implements AutoCloseable {
         crashDumps = CrashDumps.start(config.crashDumps(), config.logDir(), errorLog);
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv(),
                 crashDumps);
+        // Server-wide: the program slots, crash-loop protection (per program), the gateways. Per site: its
+        // mappings (router, policies, FastCGI applications) and its access log.
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
-        Router router = new Router(config);
-        CgiRunner cgi = new CgiRunner(config, router, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
-                errorLog);
-        FastCgiRunner fastcgi = null;
-        if (!config.fastcgi().isEmpty()) {
-            FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(),
-                    System.getenv());
-            Map<FastCgiMapping, FastCgiGateway.Application> apps = new LinkedHashMap<>();
-            for (FastCgiMapping m : config.fastcgi()) {
-                FastCgiBackend backend = FastCgiBackends.of(m, config, policies, errorLog, launcher);
-                fastCgiBackends.add(backend);
-                apps.put(m, new FastCgiGateway.Application(m, backend));
+        CrashLoopGuard crashLoops = new CrashLoopGuard(config.crashLoop());
+        FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        StaticServer statics = new StaticServer(ResourceFactory.of(server));
+        List<RequestHandler.VirtualHost> hosts = new ArrayList<>();
+        for (VirtualSite vs : config.siteList()) {
+            ServerConfig sc = vs.config();
+            ProgramPolicies sitePolicies = vs.id() == 1 ? policies : ProgramPolicies.resolve(sc);
+            Router router = new Router(sc);
+            CgiRunner cgi = new CgiRunner(sc, router, gateway, gate, sitePolicies, crashLoops, errorLog);
+            FastCgiRunner fastcgi = null;
+            if (!sc.fastcgi().isEmpty()) {
+                Map<FastCgiMapping, FastCgiGateway.Application> apps = new LinkedHashMap<>();
+                for (FastCgiMapping m : sc.fastcgi()) {
+                    FastCgiBackend backend = FastCgiBackends.of(m, sc, sitePolicies, errorLog, launcher);
+                    fastCgiBackends.add(backend);
+                    apps.put(m, new FastCgiGateway.Application(m, backend));
+                }
+                fastcgi = new FastCgiRunner(sc, fcgi, apps);
             }
-            fastcgi = new FastCgiRunner(config, fcgi, apps);
+            AccessLogWriter log = accessLog;
+            if (vs.id() > 1 && accessLog != null && config.logDir() != null) {
+                // IIS's layout: every further site logs in a W3SVC<id> directory of its own.
+                try {
+                    log = accessLog.inDirectory(config.logDir().resolve("W3SVC" + vs.id()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("the access log of " + vs.describe(), e);
+                }
+                siteLogs.add(log);
+            }
+            hosts.add(new RequestHandler.VirtualHost(vs.id(), vs, new Site(sc, errorLog, traceSink, log),
+                    new SiteHandler(router, cgi, fastcgi, statics)));
         }
-        Handler site = new SiteHandler(router, cgi, fastcgi, new StaticServer(ResourceFactory.of(server)));
         Handler.Sequence top = new Handler.Sequence();
         if (sessions != null) {
             // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file;
@@ -151,7 +172,7 @@ public final class TracegateServer implements AutoCloseable {
             adminToken = RuntimeFiles.newToken();
             top.addHandler(new AdminHandler(admin, adminToken, sessions));
         }
-        RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog), site);
+        RequestHandler requests = new RequestHandler(hosts);
         top.addHandler(requests);
         server.setHandler(new GracefulHandler(top));
         server.setErrorHandler(new BadMessages(requests));
@@ -210,6 +231,7 @@ public final class TracegateServer implements AutoCloseable {
             gateway.shutdown(config.limits().killGrace());
             for (FastCgiBackend b : fastCgiBackends) b.close();
             if (crashDumps != null) crashDumps.close();
+            for (AccessLogWriter l : siteLogs) l.close();
             if (admin != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
         }
@@ -221,8 +243,8 @@ public final class TracegateServer implements AutoCloseable {
     public List<String> programSummary() {
         List<String> lines = new ArrayList<>(policies.summary());
         if (crashDumps != null) {
-            List<java.nio.file.Path> dirs = config.cgi().stream().map(m -> m.directory() != null ? m.directory()
-                    : m.program().getParent()).toList();
+            List<java.nio.file.Path> dirs = config.siteList().stream().flatMap(vs -> vs.config().cgi().stream())
+                    .map(m -> m.directory() != null ? m.directory() : m.program().getParent()).distinct().toList();
             lines.addAll(crashDumps.notes(dirs, policies.global().uid(), policies.global().gid()));
         }
         return lines;

@@ -72,7 +72,11 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
     /** A server for {@code config} as it is (e.g. loaded from examples/), on an ephemeral loopback port. */
     public static TestServer startWith(ServerConfig config) throws Exception {
-        return new TestServer(config.withListen(List.of("127.0.0.1:0")), c -> c, TraceSink.NONE).started();
+        return startWith(config, TraceSink.NONE);
+    }
+
+    public static TestServer startWith(ServerConfig config, TraceSink sink) throws Exception {
+        return new TestServer(config.withListen(List.of("127.0.0.1:0")), c -> c, sink).started();
     }
 
     /** A server for a test class's extension field; started in beforeAll, stopped in afterAll. */
