@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.ByteQuote;
 import org.tracegate.text.Markup;
 
 /**

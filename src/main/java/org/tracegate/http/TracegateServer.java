@@ -114,7 +114,8 @@ public final class TracegateServer implements AutoCloseable {
 
         policies = ProgramPolicies.resolve(config);
         watchdog = new Watchdog(message -> errorLog.log(null, message));
-        gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv(),
+                config.failedRequestTracing().recordBodyBytes());
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
                 config.limits().queueTimeout());
         Router router = new Router(config);
