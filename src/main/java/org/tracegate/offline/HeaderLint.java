@@ -50,6 +50,16 @@ final class HeaderLint {
         return found;
     }
 
+    /** The header block at the start of {@code stdout}: up to and with its blank line, or all of it without one. */
+    static byte[] head(byte[] stdout) {
+        List<byte[]> lines = new ArrayList<>();
+        byte[] end = headerLines(stdout, lines);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] l : lines) b.writeBytes(l);
+        if (end != null) b.writeBytes(end);
+        return b.toByteArray();
+    }
+
     /** Splits off the header lines (LF kept); returns the blank line that ends them, or null when there is none. */
     private static byte[] headerLines(byte[] out, List<byte[]> lines) {
         int start = 0;

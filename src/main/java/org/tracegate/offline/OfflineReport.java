@@ -25,7 +25,7 @@ public final class OfflineReport {
         out.println("  as        " + r.runAsText());
         out.println("Request     " + r.request().method() + " " + r.request().requestUri()
                 + (r.body() == null ? ", no body" : ", body of " + r.body().length + " bytes"));
-        headers(p.headerBytes(), out);
+        headers(result.head(), out);
         problems(result, out);
         response(result, out);
         exit(p, out);
@@ -43,7 +43,7 @@ public final class OfflineReport {
         }
         List<byte[]> lines = lines(block);
         out.println("Headers     " + block.length + " bytes, " + lines.size() + " line" + (lines.size() == 1 ? "" : "s")
-                + " (as received, quoted)");
+                + " (as the program wrote them, quoted)");
         for (int i = 0; i < lines.size(); i++) {
             out.printf("  %4d      %s%n", i + 1, ByteQuote.quote(lines.get(i), 1024));
         }

@@ -15,9 +15,11 @@ import org.tracegate.gateway.cgi.ResponseHead;
  * @param bodyBytes    response body bytes the program sent after its head
  * @param bodyStart    the first of them (at most {@link CapturedResponse#KEPT})
  * @param problems     every header problem, the first being the one the server would have answered with
+ * @param head         the header block as the program wrote it, up to and with the blank line (when it stopped
+ *                     being read at a bad line, as much as it had written by then)
  */
 public record OfflineResult(CgiOutcome outcome, int status, String reason, List<ResponseHead.Header> headers,
-                            long bodyBytes, byte[] bodyStart, List<HeaderLint.Problem> problems) {
+                            long bodyBytes, byte[] bodyStart, List<HeaderLint.Problem> problems, byte[] head) {
 
     /** Whether a server would have relayed a response (a local redirect it would have followed counts). */
     public boolean relayed() {

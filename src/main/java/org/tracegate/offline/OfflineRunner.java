@@ -65,7 +65,9 @@ public final class OfflineRunner {
         List<HeaderLint.Problem> problems = outcome instanceof CgiOutcome.Failed f
                 && f.failure() instanceof GatewayFailure.InvalidHeaders && !sink.raw
                 ? HeaderLint.problems(copy.bytes(), headerLimits) : List.of();
+        byte[] head = HeaderLint.head(copy.bytes());
+        if (head.length < outcome.report().headerBytes().length) head = outcome.report().headerBytes();
         return new OfflineResult(outcome, sink.status, sink.reason, sink.headers, sink.bodyBytes(), sink.firstBytes(),
-                problems);
+                problems, head);
     }
 }

@@ -33,6 +33,8 @@ final class StdoutCopy implements ProcessLauncher {
     /** The copy so far (one run per instance). */
     synchronized byte[] bytes() { return copy.toByteArray(); }
 
+    private synchronized boolean full() { return copy.size() >= limit; }
+
     private synchronized void keep(byte[] b, int off, int n) {
         int take = Math.min(n, limit - copy.size());
         if (take > 0) copy.write(b, off, take);
@@ -74,7 +76,7 @@ final class StdoutCopy implements ProcessLauncher {
                 byte[] buf = new byte[8192];
                 try {
                     int n;
-                    while (copy.size() < limit && child.stdout().available() > 0 && (n = child.stdout().read(buf)) > 0) {
+                    while (!full() && child.stdout().available() > 0 && (n = child.stdout().read(buf)) > 0) {
                         keep(buf, 0, n);
                     }
                 } catch (IOException ignored) {
