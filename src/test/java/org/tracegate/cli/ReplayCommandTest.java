@@ -62,6 +62,7 @@ class ReplayCommandTest {
     static void stop() throws Exception {
         server.close();
         freb.close();
+        sessionWriter.close();
     }
 
     /** Sends the request and returns the FREB file it got. */
@@ -163,5 +164,25 @@ class ReplayCommandTest {
         Cli chosen = Cli.run("replay", session.toString(), "--request", id.group(1));
         assertThat(chosen.exit()).as(chosen.toString()).isZero();
         assertThat(chosen.out()).contains("/x/crash?second").contains("signal SIGSEGV");
+    }
+    @Test
+    void valgrindWritesItsLog() throws Exception {
+        Assumptions.assumeTrue(TestPrograms.installed("valgrind"), "no valgrind");
+        Path fr = traced("GET", "/x/exit3.sh", null);
+        Cli r = Cli.run("replay", fr.toString(), "--valgrind");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Matcher m = Pattern.compile("Valgrind    written to (\\S+)").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Files.readString(Path.of(m.group(1)))).contains("Memcheck");
+        assertThat(r.out()).contains("Compared    the same outcome as recorded: 502.2, the same cause");
+    }
+
+    @Test
+    void aTraceWithoutTheEnvironmentCannotBeReplayed() {
+        Cli r = Cli.run("replay", Path.of("src/test/resources/fr000001.xml").toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("does not record the program's environment");
+        assertThat(Cli.run("replay", "no-such-file.xml").exit()).isEqualTo(2);
+        assertThat(Cli.run("replay", "x.xml", "--gdb", "--strace").exit()).isEqualTo(2);
     }
 }
