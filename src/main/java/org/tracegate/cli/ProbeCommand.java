@@ -76,7 +76,13 @@ final class ProbeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        RunAs.Who who = RunAs.forProbe();
+        RunAs.Who who;
+        try {
+            who = RunAs.forProbe();
+        } catch (IllegalArgumentException e) { // nobody cannot be switched to (Credentials)
+            spec.commandLine().getErr().println("tracegate probe: " + e.getMessage());
+            return 1;
+        }
         OfflineRequest r = Probe.request(program, method, query, pathInfo, bytes, contentType, vars, who);
         if (who.note() != null) spec.commandLine().getOut().println("Note        " + who.note());
         OfflineResult result = new OfflineRunner(OfflineRunner.defaultLauncher(),

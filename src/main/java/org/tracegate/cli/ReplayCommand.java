@@ -78,8 +78,13 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Tool tool = under == null ? Tool.NONE : under.gdb ? Tool.GDB : under.strace ? Tool.STRACE : Tool.VALGRIND;
         boolean terminal = System.console() != null && System.console().isTerminal();
-        return new Replay(OfflineRunner.defaultLauncher(), Duration.ofSeconds(Math.max(1, timeoutSeconds)))
-                .run(rec, trace + " (" + file.formatDescription() + ")", tool, overrides, terminal,
-                        spec.commandLine().getOut(), spec.commandLine().getErr());
+        try {
+            return new Replay(OfflineRunner.defaultLauncher(), Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                    .run(rec, trace + " (" + file.formatDescription() + ")", tool, overrides, terminal,
+                            spec.commandLine().getOut(), spec.commandLine().getErr());
+        } catch (IllegalArgumentException e) { // the recorded user cannot be switched to (RunAs, Credentials)
+            spec.commandLine().getErr().println("tracegate replay: " + e.getMessage());
+            return 1;
+        }
     }
 }

@@ -105,6 +105,8 @@ class ReplayCommandTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Exit        signal SIGSEGV")
                 .contains("Compared    the same outcome as recorded: 502.2, the same cause");
+        Cli analyzed = Cli.run("trace", "analyze", fr.toString());
+        assertThat(analyzed.out()).as("the analyzer points at replay").contains("`tracegate replay " + fr + " --request '{");
     }
 
     @Test
