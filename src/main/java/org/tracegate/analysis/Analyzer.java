@@ -143,7 +143,8 @@ public final class Analyzer {
             String when = premature == null ? "" : none ? " before sending any header" : " in the middle of its headers";
             List<String> advice = new ArrayList<>();
             advice.add("Open the core where it crashed: `gdb " + executable(program) + " " + c.core() + "` (then `bt full`, `info locals`).");
-            advice.add("Replay the request offline under gdb: `tracegate replay TRACE --request " + facts.request().contextId() + " --gdb`.");
+            String replay = Causes.replayCommand(facts.request());
+            if (replay != null) advice.add("Replay the request offline under gdb: `" + replay + " --gdb`.");
             advice.add("The whole backtrace is in the trace's CGI_CRASH_DUMP event and beside the core (.txt).");
             return new Finding("crashed (" + c.signal() + ")", "The program " + script + " " + c.crashedIn() + when + ".",
                     advice, "the program " + who(facts) + " " + c.crashedIn());

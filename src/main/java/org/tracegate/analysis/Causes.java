@@ -92,6 +92,8 @@ final class Causes {
         String len = f.hasBody() ? " CONTENT_LENGTH=" + f.received() : "";
         a.add("Run it by hand with the same method" + (f.hasBody() ? " and body size" : "") + " and watch its exit status: `REQUEST_METHOD=" + verb
                 + len + " ./" + f.script() + (f.hasBody() ? " < body" : "") + "; echo $?`.");
+        String replay = replayCommand(f.request());
+        if (replay != null) a.add("Or rerun it exactly as the server did (argv, cwd, environment, body, user): `" + replay + "`; add --gdb for a backtrace.");
         if (f.program() == null || f.program().stderrTail().isEmpty()) {
             a.add(f.request().file().format().equals("session")
                     ? "Read what it printed on stderr: error.log lines tagged with the request id."
@@ -106,6 +108,13 @@ final class Causes {
         }
         a.add("If it crashes, get a core dump (`ulimit -c unlimited` for the server) and open it with gdb.");
         return a;
+    }
+
+    /** {@code tracegate replay FILE --request ID} when the trace records what a replay needs (CGI_LAUNCH's Environment). */
+    static String replayCommand(RequestEvents r) {
+        var launch = r.first(org.tracegate.trace.EventNames.CGI_LAUNCH);
+        if (launch == null || launch.text("Environment") == null || r.file().source() == null) return null;
+        return "tracegate replay " + r.file().source() + " --request '" + r.contextId() + "'";
     }
 
     static List<String> abortedAdvice(Analyzer.Facts f) {

@@ -80,7 +80,7 @@ public final class ConfigLoader {
     static final Set<String> INTERPRETER_KEYS = Set.of("extension", "command", "verbs", "fastcgi");
     static final Set<String> RESTRICTIONS_KEYS = Set.of("enabled", "allowed");
     static final Set<String> ENVIRONMENT_KEYS = Set.of("inherit", "set");
-    static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "rule");
+    static final Set<String> FRT_KEYS = Set.of("enabled", "directory", "maxLogFiles", "maxLogFileSizeKB", "maxBodyKiB", "rule");
     static final Set<String> RULE_KEYS = Set.of("path", "statusCodes", "timeTakenSeconds", "verbosity", "areas");
 
     /** Longest duration accepted, in seconds: 365 days. */
@@ -737,7 +737,8 @@ public final class ConfigLoader {
                 read(() -> path(t, at, "directory", false), null),
                 read(() -> count(t, at, "maxLogFiles", 1, 100_000), FailedRequestTracing.DEFAULT_MAX_LOG_FILES),
                 read(() -> count(t, at, "maxLogFileSizeKB", 1, 1 << 20), FailedRequestTracing.DEFAULT_MAX_LOG_FILE_SIZE_KB),
-                rules);
+                rules,
+                read(() -> count(t, at, "maxBodyKiB", 0, 1 << 20), FailedRequestTracing.DEFAULT_MAX_BODY_KIB));
     }
 
     /** A rule, or null when any of its keys is wrong (their problems recorded). */

@@ -35,7 +35,7 @@ record FrebEvent(long epochMicros, String name, Area area, Level level, Map<Stri
             Map.entry(CGI_LAUNCH, 1), Map.entry(CGI_REQUEST_ENTITY_SENT, 2), Map.entry(CGI_HEADERS_RECEIVED, 3),
             Map.entry(CGI_STDERR, 4), Map.entry(CGI_TIMEOUT, 5), Map.entry(CGI_PREMATURE_TERMINATION, 6),
             Map.entry(CGI_INVALID_HEADERS, 7), Map.entry(CGI_EXIT, 8), Map.entry(CGI_RESPONSE_ABORTED, 9),
-            Map.entry(CGI_CRASH_DUMP, 10));
+            Map.entry(CGI_CRASH_DUMP, 10), Map.entry(CGI_REQUEST_BODY, 11));
 
     static FrebEvent of(TraceRecord r) {
         return new FrebEvent(r.epochMicros(), r.event().name(), r.event().area(), r.event().level(), r.event().fields());

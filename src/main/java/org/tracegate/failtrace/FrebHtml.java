@@ -2,6 +2,8 @@ package org.tracegate.failtrace;
 
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import org.tracegate.text.ByteQuote;
 import org.tracegate.text.Markup;
 
 /**
@@ -12,6 +14,11 @@ import org.tracegate.text.Markup;
  */
 final class FrebHtml {
     private FrebHtml() {}
+
+    /** How an empty field reads. */
+    static final String NONE = "(none)";
+    /** Header bytes quoted in a summary line, as many as the error page quotes. */
+    private static final int HEADER_BYTES = 4096;
 
     private static final String CSS = """
             body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#222;background:#fafafa}
@@ -113,7 +120,7 @@ final class FrebHtml {
             sb.append("<table class=\"kv\">\n");
             for (Map.Entry<String, Object> f : e.fields().entrySet()) {
                 String description = e.descriptions().get(f.getKey());
-                String value = String.valueOf(f.getValue() == null ? "" : f.getValue());
+                String value = shown(f.getKey(), f.getValue());
                 row(sb, f.getKey(), description == null ? value : value + " (" + description + ")");
             }
             sb.append("</table></div>\n");
@@ -127,15 +134,27 @@ final class FrebHtml {
         Markup.xmlText(sb, value).append("</td></tr>\n");
     }
 
-    /** The event's fields on one line, "Key=value", cut to {@code max} characters. */
+    /**
+     * The event's fields on one line, "Key=value", cut to {@code max} characters. An empty field reads "(none)"
+     * rather than "Signal=,"; header bytes are quoted as the error page quotes them ({@link ByteQuote}: CR, LF,
+     * control and non-ASCII bytes escaped, in quotes), so a stray byte looks the same on both.
+     */
     private static String brief(FrebEvent e, int max) {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, Object> f : e.fields().entrySet()) {
             if (!b.isEmpty()) b.append(", ");
-            b.append(f.getKey()).append('=').append(f.getValue());
+            b.append(f.getKey()).append('=').append(shown(f.getKey(), f.getValue()));
             if (b.length() > max) return b.substring(0, max) + "…";
         }
         return b.toString();
+    }
+
+    /** A field's value for the summary and the timeline: see {@link #brief}. */
+    static String shown(String key, Object value) {
+        String v = value == null ? "" : value.toString();
+        if (v.isEmpty()) return NONE;
+        if (key.equals("Headers")) return ByteQuote.quote(v.getBytes(StandardCharsets.ISO_8859_1), HEADER_BYTES);
+        return v;
     }
 
     private static String millis(long micros) { return String.format(java.util.Locale.ROOT, "%.3f", micros / 1000.0); }

@@ -38,11 +38,11 @@ final class FrebXml {
         long size = utf8Length(sb);
         List<FrebEvent> kept = new ArrayList<>(fr.events().size() + 1);
         boolean truncated = false;
-        List<FrebEvent> events = fr.events();
         int maxKB = (int) (maxBytes / 1024);
         // Room kept for the marker: its size with the largest count it can carry.
         long reserve = utf8Length(event(new StringBuilder(1024), fr,
-                FrebEvent.truncated(Long.MAX_VALUE / 2, maxKB, events.size()), computer)) + FOOTER.length();
+                FrebEvent.truncated(Long.MAX_VALUE / 2, maxKB, fr.events().size()), computer)) + FOOTER.length();
+        List<FrebEvent> events = bodyFitted(fr, computer, maxBytes - size - reserve);
         for (int i = 0; i < events.size(); i++) {
             StringBuilder ev = event(new StringBuilder(1024), fr, events.get(i), computer);
             long evSize = utf8Length(ev);
@@ -60,6 +60,35 @@ final class FrebXml {
         }
         sb.append(FOOTER);
         return new Rendered(sb.toString().getBytes(StandardCharsets.UTF_8), kept, truncated);
+    }
+
+    /**
+     * The events, with a recorded request body (CGI_REQUEST_BODY) cut so that every event fits in {@code room}: the
+     * body is kept for replay, not at the price of the events after it (the program's exit, the status), which the
+     * size limit would otherwise replace by LOG_FILE_MAX_SIZE_TRUNCATE. Its TotalBytes and Sha256 stay, so replay
+     * knows it has only the first part. When even an empty body does not make room, the usual truncation decides.
+     */
+    private static List<FrebEvent> bodyFitted(FailedRequest fr, String computer, long room) {
+        List<FrebEvent> events = fr.events();
+        int body = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).name().equals(org.tracegate.trace.EventNames.CGI_REQUEST_BODY)) body = i;
+        }
+        if (body < 0) return events;               // the usual case: no second rendering
+        long total = 0;
+        for (FrebEvent e : events) total += utf8Length(event(new StringBuilder(1024), fr, e, computer));
+        if (total <= room) return events;
+        FrebEvent b = events.get(body);
+        String base64 = String.valueOf(b.fields().get("Base64"));
+        long keep = Math.max(0, base64.length() - (total - room));
+        keep -= keep % 4;                          // whole base64 groups: 3 bytes each
+        if (keep >= base64.length()) return events;
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>(b.fields());
+        f.put("RecordedBytes", keep / 4 * 3);
+        f.put("Base64", base64.substring(0, (int) keep));
+        List<FrebEvent> fitted = new ArrayList<>(events);
+        fitted.set(body, new FrebEvent(b.epochMicros(), b.name(), b.area(), b.level(), f));
+        return fitted;
     }
 
     private static void root(StringBuilder sb, FailedRequest fr) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tracegate.crash.CrashCapture;
-import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.ByteQuote;
 import org.tracegate.text.Markup;
 
 /**

@@ -200,7 +200,7 @@ final class Exchange {
         subStatus = f.subStatus();
         Problem p = new Problem(f, facts(), report);
         trace.emit(new TraceEvent.ModuleSetResponseErrorStatus(module, f.status(), p.title(), f.subStatus(),
-                f.errorCode(), "EXECUTE_REQUEST_HANDLER"));
+                f.errorCode(), "EXECUTE_REQUEST_HANDLER", f.cause()));
         boolean detailed = switch (site.config().errorMode()) {
             case DETAILED -> true;
             case CUSTOM -> false;

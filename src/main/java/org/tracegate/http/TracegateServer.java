@@ -122,7 +122,7 @@ public final class TracegateServer implements AutoCloseable {
         watchdog = new Watchdog(message -> errorLog.log(null, message));
         crashDumps = CrashDumps.start(config.crashDumps(), config.logDir(), errorLog);
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv(),
-                crashDumps);
+                config.failedRequestTracing().recordBodyBytes(), crashDumps);
         // Server-wide: the program slots, crash-loop protection (per program), the gateways. Per site: its
         // mappings (router, policies, FastCGI applications) and its access log.
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),

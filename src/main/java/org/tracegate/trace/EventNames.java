@@ -11,6 +11,8 @@ public final class EventNames {
     public static final String HANDLER_CHANGED = "HANDLER_CHANGED";
     public static final String CGI_LAUNCH = "CGI_LAUNCH";
     public static final String CGI_REQUEST_ENTITY_SENT = "CGI_REQUEST_ENTITY_SENT";
+    /** Tracegate's: the request body (or its first part) kept for replay. */
+    public static final String CGI_REQUEST_BODY = "CGI_REQUEST_BODY";
     public static final String CGI_HEADERS_RECEIVED = "CGI_HEADERS_RECEIVED";
     public static final String CGI_STDERR = "CGI_STDERR";
     public static final String CGI_TIMEOUT = "CGI_TIMEOUT";

@@ -2,6 +2,7 @@ package org.tracegate.trace;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tracegate.text.OctetText;
 
 /**
  * The closed vocabulary of trace events: past-tense facts with IIS's names and fields where IIS has
@@ -59,12 +60,58 @@ public sealed interface TraceEvent {
         }
     }
 
-    record CgiLaunch(String commandLine, String errorCode, long processId) implements TraceEvent {
+    /**
+     * IIS's fields, then what a replay needs to start the program again ({@code tracegate replay}): its working
+     * directory, who it ran as ("uid:gid") and its environment, one {@code NAME=VALUE} per line in
+     * {@link OctetText} (exact bytes, no line break inside a value), at most {@link #ENVIRONMENT_CHARS} characters
+     * (then a last line "(N more variables left out)"). The three are left out of the fields when null, as in
+     * events read from IIS's files. Rendered only when written, so a request no file keeps pays nothing for it.
+     */
+    record CgiLaunch(String commandLine, String errorCode, long processId, String workingDirectory, String runAs,
+                     Map<String, String> environment) implements TraceEvent {
+        public static final int ENVIRONMENT_CHARS = 64 * 1024;
+
+        public CgiLaunch(String commandLine, String errorCode, long processId) {
+            this(commandLine, errorCode, processId, null, null, null);
+        }
         public String name() { return EventNames.CGI_LAUNCH; }
         public Area area() { return Area.CGI; }
         public Level level() { return "0".equals(errorCode) ? Level.INFORMATION : Level.ERROR; }
         public Map<String, Object> fields() {
-            return ordered("CommandLine", commandLine, "ErrorCode", errorCode, "ProcessId", processId);
+            Map<String, Object> f = ordered("CommandLine", commandLine, "ErrorCode", errorCode, "ProcessId", processId);
+            if (workingDirectory != null) f.put("WorkingDirectory", workingDirectory);
+            if (runAs != null) f.put("RunAs", runAs);
+            if (environment != null) f.put("Environment", environmentText(environment));
+            return f;
+        }
+
+        static String environmentText(Map<String, String> env) {
+            StringBuilder sb = new StringBuilder(2048);
+            int left = env.size();
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                String line = OctetText.encode(e.getKey()) + "=" + OctetText.encode(e.getValue()) + "\n";
+                if (sb.length() + line.length() > ENVIRONMENT_CHARS) {
+                    return sb.append("(").append(left).append(" more variables left out)\n").toString();
+                }
+                sb.append(line);
+                left--;
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * The request body as the program was offered it, for replay: its first {@code recorded.length} bytes (a bound
+     * the server sets, {@code [failedRequestTracing] maxBodyKiB}), its whole length and the SHA-256 of all of it, so
+     * a replay can tell it has the whole body or says it has not. Base64 in the trace: exact in every format.
+     */
+    record CgiRequestBody(byte[] recorded, long totalBytes, String sha256) implements TraceEvent {
+        public String name() { return EventNames.CGI_REQUEST_BODY; }
+        public Area area() { return Area.CGI; }
+        public Level level() { return Level.INFORMATION; }
+        public Map<String, Object> fields() {
+            return ordered("TotalBytes", totalBytes, "RecordedBytes", (long) recorded.length, "Sha256", sha256,
+                    "Base64", java.util.Base64.getEncoder().encodeToString(recorded));
         }
     }
 
@@ -275,14 +322,21 @@ public sealed interface TraceEvent {
         }
     }
 
+    /** IIS's fields, then (ours, when known) the cause sentence the error page gave, so a replay can compare. */
     record ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
-                                        String errorCode, String notification) implements TraceEvent {
+                                        String errorCode, String notification, String cause) implements TraceEvent {
+        public ModuleSetResponseErrorStatus(String moduleName, int httpStatus, String httpReason, int httpSubStatus,
+                                            String errorCode, String notification) {
+            this(moduleName, httpStatus, httpReason, httpSubStatus, errorCode, notification, null);
+        }
         public String name() { return EventNames.MODULE_SET_RESPONSE_ERROR_STATUS; }
         public Area area() { return Area.GENERAL; }
         public Level level() { return httpStatus >= 500 ? Level.ERROR : Level.WARNING; }
         public Map<String, Object> fields() {
-            return ordered("ModuleName", moduleName, "HttpStatus", httpStatus, "HttpReason", httpReason,
+            Map<String, Object> f = ordered("ModuleName", moduleName, "HttpStatus", httpStatus, "HttpReason", httpReason,
                     "HttpSubStatus", httpSubStatus, "ErrorCode", errorCode, "Notification", notification);
+            if (cause != null && !cause.isEmpty()) f.put("Cause", cause);
+            return f;
         }
     }
 

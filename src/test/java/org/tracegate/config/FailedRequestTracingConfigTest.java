@@ -36,6 +36,7 @@ class FailedRequestTracingConfigTest {
                 directory = "traces"
                 maxLogFiles = 7
                 maxLogFileSizeKB = 64
+                maxBodyKiB = 16
                 [[failedRequestTracing.rule]]
                 path = "/cgi-bin/*"
                 statusCodes = "500-599,404.2"
@@ -52,6 +53,8 @@ class FailedRequestTracingConfigTest {
         assertThat(c.failedRequestTraceDirectory()).isEqualTo(dir.resolve("traces"));
         assertThat(f.maxLogFiles()).isEqualTo(7);
         assertThat(f.maxLogFileSizeKB()).isEqualTo(64);
+        assertThat(f.maxBodyKiB()).isEqualTo(16);
+        assertThat(f.recordBodyBytes()).isEqualTo(16 * 1024);
         assertThat(f.rules()).containsExactly(
                 new TraceRule("/cgi-bin/*", List.of(new StatusRange(500, 0, 599, 65_535), new StatusRange(404, 2, 404, 2)),
                         Duration.ofSeconds(30), TraceVerbosity.WARNING, Set.of("General", "CGI")),
@@ -66,6 +69,8 @@ class FailedRequestTracingConfigTest {
         assertThat(f.enabled()).as("enabled by having a rule").isTrue();
         assertThat(f.maxLogFiles()).isEqualTo(50);
         assertThat(f.maxLogFileSizeKB()).isEqualTo(1024);
+        assertThat(f.maxBodyKiB()).isEqualTo(1024);
+        assertThat(FailedRequestTracing.disabled().recordBodyBytes()).as("nothing recorded while tracing is off").isZero();
         assertThat(f.rules().getFirst().path()).isEqualTo("*");
         assertThat(f.rules().getFirst().verbosity()).isEqualTo(TraceVerbosity.VERBOSE);
         assertThat(f.rules().getFirst().areas()).containsExactlyInAnyOrderElementsOf(TraceRule.AREAS);
@@ -111,6 +116,8 @@ class FailedRequestTracingConfigTest {
                 "expected a positive integer");
         assertError("[failedRequestTracing]\nmaxLogFileSizeKB = \"1\"\n", 2, "failedRequestTracing.maxLogFileSizeKB",
                 "expected a positive integer");
+        assertError("[failedRequestTracing]\nmaxBodyKiB = -1\n", 2, "failedRequestTracing.maxBodyKiB",
+                "expected a non-negative integer");
         assertError("[failedRequestTracing]\nrule = 1\n", 2, "failedRequestTracing.rule",
                 "expected an array of tables ([[failedRequestTracing.rule]])");
         assertError("[limits]\nmaxLogFiles = 3\n", 2, "limits.maxLogFiles", "belongs in [failedRequestTracing]");

@@ -372,4 +372,37 @@ class FailedRequestTracerTest {
         assertThat(FailedRequestTracer.from(org.tracegate.config.ServerConfig.defaults()))
                 .isSameAs(org.tracegate.trace.TraceSink.NONE);
     }
+    @Test
+    void theSummaryShowsEmptyFieldsAsNoneAndQuotesHeaderBytesAsTheErrorPage() throws Exception {
+        FailedRequestTracer t = tracer(50, 1024, Traces.rule("*", "500-599"));
+        RequestTrace r = Traces.started(Traces.SEED_URL, "GET");
+        r.emit(new TraceEvent.CgiPrematureTermination("Status: 200\r\nX-Bad\u0001: caf\u00e9", "3", ""));
+        r.emit(new TraceEvent.GeneralRequestEnd(10, 0, 502, 2));
+        end(t, r);
+        String htm = Files.readString(site().resolve("fr000001.htm"));
+        assertThat(htm).contains("Headers=&quot;Status: 200\\r\\nX-Bad\\x01: caf\\xe9&quot;, ExitCode=3, Signal=(none)")
+                .doesNotContain("Signal=,").doesNotContain("Signal=<");
+    }
+
+    @Test
+    void aRecordedBodyIsCutToFitTheFileSoTheEventsAfterItAreKept() throws Exception {
+        FailedRequestTracer t = tracer(50, 16, Traces.rule("*", "500-599"));
+        RequestTrace r = Traces.started(Traces.SEED_URL, "POST");
+        byte[] body = new byte[40_000];
+        new java.util.Random(1).nextBytes(body);
+        r.emit(new TraceEvent.CgiRequestBody(body, body.length, "ab"));
+        r.emit(new TraceEvent.CgiExit("3", "", false, "SELF", 1, 1024));
+        r.emit(new TraceEvent.GeneralRequestEnd(10, body.length, 502, 2));
+        end(t, r);
+        Path xml = site().resolve("fr000001.xml");
+        assertThat(Files.size(xml)).isLessThanOrEqualTo(16 * 1024);
+        Document doc = parse(xml);
+        assertThat(opcodes(doc)).contains("CGI_REQUEST_BODY", "CGI_EXIT", "GENERAL_REQUEST_END")
+                .doesNotContain("LOG_FILE_MAX_SIZE_TRUNCATE");
+        long kept = Long.parseLong(data(doc, "RecordedBytes"));
+        assertThat(kept).isPositive().isLessThan(body.length);
+        assertThat(data(doc, "TotalBytes")).isEqualTo("40000");
+        byte[] decoded = java.util.Base64.getDecoder().decode(data(doc, "Base64"));
+        assertThat(decoded).hasSize((int) kept).isEqualTo(java.util.Arrays.copyOf(body, (int) kept));
+    }
 }

@@ -1,10 +1,12 @@
 package org.tracegate.gateway.cgi;
 
+import org.tracegate.text.ByteQuote;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +54,8 @@ public final class CgiGateway {
      */
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("cgi-pump-", 0).factory());
+    /** What CGI_LAUNCH's Environment holds instead of a credential. */
+    public static final String HIDDEN = "(hidden)";
     /** Recorded (never sent) when the client left before any response: nginx's convention. */
     public static final int CLIENT_CLOSED = 499;
     /** How much of a response body the trace keeps (GENERAL_RESPONSE_ENTITY_BUFFER). */
@@ -64,18 +68,36 @@ public final class CgiGateway {
     private final EnvironmentPolicy environmentPolicy;
     private final Map<String, String> serverEnvironment;
     private final ResponseHeadParser.Limits headerLimits;
+    private final int recordBodyBytes;
+    /** "uid:gid" of the server itself, for CGI_LAUNCH's RunAs when a program runs as the server (read once). */
+    private final String serverIds;
     private final Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
     /** Keeps crashed programs' cores and reads their backtraces, or null when off. */
     private final CrashDumps crashDumps;
 
     public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
                       EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment) {
-        this(launcher, watchdog, errorLog, limits, environmentPolicy, serverEnvironment, null);
+        this(launcher, watchdog, errorLog, limits, environmentPolicy, serverEnvironment, 0, null);
     }
 
     public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
-                      EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment, CrashDumps crashDumps) {
+                      EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment, int recordBodyBytes) {
+        this(launcher, watchdog, errorLog, limits, environmentPolicy, serverEnvironment, recordBodyBytes, null);
+    }
+
+    /**
+     * @param recordBodyBytes how much of each request body the trace keeps for replay (CGI_REQUEST_BODY); 0 for none.
+     *                        The server sets it from {@code [failedRequestTracing] maxBodyKiB} when failed-request
+     *                        tracing is on: it costs a copy of that much of every body, so only then.
+     * @param crashDumps      keeps crashed programs' cores and backtraces, or null
+     */
+    public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
+                      EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment, int recordBodyBytes,
+                      CrashDumps crashDumps) {
         this.crashDumps = crashDumps;
+        this.recordBodyBytes = recordBodyBytes;
+        Credentials self = Credentials.ofServer();
+        this.serverIds = self.uid() + ":" + self.gid();
         this.launcher = launcher;
         this.watchdog = watchdog;
         this.errorLog = errorLog;
@@ -102,7 +124,19 @@ public final class CgiGateway {
      */
     public CgiOutcome serve(GatewayRequest request, List<String> argv, ProgramPolicy policy, InputStream body,
                             ResponseSink sink, RequestTrace trace) {
-        return new Run(request, argv, policy, body, sink, trace).execute();
+        Map<String, String> env = CgiEnvironment.build(request, policy.environment(), serverEnvironment);
+        return new Run(request, argv, env, request.scriptFile().getParent(), policy, body, sink, trace).execute();
+    }
+
+    /**
+     * Runs one program with an environment and working directory given whole rather than built from
+     * {@code request}: a recorded request run again offline ({@code tracegate replay}), where the recorded
+     * meta-variables are the truth. {@code request} still says the method (HEAD has no body) and the script (NPH).
+     */
+    public CgiOutcome serve(GatewayRequest request, List<String> argv, Map<String, String> environment,
+                            Path workingDirectory, ProgramPolicy policy, InputStream body, ResponseSink sink,
+                            RequestTrace trace) {
+        return new Run(request, argv, environment, workingDirectory, policy, body, sink, trace).execute();
     }
 
     /** What the stdout side reported, as plain facts; judged once the program has been reaped. */
@@ -127,6 +161,8 @@ public final class CgiGateway {
         private final GatewayRequest request;
         private final ProgramPolicy policy;
         private final LaunchSpec spec;
+        /** The environment in its built order (the spec's map is unordered): CGI_LAUNCH records it so. */
+        private final Map<String, String> environment;
         private final InputStream body;
         private final ResponseSink sink;
         private final RequestTrace trace;
@@ -150,17 +186,16 @@ public final class CgiGateway {
         /** The configured limit that fired, or null; known after {@link #close}. */
         private LimitDiagnosis.Hit limitHit;
 
-        Run(GatewayRequest request, List<String> argv, ProgramPolicy policy, InputStream body, ResponseSink sink,
-            RequestTrace trace) {
+        Run(GatewayRequest request, List<String> argv, Map<String, String> env, Path cwd, ProgramPolicy policy,
+            InputStream body, ResponseSink sink, RequestTrace trace) {
             this.request = request;
             this.policy = policy;
             this.body = body;
             this.sink = sink;
             this.trace = trace;
             this.requestId = trace.context().requestId();
-            Map<String, String> env = CgiEnvironment.build(request, policy.environment(), serverEnvironment);
-            this.spec = new LaunchSpec(argv, env, request.scriptFile().getParent()).withCredentials(policy.runAs())
-                    .withLimits(policy.rlimits());
+            this.environment = env;
+            this.spec = new LaunchSpec(argv, env, cwd).withCredentials(policy.runAs()).withLimits(policy.rlimits());
             this.nph = request.scriptFile().getFileName().toString().startsWith("nph-");
         }
 
@@ -173,12 +208,12 @@ public final class CgiGateway {
                 return launchFailed(e);
             }
             running.add(child);
-            trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), "0", child.pid()));
+            trace.emit(launchEvent("0", child.pid()));
             where = " (pid " + child.pid() + ", script " + request.scriptFile() + ")";
             deadlines = new Deadlines(watchdog, limits.totalTimeout(), limits.headerTimeout(), limits.idleTimeout(),
                     policy.limits().outputMiB() << 20, why -> stop(endedBy(why)));
             sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
-            stdin = new StdinPump(body, child.stdin(), trace, this::log);
+            stdin = new StdinPump(body, child.stdin(), trace, this::log, recordBodyBytes);
             stderr = new StderrPump(child.stderr(), where, trace, this::log, policy.limits().stderrKiB() << 10);
             stdinDone = PUMPS.submit(stdin);
             stderrDone = PUMPS.submit(stderr);
@@ -188,12 +223,28 @@ public final class CgiGateway {
         }
 
         private CgiOutcome launchFailed(LaunchException e) {
-            trace.emit(new TraceEvent.CgiLaunch(spec.commandLine(), e.errnoName(), -1));
+            trace.emit(launchEvent(e.errnoName(), -1));
             log("cgi: cannot start: " + e.getMessage() + " (script " + request.scriptFile() + ")");
             long drained = StdinPump.drain(body); // so the client's connection stays usable
             return new CgiOutcome.Failed(new GatewayFailure.LaunchFailed(e.errnoName(), e.errno(), e.getMessage()),
                     new ProgramReport(-1, spec.commandLine(), null, EndedBy.SELF, drained, 0, headerBytes, 0, "",
                             System.nanoTime() - startNanos, "", policy.runAsText()));
+        }
+
+        /**
+         * CGI_LAUNCH with what a replay needs; an Authorization header passed to the program is recorded as
+         * "(hidden)", as GENERAL_REQUEST_HEADERS hides it.
+         */
+        private TraceEvent.CgiLaunch launchEvent(String errorCode, long pid) {
+            Map<String, String> env = environment;
+            if (env.containsKey("HTTP_AUTHORIZATION")) {
+                env = new java.util.LinkedHashMap<>(env);
+                env.put("HTTP_AUTHORIZATION", HIDDEN);
+            }
+            Credentials c = spec.credentials();
+            return new TraceEvent.CgiLaunch(spec.commandLine(), errorCode, pid,
+                    spec.workingDirectory() == null ? null : spec.workingDirectory().toString(),
+                    c == null ? serverIds : c.uid() + ":" + c.gid(), env);
         }
 
         /** Head, then body, through one pooled buffer; returned to the pool unless the sink may still read it. */

@@ -1,5 +1,7 @@
 package org.tracegate.gateway.cgi;
 
+import org.tracegate.text.ByteQuote;
+
 /**
  * The program's header block broke a rule. Names the 1-based line and quotes the offending bytes so
  * the operator can see exactly what the program sent.

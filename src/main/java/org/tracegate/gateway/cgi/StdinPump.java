@@ -18,15 +18,25 @@ public final class StdinPump implements Runnable {
     private final OutputStream stdin;
     private final RequestTrace trace;
     private final Consumer<String> log;
+    private final BodyRecorder recorder;
     private volatile long bytesFromClient;
     private volatile long bytesToProgram;
 
     /** {@code body} may be null (no request body): stdin is then closed at once. */
     public StdinPump(InputStream body, OutputStream stdin, RequestTrace trace, Consumer<String> log) {
+        this(body, stdin, trace, log, 0);
+    }
+
+    /**
+     * @param recordBytes when above 0, the first that many body bytes (and the length and SHA-256 of all of them) are
+     *                    recorded as CGI_REQUEST_BODY when the body ends, for replay
+     */
+    public StdinPump(InputStream body, OutputStream stdin, RequestTrace trace, Consumer<String> log, int recordBytes) {
         this.body = body;
         this.stdin = stdin;
         this.trace = trace;
         this.log = log;
+        this.recorder = body != null && recordBytes > 0 ? new BodyRecorder(recordBytes) : null;
     }
 
     @Override
@@ -38,6 +48,7 @@ public final class StdinPump implements Runnable {
                 int n;
                 while ((n = body.read(buf)) > 0) {
                     bytesFromClient += n;
+                    if (recorder != null) recorder.add(buf, 0, n);
                     if (programReading) {
                         try {
                             stdin.write(buf, 0, n);
@@ -56,6 +67,7 @@ public final class StdinPump implements Runnable {
         } catch (IOException ignored) {
             // The program already closed its end.
         }
+        if (recorder != null) trace.emit(recorder.event());
         if (body != null) trace.emit(new TraceEvent.CgiRequestEntitySent(bytesToProgram));
     }
 

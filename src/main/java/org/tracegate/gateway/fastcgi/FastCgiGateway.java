@@ -11,7 +11,7 @@ import org.tracegate.config.Limits;
 import org.tracegate.gateway.GatewayFailure;
 import org.tracegate.gateway.GatewayRequest;
 import org.tracegate.gateway.Refusal;
-import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.ByteQuote;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.gateway.cgi.CgiOutcome;
 import org.tracegate.gateway.cgi.Cutoff;

@@ -1,6 +1,6 @@
 package org.tracegate.gateway.fastcgi;
 
-import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.ByteQuote;
 
 /**
  * The FastCGI server broke the protocol. Names where in the stream it happened and quotes the offending

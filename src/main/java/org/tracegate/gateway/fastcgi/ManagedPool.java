@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
 import org.tracegate.gateway.ProgramPolicy;
-import org.tracegate.gateway.cgi.ByteQuote;
+import org.tracegate.text.ByteQuote;
 import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.process.ChildProcess;
 import org.tracegate.process.EndedBy;

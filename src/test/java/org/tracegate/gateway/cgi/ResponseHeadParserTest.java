@@ -1,5 +1,6 @@
 package org.tracegate.gateway.cgi;
 
+import org.tracegate.text.ByteQuote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.tracegate.gateway.cgi.ParserHarness.bytes;

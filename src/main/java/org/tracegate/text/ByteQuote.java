@@ -1,4 +1,4 @@
-package org.tracegate.gateway.cgi;
+package org.tracegate.text;
 
 /** Quotes arbitrary bytes for an operator: printable ASCII as is, everything else escaped, bounded. */
 public final class ByteQuote {
