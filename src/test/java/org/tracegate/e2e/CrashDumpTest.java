@@ -77,6 +77,15 @@ class CrashDumpTest {
                     return 0;
                 }
                 """);
+        compile("big", """
+                #include <stdlib.h>
+                #include <string.h>
+                int main(void) {
+                    char *p = malloc(16 << 20);
+                    memset(p, 'x', 16 << 20);
+                    abort();
+                }
+                """);
         Path die = cgi.resolve("die.pl");
         Files.writeString(die, "#!/usr/bin/perl\ndie \"no config file\\n\";\n");
         Files.setPosixFilePermissions(die, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -175,6 +184,23 @@ class CrashDumpTest {
         }
         try (Stream<Path> files = Files.list(crashes)) {
             assertThat(files.filter(p -> p.toString().endsWith(".txt")).count()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aCoreIsNoLargerThanMaxSizeMiB() throws Exception {
+        Path small = root.resolve("crashes-small");
+        try (TestServer one = TestServer.start(c -> c.toBuilder().cgi(List.of(new CgiMapping("/c/", cgi, false)))
+                .crashDumps(new CrashDumpPolicy(true, 1, 20, small)).build(), t -> traces.put(t.context().requestId(), t))) {
+            HttpResponse<String> r = one.get("/c/big"); // 16 MiB touched, then abort()
+            assertThat(r.statusCode()).isEqualTo(502);
+            TraceEvent.CgiCrashDump dump = traceOf(r).last(TraceEvent.CgiCrashDump.class);
+            assertThat(dump.corePath()).isNotEmpty();
+            // The kernel stops writing at RLIMIT_CORE: at most 1 MiB on disk. Its apparent size can be a little larger,
+            // since pages the kernel skips (zero pages) leave holes.
+            Process du = new ProcessBuilder("du", "-k", dump.corePath()).start();
+            long kib = Long.parseLong(new String(du.getInputStream().readAllBytes()).split("\\s+")[0]);
+            assertThat(kib).isPositive().isLessThanOrEqualTo(1024);
         }
     }
 
