@@ -82,8 +82,8 @@ class ChunkedBodyProperties {
         }
     }
 
-    /** A response Jetty chunked, unchunked. */
-    private static String dechunk(String s) {
+    /** A response Jetty chunked, unchunked (also for other tests' raw responses). */
+    static String dechunk(String s) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (true) {

@@ -68,20 +68,8 @@ class VirtualHostTest {
         String raw = ts.raw("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
         int end = raw.indexOf("\r\n\r\n");
         String body = raw.substring(end + 4);
-        if (raw.substring(0, end).toLowerCase().contains("transfer-encoding: chunked")) body = unchunk(body);
+        if (raw.substring(0, end).toLowerCase().contains("transfer-encoding: chunked")) body = ChunkedBodyProperties.dechunk(body);
         return new Answer(Integer.parseInt(raw.substring(9, 12)), raw.substring(0, end), body);
-    }
-
-    private static String unchunk(String s) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (true) {
-            int eol = s.indexOf("\r\n", i);
-            int n = Integer.parseInt(s.substring(i, eol).trim(), 16);
-            if (n == 0) return out.toString();
-            out.append(s, eol + 2, eol + 2 + n);
-            i = eol + 2 + n + 2;
-        }
     }
 
     @Test
