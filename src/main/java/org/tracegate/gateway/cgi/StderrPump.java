@@ -52,7 +52,8 @@ final class StderrPump implements Runnable {
                 logged += size;
                 log.accept(message);
             } else {
-                dropped += size;
+                // Counted as the program's bytes (with their newline), not as the log line they would have been.
+                dropped += line.getBytes(StandardCharsets.UTF_8).length + 1;
             }
             if (events++ < MAX_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
         });

@@ -701,7 +701,7 @@ public final class ManagedPool implements FastCgiBackend {
                         log.accept("fastcgi: stderr: more than limits.stderrKiB = " + (stderrLogBytes >> 10) + " KiB from"
                                 + " this process; the rest is not logged" + where);
                     }
-                    dropped[0] += size;
+                    dropped[0] += line.getBytes(StandardCharsets.UTF_8).length + 1; // the program's bytes, not log bytes
                 }
             });
             if (dropped[0] > 0) log.accept("fastcgi: stderr: " + dropped[0] + " bytes were not logged" + where);
