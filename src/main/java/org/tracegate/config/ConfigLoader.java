@@ -49,7 +49,7 @@ public final class ConfigLoader {
 
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
-    static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
+    static final Set<String> TOP_KEYS = Set.of("listen", "operatorListen", "documentRoot", "logDir", "traceDir", "errorMode",
             "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "cgi", "alias", "fastcgi", "deny", "interpreter",
             "restrictions",
             "environment", "failedRequestTracing");
@@ -151,6 +151,7 @@ public final class ConfigLoader {
         knownKeys(root, "", TOP_KEYS);
         ServerConfig d = ServerConfig.defaults();
         List<String> listen = read(() -> listen(root), d.listen());
+        String operatorListen = read(() -> operatorListen(root), d.operatorListen());
         Path documentRoot = read(() -> path(root, "", "documentRoot", true), null);
         Path logDir = read(() -> path(root, "", "logDir", false), null);
         Path traceDir = read(() -> path(root, "", "traceDir", false), null);
@@ -175,7 +176,18 @@ public final class ConfigLoader {
                 .interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
                 .crashLoop(crashLoop).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
-                .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
+                .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize())
+                .operatorListen(operatorListen).build();
+    }
+
+    /** "HOST:PORT", or "off" for no operator listener (then `tracegate trace`, `requests` and `status` cannot reach it). */
+    private String operatorListen(ObjectNode root) throws ConfigException {
+        String address = string(root, "", "operatorListen");
+        if (address == null) return ServerConfig.DEFAULT_OPERATOR_LISTEN;
+        if (address.equals("off")) return null;
+        String problem = checkAddress(address);
+        if (problem != null) throw error("operatorListen", "invalid address " + quote(address) + ": " + problem + " (or \"off\")");
+        return address;
     }
 
     private List<String> listen(ObjectNode root) throws ConfigException {

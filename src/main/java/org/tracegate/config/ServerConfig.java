@@ -28,6 +28,8 @@ import java.util.Map;
  * @param errorMode     who gets detailed error pages; default DETAILED_LOCAL_ONLY
  * @param failedRequestTracing which failed requests get trace files; default disabled, no rules
  * @param source        the file this came from, or null
+ * @param operatorListen the operator listener's "HOST:PORT" (dashboard, /metrics, /api/, the admin API), or null for
+ *                      none; default "127.0.0.1:0" (loopback, an ephemeral port found through the runtime file)
  */
 public record ServerConfig(
         List<String> listen,
@@ -49,7 +51,11 @@ public record ServerConfig(
         Path traceDir,
         ErrorMode errorMode,
         FailedRequestTracing failedRequestTracing,
-        Path source) {
+        Path source,
+        String operatorListen) {
+
+    /** The operator listener's default: loopback only, on a port the kernel picks (two servers never collide). */
+    public static final String DEFAULT_OPERATOR_LISTEN = "127.0.0.1:0";
 
     public ServerConfig {
         listen = List.copyOf(listen);
@@ -65,7 +71,8 @@ public record ServerConfig(
         return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), List.of(), List.of(),
                 Restrictions.disabled(), Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(),
                 ProgramUser.defaults(), CrashLoopPolicy.defaults(), EnvironmentPolicy.defaults(), null,
-                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), null);
+                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), null,
+                DEFAULT_OPERATOR_LISTEN);
     }
 
     /** Where failed-request traces go: see {@link FailedRequestTracing#resolveDirectory}. */
@@ -85,6 +92,7 @@ public record ServerConfig(
     public ServerConfig withEnvironment(EnvironmentPolicy v) { return toBuilder().environment(v).build(); }
     public ServerConfig withFailedRequestTracing(FailedRequestTracing v) { return toBuilder().failedRequestTracing(v).build(); }
     public ServerConfig withDocumentRoot(Path v) { return toBuilder().documentRoot(v).build(); }
+    public ServerConfig withOperatorListen(String v) { return toBuilder().operatorListen(v).build(); }
 
     /** Every component settable by name; unset ones keep the copied config's values. */
     public static final class Builder {
@@ -108,6 +116,7 @@ public record ServerConfig(
         private ErrorMode errorMode;
         private FailedRequestTracing failedRequestTracing;
         private Path source;
+        private String operatorListen;
 
         private Builder(ServerConfig c) {
             listen = c.listen; cgi = c.cgi; aliases = c.aliases; fastcgi = c.fastcgi; deny = c.deny; index = c.index;
@@ -116,6 +125,7 @@ public record ServerConfig(
             programUser = c.programUser; crashLoop = c.crashLoop; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
             failedRequestTracing = c.failedRequestTracing; source = c.source;
+            operatorListen = c.operatorListen;
         }
 
         public Builder listen(List<String> v) { listen = v; return this; }
@@ -138,11 +148,12 @@ public record ServerConfig(
         public Builder errorMode(ErrorMode v) { errorMode = v; return this; }
         public Builder failedRequestTracing(FailedRequestTracing v) { failedRequestTracing = v; return this; }
         public Builder source(Path v) { source = v; return this; }
+        public Builder operatorListen(String v) { operatorListen = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(listen, cgi, aliases, fastcgi, deny, interpreters, restrictions, limits,
                     programLimits, connections, programUser, crashLoop, environment, documentRoot, index, logDir,
-                    traceDir, errorMode, failedRequestTracing, source);
+                    traceDir, errorMode, failedRequestTracing, source, operatorListen);
         }
     }
 }

@@ -27,6 +27,8 @@ import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.operator.Operator;
+import org.tracegate.operator.OperatorHandler;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.ErrorLog;
@@ -47,7 +49,7 @@ public final class TracegateServer implements AutoCloseable {
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
     private final ConnectionGuard connectionGuard;
-    private ServerConnector admin;
+    private ServerConnector operator;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
 
@@ -134,17 +136,21 @@ public final class TracegateServer implements AutoCloseable {
         }
         Handler site = new SiteHandler(router, cgi, fastcgi, new StaticServer(ResourceFactory.of(server)));
         Handler.Sequence top = new Handler.Sequence();
-        if (sessions != null) {
-            // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file;
-            // its requests are the operator's, not the site's.
-            admin = new ServerConnector(server, new HttpConnectionFactory(http));
-            admin.setHost("127.0.0.1");
-            admin.setPort(0);
-            admin.setName("admin");
-            server.addConnector(admin);
+        if (sessions != null && config.operatorListen() != null) {
+            // The operator listener: its own connector and its own threads, so the dashboard, /metrics and the admin API
+            // answer while every program slot (and every site thread) is busy. Its requests are the operator's, not the
+            // site's: they never reach RequestHandler, the access log or the traces.
+            QueuedThreadPool operatorThreads = new QueuedThreadPool(16, 2);
+            operatorThreads.setName("tracegate-operator");
+            operator = new ServerConnector(server, operatorThreads, null, null, 1, 1, new HttpConnectionFactory(http));
+            URI u = URI.create("http://" + config.operatorListen());
+            operator.setHost(u.getHost());
+            operator.setPort(u.getPort());
+            operator.setName("operator");
+            server.addConnector(operator);
             runtimeDir = RuntimeFiles.directory(config.logDir());
             adminToken = RuntimeFiles.newToken();
-            top.addHandler(new AdminHandler(admin, adminToken, sessions));
+            top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions)));
         }
         RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog), site);
         top.addHandler(requests);
@@ -154,12 +160,24 @@ public final class TracegateServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
-        if (admin != null) RuntimeFiles.write(runtimeDir, adminToken, adminUrl(), urls()); // only once all listeners are bound
+        if (operator != null) RuntimeFiles.write(runtimeDir, adminToken, operatorUrl(), urls()); // only once all listeners are bound
     }
 
-    /** "http://127.0.0.1:PORT/admin/", or null without an admin endpoint. */
+    /** "http://127.0.0.1:PORT/admin/", or null without an operator listener. */
     public String adminUrl() {
-        return admin == null ? null : "http://127.0.0.1:" + admin.getLocalPort() + "/admin/";
+        return operator == null ? null : operatorUrl() + "admin/";
+    }
+
+    /**
+     * "http://HOST:PORT/" of the operator listener as a client on this machine reaches it (a wildcard address as
+     * 127.0.0.1), or null without one.
+     */
+    public String operatorUrl() {
+        if (operator == null) return null;
+        String host = operator.getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")) host = "127.0.0.1";
+        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+        return "http://" + host + ":" + operator.getLocalPort() + "/";
     }
 
     /** The bound addresses, e.g. for "listening on" lines and tests using port 0. */
@@ -204,7 +222,7 @@ public final class TracegateServer implements AutoCloseable {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
             for (FastCgiBackend b : fastCgiBackends) b.close();
-            if (admin != null) RuntimeFiles.remove(runtimeDir);
+            if (operator != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
         }
     }

@@ -1,0 +1,66 @@
+package org.tracegate.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator listener: its address in the runtime file, the token rules, browser sign-in. */
+class OperatorListenerTest {
+    static OperatorServer os;
+
+    @BeforeAll
+    static void start() throws Exception { os = OperatorServer.start(c -> c); }
+
+    @AfterAll
+    static void stop() throws Exception { os.close(); }
+
+    @Test
+    void runtimeFileNamesTheOperatorListener() throws Exception {
+        JsonNode rt = new ObjectMapper().readTree(os.logDir.resolve("tracegate.runtime.json").toFile());
+        assertThat(rt.path("operator").asText()).isEqualTo(os.server.operatorUrl()).startsWith("http://127.0.0.1:");
+        assertThat(rt.path("admin").asText()).isEqualTo(os.server.operatorUrl() + "admin/");
+    }
+
+    @Test
+    void adminApiNeedsTheToken() throws Exception {
+        assertThat(os.get("/admin/trace/status").statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = os.send(HttpRequest.newBuilder(os.operator("/admin/trace/status"))
+                .header("Authorization", "Bearer " + "0".repeat(64)));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        HttpResponse<String> right = os.send(HttpRequest.newBuilder(os.operator("/admin/trace/status"))
+                .header("Authorization", "Bearer " + os.token()));
+        assertThat(right.statusCode()).isEqualTo(200);
+        assertThat(right.body()).isEqualTo("{}");
+    }
+
+    @Test
+    void theSiteDoesNotServeTheOperatorsPathsNorTheOperatorTheSites() throws Exception {
+        HttpResponse<String> site = os.send(HttpRequest.newBuilder(os.site("/admin/trace/status"))
+                .header("Authorization", "Bearer " + os.token()));
+        assertThat(site.statusCode()).isEqualTo(404);
+        assertThat(os.get("/demo/hello.sh").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void signInTakesTheTokenInAPostBodyAndGivesAnHttpOnlyCookie() throws Exception {
+        HttpResponse<String> bad = os.send(HttpRequest.newBuilder(os.operator("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=nope")));
+        assertThat(bad.statusCode()).isEqualTo(403);
+        assertThat(bad.headers().firstValue("Set-Cookie")).isEmpty();
+        HttpResponse<String> good = os.send(HttpRequest.newBuilder(os.operator("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + os.token())));
+        assertThat(good.statusCode()).isEqualTo(303);
+        String cookie = good.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").doesNotContain(os.token());
+        assertThat(Files.readString(os.logDir.resolve("error.log"))).doesNotContain(os.token());
+    }
+}
