@@ -2,6 +2,7 @@ package org.tracegate.http;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,13 @@ import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.metrics.FailedTraces;
+import org.tracegate.metrics.LiveRequests;
+import org.tracegate.metrics.PoolGauge;
+import org.tracegate.metrics.RecentRequests;
+import org.tracegate.metrics.ServerMetrics;
+import org.tracegate.metrics.Slots;
+import org.tracegate.metrics.TimedLauncher;
 import org.tracegate.operator.Operator;
 import org.tracegate.operator.OperatorHandler;
 import org.tracegate.process.ProcessLauncher;
@@ -52,6 +60,10 @@ public final class TracegateServer implements AutoCloseable {
     private ServerConnector operator;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
+    private LiveRequests live;
+    private RecentRequests recent;
+    private FailedTraces failedTraces;
+    private ServerMetrics metrics;
 
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog) {
         this(config, launcher, errorLog, TraceSink.NONE);
@@ -74,6 +86,15 @@ public final class TracegateServer implements AutoCloseable {
                            SessionControl sessions, AccessLogWriter accessLog) {
         this.config = config;
         this.errorLog = errorLog;
+        // The operator's view exists with its listener: live requests, the last hour, the meters (fed from the traces).
+        if (sessions != null && config.operatorListen() != null) {
+            live = new LiveRequests();
+            recent = new RecentRequests();
+            failedTraces = new FailedTraces();
+            metrics = new ServerMetrics(config, live, recent, failedTraces);
+            launcher = new TimedLauncher(launcher, metrics.spawnTimer());
+            traceSink = TraceSink.all(List.of(traceSink, metrics), errorLog);
+        }
         String probing = ClientProbe.unavailable();
         if (probing != null) errorLog.log(null, "client-disconnect probing is off (" + probing + ")");
         // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
@@ -117,8 +138,10 @@ public final class TracegateServer implements AutoCloseable {
         policies = ProgramPolicies.resolve(config);
         watchdog = new Watchdog(message -> errorLog.log(null, message));
         gateway = new CgiGateway(launcher, watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        ServerMetrics meters = metrics;
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
-                config.limits().queueTimeout());
+                config.limits().queueTimeout(), meters == null ? nanos -> {} : meters::queueWaited);
+        if (meters != null) meters.slots(new Slots(gate.capacity(), gate::busy, gate::waiting));
         Router router = new Router(config);
         CgiRunner cgi = new CgiRunner(config, router, gateway, gate, policies, new CrashLoopGuard(config.crashLoop()),
                 errorLog);
@@ -130,6 +153,10 @@ public final class TracegateServer implements AutoCloseable {
             for (FastCgiMapping m : config.fastcgi()) {
                 FastCgiBackend backend = FastCgiBackends.of(m, config, policies, errorLog, launcher);
                 fastCgiBackends.add(backend);
+                if (metrics != null && backend.processes() != null) {
+                    metrics.pool(new PoolGauge(m.prefix() == null ? m.describe() : m.prefix(),
+                            () -> backend.processes().idle(), () -> backend.processes().busy()));
+                }
                 apps.put(m, new FastCgiGateway.Application(m, backend));
             }
             fastcgi = new FastCgiRunner(config, fcgi, apps);
@@ -150,9 +177,12 @@ public final class TracegateServer implements AutoCloseable {
             server.addConnector(operator);
             runtimeDir = RuntimeFiles.directory(config.logDir());
             adminToken = RuntimeFiles.newToken();
-            top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions)));
+            Path frebDir = config.failedRequestTracing().enabled() ? config.failedRequestTraceDirectory() : null;
+            top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
+                    failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
+                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"))));
         }
-        RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog), site);
+        RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog, live), site);
         top.addHandler(requests);
         server.setHandler(new GracefulHandler(top));
         server.setErrorHandler(new BadMessages(requests));
@@ -224,6 +254,7 @@ public final class TracegateServer implements AutoCloseable {
             for (FastCgiBackend b : fastCgiBackends) b.close();
             if (operator != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
+            if (metrics != null) metrics.close();
         }
     }
 

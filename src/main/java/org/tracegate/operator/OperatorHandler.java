@@ -1,11 +1,14 @@
 package org.tracegate.operator;
 
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.tracegate.metrics.ServerMetrics;
 
 /**
  * Everything the operator listener serves, and nothing of the site: requests on its own connector (with its own
@@ -39,6 +42,11 @@ public final class OperatorHandler extends Handler.Abstract {
         if (!access.mayRead(request)) {
             return Replies.error(response, callback, 401, "the operator listener answers other hosts only with the admin "
                     + "token (Authorization: Bearer TOKEN, or sign in at /login)");
+        }
+        if (path.equals("/metrics") && operator.metrics() != null) {
+            ServerMetrics.Scrape scrape = operator.metrics().scrape(request.getHeaders().get(HttpHeader.ACCEPT));
+            return Replies.bytes(response, callback, 200, scrape.contentType(),
+                    scrape.body().getBytes(StandardCharsets.UTF_8));
         }
         return Replies.error(response, callback, 404, "nothing here: " + method + " " + path);
     }
