@@ -180,7 +180,7 @@ public final class TracegateServer implements AutoCloseable {
             Path frebDir = config.failedRequestTracing().enabled() ? config.failedRequestTraceDirectory() : null;
             top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
                     failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
-                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"))));
+                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"), errorLog)));
         }
         RequestHandler requests = new RequestHandler(new Site(config, errorLog, traceSink, accessLog, live), site);
         top.addHandler(requests);

@@ -141,6 +141,11 @@ public final class ServerMetrics implements TraceSink, AutoCloseable {
 
     public double crashLoopTripCount() { return crashLoopTrips.count(); }
 
+    /** Mean and maximum wait for a slot (the maximum decays over Micrometer's window of a few minutes). */
+    public double queueWaitMeanMillis() { return Math.round(queueWait.mean(TimeUnit.MICROSECONDS)) / 1000.0; }
+
+    public double queueWaitMaxMillis() { return Math.round(queueWait.max(TimeUnit.MICROSECONDS)) / 1000.0; }
+
     @Override
     public void requestEnded(RequestTrace trace) {
         TraceEvent.GeneralRequestStart start = trace.first(TraceEvent.GeneralRequestStart.class);

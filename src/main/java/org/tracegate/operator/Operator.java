@@ -12,6 +12,7 @@ import org.tracegate.metrics.LiveRequests;
 import org.tracegate.metrics.RecentRequests;
 import org.tracegate.metrics.ServerMetrics;
 import org.tracegate.metrics.Slots;
+import org.tracegate.trace.ErrorLog;
 
 /**
  * What the operator listener works with, gathered once by the server.
@@ -22,7 +23,9 @@ import org.tracegate.metrics.Slots;
  * @param ender     ends the program of the request with this id; false when none runs for it
  * @param frebDir   the failed-request trace directory, or null when failed-request tracing is off
  * @param sessionsDir where trace sessions are written by default
+ * @param errors    the server's error log (who ended which request)
  */
 public record Operator(String token, SessionControl sessions, ServerConfig config, ServerMetrics metrics,
                        LiveRequests live, RecentRequests recent, FailedTraces failed, Slots slots, Instant started,
-                       Supplier<List<String>> listeners, Predicate<String> ender, Path frebDir, Path sessionsDir) {}
+                       Supplier<List<String>> listeners, Predicate<String> ender, Path frebDir, Path sessionsDir,
+                       ErrorLog errors) {}
