@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 /** {@code tracegate}: the command line. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
 @Command(name = "tracegate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "A CGI/1.1 application server that tells the operator exactly why a program failed.",
-        subcommands = {ServeCommand.class, TraceCommand.class, CheckConfigCommand.class})
+        subcommands = {ServeCommand.class, TraceCommand.class, CheckConfigCommand.class, RequestsCommand.class,
+                StatusCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

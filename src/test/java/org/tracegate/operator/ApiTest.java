@@ -22,20 +22,6 @@ class ApiTest {
         return JSON.readTree(r.body());
     }
 
-    /** Waits until {@code n} requests are in flight, each with its program's pid. */
-    static JsonNode awaitInFlight(OperatorServer os, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode rows = null;
-        while (System.nanoTime() < deadline) {
-            rows = json(os.get("/api/v1/requests")).path("requests");
-            int withPid = 0;
-            for (JsonNode r : rows) if (r.path("pid").asLong() > 0) withPid++;
-            if (withPid >= n) return rows;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not " + n + " requests with a pid in flight: " + rows);
-    }
-
     @Test
     void answersQuicklyWhileEverySlotIsTakenAndEndsOneRequest() throws Exception {
         try (OperatorServer os = OperatorServer.start(c -> c.withLimits(c.limits().withMaxConcurrent(2, 0, Duration.ofSeconds(1))))) {
@@ -45,7 +31,7 @@ class ApiTest {
                         .header("Accept", "application/json").timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            JsonNode rows = awaitInFlight(os, 2);
+            List<JsonNode> rows = os.awaitInFlight(2, "hang.sh");
             // Saturated: a third program is refused at once (no queue), and the operator listener still answers.
             HttpResponse<String> refused = os.send(HttpRequest.newBuilder(os.site("/demo/hello.sh")));
             assertThat(refused.statusCode()).isEqualTo(503);
@@ -58,7 +44,7 @@ class ApiTest {
             assertThat(summary.path("apiVersion").asInt()).isEqualTo(1);
             assertThat(summary.path("slots").path("busy").asInt()).isEqualTo(2);
             assertThat(summary.path("slots").path("free").asInt()).isZero();
-            assertThat(summary.path("inFlight").asInt()).isEqualTo(2);
+            assertThat(summary.path("inFlight").asInt()).isGreaterThanOrEqualTo(2);
 
             JsonNode first = rows.get(0);
             assertThat(first.path("verb").asText()).isEqualTo("GET");
@@ -76,7 +62,7 @@ class ApiTest {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("nonce=guessed")));
             assertThat(forged.statusCode()).isEqualTo(403);
-            assertThat(json(os.get("/api/v1/requests")).path("requests")).hasSize(2);
+            assertThat(json(os.get("/api/v1/requests")).path("requests").toString()).contains(id);
 
             HttpResponse<String> ended = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
                     .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));

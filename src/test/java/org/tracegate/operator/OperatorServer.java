@@ -1,5 +1,7 @@
 package org.tracegate.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +25,12 @@ import org.tracegate.trace.TraceSink;
  * A real server with its operator listener (as `tracegate serve` runs it: sessions, failed-request tracing of every
  * 5xx, the runtime file and token in a temp log dir). Hanging programs get a 60 s header timeout.
  */
-final class OperatorServer implements AutoCloseable {
-    final Path logDir;
-    final TracegateServer server;
-    final FailedRequestTracer freb;
+public final class OperatorServer implements AutoCloseable {
+    public final Path logDir;
+    public final TracegateServer server;
+    public final FailedRequestTracer freb;
     private final ErrorLog errors;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private OperatorServer(Path logDir, TracegateServer server, FailedRequestTracer freb, ErrorLog errors) {
         this.logDir = logDir;
@@ -37,7 +39,7 @@ final class OperatorServer implements AutoCloseable {
         this.errors = errors;
     }
 
-    static OperatorServer start(UnaryOperator<ServerConfig> tweak) throws Exception {
+    public static OperatorServer start(UnaryOperator<ServerConfig> tweak) throws Exception {
         Path logs = Files.createTempDirectory("tracegate-operator-test");
         ServerConfig base = TestServer.baseConfig().withLogDir(logs);
         base = base.withLimits(base.limits().withHeaderTimeout(Duration.ofSeconds(60)));
@@ -52,19 +54,36 @@ final class OperatorServer implements AutoCloseable {
         return new OperatorServer(logs, server, freb, errors);
     }
 
-    String token() throws Exception { return Files.readString(logDir.resolve("admin.token")).trim(); }
+    public String token() throws Exception { return Files.readString(logDir.resolve("admin.token")).trim(); }
 
-    URI operator(String path) { return URI.create(server.operatorUrl() + path.substring(1)); }
+    public URI operator(String path) { return URI.create(server.operatorUrl() + path.substring(1)); }
 
-    URI site(String path) { return URI.create("http://127.0.0.1:" + server.addresses().getFirst().getPort() + path); }
+    public URI site(String path) { return URI.create("http://127.0.0.1:" + server.addresses().getFirst().getPort() + path); }
 
-    HttpResponse<String> get(String operatorPath) throws Exception {
+    public HttpResponse<String> get(String operatorPath) throws Exception {
         return client.send(HttpRequest.newBuilder(operator(operatorPath)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    public HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
         return client.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Waits until {@code n} requests for {@code urlPart} are in flight, each with its program's pid; returns those rows
+     * (a request whose client already has its answer may still be listed a moment: its completion runs after).
+     */
+    public java.util.List<JsonNode> awaitInFlight(int n, String urlPart) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        JsonNode rows = null;
+        while (System.nanoTime() < deadline) {
+            rows = new ObjectMapper().readTree(get("/api/v1/requests").body()).path("requests");
+            java.util.List<JsonNode> matching = new java.util.ArrayList<>();
+            for (JsonNode r : rows) if (r.path("pid").asLong() > 0 && r.path("url").asText().contains(urlPart)) matching.add(r);
+            if (matching.size() >= n) return matching;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not " + n + " requests with a pid in flight: " + rows);
     }
 
     @Override
