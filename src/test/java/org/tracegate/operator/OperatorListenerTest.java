@@ -63,4 +63,45 @@ class OperatorListenerTest {
         assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").doesNotContain(os.token());
         assertThat(Files.readString(os.logDir.resolve("error.log"))).doesNotContain(os.token());
     }
+
+    /** CSRF: a signed-in browser's cookie alone does not end a request; the page's nonce must come along. */
+    @Test
+    void aSessionCookieWithoutTheFormsNonceChangesNothing() throws Exception {
+        HttpResponse<String> good = os.send(HttpRequest.newBuilder(os.operator("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + os.token())));
+        String cookie = good.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String id = java.util.UUID.randomUUID().toString();
+        for (String body : new String[] {"", "nonce=", "nonce=0123456789abcdef"}) {
+            HttpResponse<String> r = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                    .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.statusCode()).as(body).isEqualTo(403);
+        }
+        // With the page's nonce it is accepted (nothing runs under that id: the dashboard says so).
+        String page = os.send(HttpRequest.newBuilder(os.operator("/")).header("Cookie", cookie)).body();
+        assertThat(page).contains("signed in").doesNotContain(os.token());
+        assertThat(os.get("/").body()).contains("sign in to end requests");
+    }
+
+    /** From another host, even reading needs the token. */
+    @Test
+    void otherHostsNeedTheTokenEvenToRead() throws Exception {
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has no non-loopback IPv4 address");
+        try (OperatorServer wide = OperatorServer.start(c -> c.withOperatorListen("0.0.0.0:0"))) {
+            int port = java.net.URI.create(wide.server.operatorUrl()).getPort();
+            java.net.URI summary = java.net.URI.create("http://" + external.getHostAddress() + ":" + port + "/api/v1/summary");
+            for (String path : new String[] {"/api/v1/summary", "/metrics", "/"}) {
+                java.net.URI u = summary.resolve(path);
+                assertThat(wide.send(HttpRequest.newBuilder(u)).statusCode()).as(path).isEqualTo(401);
+            }
+            assertThat(wide.send(HttpRequest.newBuilder(summary).header("Authorization", "Bearer " + wide.token()))
+                    .statusCode()).isEqualTo(200);
+            assertThat(wide.get("/api/v1/summary").statusCode()).as("loopback still reads").isEqualTo(200);
+        }
+    }
 }
