@@ -90,7 +90,7 @@ class ApiTest {
             assertThat(operatorCause.path("latest").path("trace").asText()).isEqualTo("/trace/" + id);
             JsonNode trace = json(os.get("/api/v1/trace/" + id));
             assertThat(trace.toString()).contains("\"EndedBy\":\"OPERATOR\"").contains("\"HttpSubStatus\":7");
-            assertThat(os.get("/trace/" + id).body()).contains("Cause:");
+            assertThat(os.get("/trace/" + id).body()).contains("Cause:").contains("The operator ended the request");
 
             os.freb.awaitIdle(Duration.ofSeconds(10));
             JsonNode traces = json(os.get("/api/v1/traces?status=502.7"));
