@@ -13,8 +13,8 @@ import java.util.Map;
 import org.tracegate.files.ServerFiles;
 
 /**
- * How `tracegate trace …` finds a running server: a runtime file in the log directory holding the admin
- * address, and a token file only the server's user can read. Both are removed on a clean stop. One server
+ * How `tracegate trace …`, `requests` and `status` find a running server: a runtime file in the log directory
+ * holding the operator listener's address, and a token file only the server's user can read. Both are removed on a clean stop. One server
  * per directory: {@link ServerLock} keeps a second from writing over the first one's files.
  */
 public final class RuntimeFiles {
@@ -41,13 +41,14 @@ public final class RuntimeFiles {
      * Writes the token (0600) and then the runtime file, each atomically. Called only once every listener is
      * bound: a server that fails to start must leave the files of the one already running here untouched.
      */
-    public static void write(Path dir, String token, String adminUrl, Iterable<String> urls) throws IOException {
+    public static void write(Path dir, String token, String operatorUrl, Iterable<String> urls) throws IOException {
         ServerFiles.directory(dir);
         ServerFiles.replace(dir.resolve(TOKEN), token.getBytes(StandardCharsets.US_ASCII), ServerFiles.SECRET);
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", ProcessHandle.current().pid());
-        m.put("admin", adminUrl);
+        m.put("operator", operatorUrl);
+        m.put("admin", operatorUrl + "admin/");
         m.put("listen", urls);
         m.put("started", java.time.Instant.now().toString());
         ServerFiles.replace(dir.resolve(RUNTIME), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m),
@@ -76,8 +77,13 @@ public final class RuntimeFiles {
             throw new IOException("the server recorded in " + runtime + " (pid " + pid + ") is not running");
         }
         String token = Files.readString(dir.resolve(TOKEN)).trim();
-        return new Endpoint(n.path("admin").asText(), token, pid);
+        String operator = n.path("operator").asText(n.path("admin").asText().replaceFirst("admin/$", ""));
+        return new Endpoint(operator, token, pid);
     }
 
-    public record Endpoint(String adminUrl, String token, long pid) {}
+    /** @param operatorUrl the operator listener, "http://127.0.0.1:PORT/" */
+    public record Endpoint(String operatorUrl, String token, long pid) {
+        /** The trace-session API under it. */
+        public String adminUrl() { return operatorUrl + "admin/"; }
+    }
 }

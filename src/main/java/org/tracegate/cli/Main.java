@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tracegate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "A CGI/1.1 application server that tells the operator exactly why a program failed.",
         subcommands = {ServeCommand.class, TraceCommand.class, CheckConfigCommand.class, ReplayCommand.class,
-                ProbeCommand.class})
+                ProbeCommand.class, RequestsCommand.class, StatusCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -39,6 +39,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (repeatable). Default 127.0.0.1:8080.")
     List<String> listen = new ArrayList<>();
 
+    @Option(names = "--operator-listen", paramLabel = "HOST:PORT|off",
+            description = "The operator listener (dashboard, /metrics, /api/, the admin API). Default 127.0.0.1:0: "
+                    + "loopback, a free port, written to the runtime file in the log dir.")
+    String operatorListen;
+
     @Option(names = "--cgi", paramLabel = "URL_PREFIX=DIRECTORY", description = "Map a URL prefix to a directory of programs (repeatable).")
     List<String> cgi = new ArrayList<>();
 
@@ -113,7 +118,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         try {
             server.start();
         } catch (IOException e) {
-            System.err.println("tracegate: " + ListenFailure.describe(e, config.listen()));
+            List<String> addresses = new ArrayList<>(config.listen());
+            if (config.operatorListen() != null) addresses.add(config.operatorListen());
+            System.err.println("tracegate: " + ListenFailure.describe(e, addresses));
             closeLogs(sessions, freb, errorLog, access);
             return 1;
         }
@@ -130,6 +137,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         });
         for (String line : server.programSummary()) System.out.println(line);
         for (String url : server.urls()) System.out.println("listening on " + url);
+        if (server.operatorUrl() != null) System.out.println("operator listener on " + server.operatorUrl());
         System.out.flush();
         stop.await();
         System.err.println("tracegate: stopping (letting running programs finish for up to "
@@ -163,6 +171,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (!listen.isEmpty()) {
             for (String l : listen) checkListen(l);
             config = config.withListen(listen);
+        }
+        if (operatorListen != null) {
+            if (operatorListen.equals("off")) {
+                config = config.withOperatorListen(null);
+            } else {
+                String problem = ConfigLoader.checkAddress(operatorListen);
+                if (problem != null) throw new ConfigException("--operator-listen '" + operatorListen + "': " + problem);
+                config = config.withOperatorListen(operatorListen);
+            }
         }
         if (!cgi.isEmpty()) {
             List<CgiMapping> mappings = new ArrayList<>();

@@ -49,7 +49,7 @@ public final class ConfigLoader {
 
     private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
 
-    static final Set<String> TOP_KEYS = Set.of("listen", "documentRoot", "logDir", "traceDir", "errorMode",
+    static final Set<String> TOP_KEYS = Set.of("listen", "operatorListen", "documentRoot", "logDir", "traceDir", "errorMode",
             "index", "user", "group", "allowRootPrograms", "limits", "crashLoop", "crashDumps", "cgi", "alias", "fastcgi", "deny", "interpreter",
             "restrictions",
             "environment", "failedRequestTracing", "site");
@@ -160,6 +160,7 @@ public final class ConfigLoader {
         knownKeys(root, "", TOP_KEYS);
         ServerConfig d = ServerConfig.defaults();
         List<String> listen = read(() -> listen(root), d.listen());
+        String operatorListen = read(() -> operatorListen(root), d.operatorListen());
         Path logDir = read(() -> path(root, "", "logDir", false), null);
         Path traceDir = read(() -> path(root, "", "traceDir", false), null);
         ErrorMode errorMode = read(() -> errorMode(root), d.errorMode());
@@ -206,7 +207,8 @@ public final class ConfigLoader {
                 .interpreters(interpreters).restrictions(restrictions)
                 .limits(limits).programLimits(programLimits).connections(connections).programUser(programUser)
                 .crashLoop(crashLoop).crashDumps(crashDumps).environment(environment).documentRoot(documentRoot).logDir(logDir).traceDir(traceDir)
-                .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize()).build();
+                .errorMode(errorMode).failedRequestTracing(frt).source(file.toAbsolutePath().normalize())
+                .operatorListen(operatorListen).build();
         if (siteTables.isEmpty()) return base;
         List<VirtualSite> sites = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -252,6 +254,17 @@ public final class ConfigLoader {
             out.add(n);
         }
         return out;
+
+    }
+
+    /** "HOST:PORT", or "off" for no operator listener (then `tracegate trace`, `requests` and `status` cannot reach it). */
+    private String operatorListen(ObjectNode root) throws ConfigException {
+        String address = string(root, "", "operatorListen");
+        if (address == null) return ServerConfig.DEFAULT_OPERATOR_LISTEN;
+        if (address.equals("off")) return null;
+        String problem = checkAddress(address);
+        if (problem != null) throw error("operatorListen", "invalid address " + quote(address) + ": " + problem + " (or \"off\")");
+        return address;
     }
 
     private List<String> listen(ObjectNode root) throws ConfigException {

@@ -31,6 +31,8 @@ import java.util.Map;
  * @param sites         the [[site]] virtual hosts, or empty for one site (this config's own mappings); with
  *                      sites, this config's mappings are the first site's
  * @param source        the file this came from, or null
+ * @param operatorListen the operator listener's "HOST:PORT" (dashboard, /metrics, /api/, the admin API), or null for
+ *                      none; default "127.0.0.1:0" (loopback, an ephemeral port found through the runtime file)
  */
 public record ServerConfig(
         List<String> listen,
@@ -54,7 +56,11 @@ public record ServerConfig(
         ErrorMode errorMode,
         FailedRequestTracing failedRequestTracing,
         List<VirtualSite> sites,
-        Path source) {
+        Path source,
+        String operatorListen) {
+
+    /** The operator listener's default: loopback only, on a port the kernel picks (two servers never collide). */
+    public static final String DEFAULT_OPERATOR_LISTEN = "127.0.0.1:0";
 
     public ServerConfig {
         listen = List.copyOf(listen);
@@ -71,7 +77,8 @@ public record ServerConfig(
         return new ServerConfig(List.of("127.0.0.1:8080"), List.of(), List.of(), List.of(), List.of(), List.of(),
                 Restrictions.disabled(), Limits.defaults(), ProgramLimits.defaults(), ConnectionLimits.defaults(),
                 ProgramUser.defaults(), CrashLoopPolicy.defaults(), CrashDumpPolicy.defaults(), EnvironmentPolicy.defaults(), null,
-                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), List.of(), null);
+                List.of("index.html"), null, null, ErrorMode.DETAILED_LOCAL_ONLY, FailedRequestTracing.disabled(), List.of(), null,
+                DEFAULT_OPERATOR_LISTEN);
     }
 
     /** Every site the server serves: the [[site]] tables, or this config as the only one (id 1, every host). */
@@ -96,6 +103,7 @@ public record ServerConfig(
     public ServerConfig withEnvironment(EnvironmentPolicy v) { return toBuilder().environment(v).build(); }
     public ServerConfig withFailedRequestTracing(FailedRequestTracing v) { return toBuilder().failedRequestTracing(v).build(); }
     public ServerConfig withDocumentRoot(Path v) { return toBuilder().documentRoot(v).build(); }
+    public ServerConfig withOperatorListen(String v) { return toBuilder().operatorListen(v).build(); }
 
     /** Every component settable by name; unset ones keep the copied config's values. */
     public static final class Builder {
@@ -121,6 +129,7 @@ public record ServerConfig(
         private FailedRequestTracing failedRequestTracing;
         private List<VirtualSite> sites;
         private Path source;
+        private String operatorListen;
 
         private Builder(ServerConfig c) {
             listen = c.listen; cgi = c.cgi; aliases = c.aliases; fastcgi = c.fastcgi; deny = c.deny; index = c.index;
@@ -129,6 +138,7 @@ public record ServerConfig(
             programUser = c.programUser; crashLoop = c.crashLoop; crashDumps = c.crashDumps; environment = c.environment;
             documentRoot = c.documentRoot; logDir = c.logDir; traceDir = c.traceDir; errorMode = c.errorMode;
             failedRequestTracing = c.failedRequestTracing; sites = c.sites; source = c.source;
+            operatorListen = c.operatorListen;
         }
 
         public Builder listen(List<String> v) { listen = v; return this; }
@@ -153,11 +163,12 @@ public record ServerConfig(
         public Builder failedRequestTracing(FailedRequestTracing v) { failedRequestTracing = v; return this; }
         public Builder sites(List<VirtualSite> v) { sites = v; return this; }
         public Builder source(Path v) { source = v; return this; }
+        public Builder operatorListen(String v) { operatorListen = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(listen, cgi, aliases, fastcgi, deny, interpreters, restrictions, limits,
                     programLimits, connections, programUser, crashLoop, crashDumps, environment, documentRoot, index, logDir,
-                    traceDir, errorMode, failedRequestTracing, sites, source);
+                    traceDir, errorMode, failedRequestTracing, sites, source, operatorListen);
         }
     }
 }

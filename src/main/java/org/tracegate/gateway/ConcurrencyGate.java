@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * Bounds how many programs run at once, with a bounded wait queue (IIS 503.2 when both are full).
@@ -15,8 +16,15 @@ public final class ConcurrencyGate {
     private final Duration queueTimeout;
     private final Semaphore slots;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final LongConsumer admittedAfter;
 
     public ConcurrencyGate(int maxConcurrent, int queueSize, Duration queueTimeout) {
+        this(maxConcurrent, queueSize, queueTimeout, nanos -> {});
+    }
+
+    /** @param admittedAfter told how long each admitted request waited for its slot, in nanoseconds (0: at once) */
+    public ConcurrencyGate(int maxConcurrent, int queueSize, Duration queueTimeout, LongConsumer admittedAfter) {
+        this.admittedAfter = admittedAfter;
         this.maxConcurrent = maxConcurrent;
         this.queueSize = queueSize;
         this.queueTimeout = queueTimeout;
@@ -27,20 +35,32 @@ public final class ConcurrencyGate {
     public GatewayFailure.Overloaded acquire() throws InterruptedException {
         // tryAcquire(0, …), not tryAcquire(): the untimed form barges past queued requests even on a fair
         // semaphore, so a request arriving at the right moment could overtake one that has waited seconds.
-        if (slots.tryAcquire(0, TimeUnit.NANOSECONDS)) return null;
+        if (slots.tryAcquire(0, TimeUnit.NANOSECONDS)) {
+            admittedAfter.accept(0);
+            return null;
+        }
+        long start = System.nanoTime();
         if (waiting.incrementAndGet() > queueSize) {
             waiting.decrementAndGet();
             return new GatewayFailure.Overloaded(maxConcurrent, Duration.ZERO);
         }
         try {
-            return slots.tryAcquire(queueTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                    ? null : new GatewayFailure.Overloaded(maxConcurrent, queueTimeout);
+            if (!slots.tryAcquire(queueTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return new GatewayFailure.Overloaded(maxConcurrent, queueTimeout);
+            }
+            admittedAfter.accept(System.nanoTime() - start);
+            return null;
         } finally {
             waiting.decrementAndGet();
         }
     }
 
     public void release() { slots.release(); }
+
+    /** Slots taken now. */
+    public int busy() { return maxConcurrent - slots.availablePermits(); }
+
+    public int capacity() { return maxConcurrent; }
 
     /** Requests waiting for a slot now. */
     public int waiting() { return waiting.get(); }

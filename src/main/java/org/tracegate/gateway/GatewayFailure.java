@@ -12,7 +12,7 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         GatewayFailure.LaunchFailed, GatewayFailure.HeaderTimeout, GatewayFailure.ResponseBroken,
         GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, GatewayFailure.TotalTimeout,
         GatewayFailure.FastCgiUnreachable, GatewayFailure.FastCgiBrokeOff, GatewayFailure.FastCgiRefused,
-        GatewayFailure.FastCgiTimeout, Refusal {
+        GatewayFailure.FastCgiTimeout, GatewayFailure.EndedByOperator, Refusal {
 
     int status();
 
@@ -247,6 +247,24 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         public List<String> thingsToTry() {
             return List.of("Find what the script waits for (a database, a lock, a slow API), or raise activityTimeout / "
                     + "requestTimeout in its [[fastcgi]] table.");
+        }
+    }
+
+    /**
+     * The operator ended the request before its program's header block was complete (the dashboard's end button,
+     * `tracegate requests end ID`): its process group was stopped. 502.7, a substatus IIS does not use.
+     */
+    record EndedByOperator(byte[] headerBytes) implements GatewayFailure {
+        public int status() { return 502; }
+        public int subStatus() { return 7; }
+        public String errorCode() { return "ENDED_BY_OPERATOR"; }
+        public String cause() {
+            return "The operator ended this request: its program's process group was stopped before it sent a complete "
+                    + "header block.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("The error log names the request and when it was ended; its trace shows where the program was.",
+                    "A program that has to be ended by hand hangs: see docs/failures.md, \"Too slow\".");
         }
     }
 

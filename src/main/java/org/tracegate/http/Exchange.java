@@ -81,6 +81,10 @@ final class Exchange {
                 Addresses.port(meta.getLocalSocketAddress())));
         ex.trace.emit(new TraceEvent.GeneralRequestHeaders(headersText(request)));
         site.traceSink().requestStarted(ex.trace);
+        if (site.live() != null) {
+            site.live().started(ex.trace, () -> Request.getContentBytesRead(request),
+                    () -> JettyResponseSink.contentBytesWritten(request, response));
+        }
         ex.putRequestIdHeader();
         Request.addCompletionListener(request, ex::completed);
         return ex;
@@ -267,6 +271,8 @@ final class Exchange {
             site.traceSink().requestEnded(trace);
         } catch (RuntimeException e) {
             site.errorLog().log(requestId(), "trace sink failed: " + e);
+        } finally {
+            if (site.live() != null) site.live().ended(trace);
         }
         if (site.accessLog() == null) return;
         var uri = request.getHttpURI();

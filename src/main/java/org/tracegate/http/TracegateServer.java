@@ -2,6 +2,7 @@ package org.tracegate.http;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,15 @@ import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
+import org.tracegate.metrics.FailedTraces;
+import org.tracegate.metrics.LiveRequests;
+import org.tracegate.metrics.PoolGauge;
+import org.tracegate.metrics.RecentRequests;
+import org.tracegate.metrics.ServerMetrics;
+import org.tracegate.metrics.Slots;
+import org.tracegate.metrics.TimedLauncher;
+import org.tracegate.operator.Operator;
+import org.tracegate.operator.OperatorHandler;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.ErrorLog;
@@ -53,9 +63,13 @@ public final class TracegateServer implements AutoCloseable {
     private final ConnectionGuard connectionGuard;
     /** The access logs of sites after the first, which the server opened and closes. */
     private final List<AccessLogWriter> siteLogs = new ArrayList<>();
-    private ServerConnector admin;
+    private ServerConnector operator;
     private java.nio.file.Path runtimeDir;
     private String adminToken;
+    private LiveRequests live;
+    private RecentRequests recent;
+    private FailedTraces failedTraces;
+    private ServerMetrics metrics;
 
     public TracegateServer(ServerConfig config, ProcessLauncher launcher, ErrorLog errorLog) {
         this(config, launcher, errorLog, TraceSink.NONE);
@@ -78,6 +92,15 @@ public final class TracegateServer implements AutoCloseable {
                            SessionControl sessions, AccessLogWriter accessLog) {
         this.config = config;
         this.errorLog = errorLog;
+        // The operator's view exists with its listener: live requests, the last hour, the meters (fed from the traces).
+        if (sessions != null && config.operatorListen() != null) {
+            live = new LiveRequests();
+            recent = new RecentRequests();
+            failedTraces = new FailedTraces();
+            metrics = new ServerMetrics(config, live, recent, failedTraces);
+            launcher = new TimedLauncher(launcher, metrics.spawnTimer());
+            traceSink = TraceSink.all(List.of(traceSink, metrics), errorLog);
+        }
         String probing = ClientProbe.unavailable();
         if (probing != null) errorLog.log(null, "client-disconnect probing is off (" + probing + ")");
         // Platform threads on purpose: a request thread blocks reading its program's stdout pipe, and on
@@ -125,8 +148,10 @@ public final class TracegateServer implements AutoCloseable {
                 config.failedRequestTracing().recordBodyBytes(), crashDumps);
         // Server-wide: the program slots, crash-loop protection (per program), the gateways. Per site: its
         // mappings (router, policies, FastCGI applications) and its access log.
+        ServerMetrics meters = metrics;
         ConcurrencyGate gate = new ConcurrencyGate(config.limits().maxConcurrent(), config.limits().queueSize(),
-                config.limits().queueTimeout());
+                config.limits().queueTimeout(), meters == null ? nanos -> {} : meters::queueWaited);
+        if (meters != null) meters.slots(new Slots(gate.capacity(), gate::busy, gate::waiting));
         CrashLoopGuard crashLoops = new CrashLoopGuard(config.crashLoop());
         FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         StaticServer statics = new StaticServer(ResourceFactory.of(server));
@@ -142,6 +167,10 @@ public final class TracegateServer implements AutoCloseable {
                 for (FastCgiMapping m : sc.fastcgi()) {
                     FastCgiBackend backend = FastCgiBackends.of(m, sc, sitePolicies, errorLog, launcher);
                     fastCgiBackends.add(backend);
+                    if (metrics != null && backend.processes() != null) {
+                        metrics.pool(new PoolGauge(m.prefix() == null ? m.describe() : m.prefix(),
+                                () -> backend.processes().idle(), () -> backend.processes().busy()));
+                    }
                     apps.put(m, new FastCgiGateway.Application(m, backend));
                 }
                 fastcgi = new FastCgiRunner(sc, fcgi, apps);
@@ -156,21 +185,28 @@ public final class TracegateServer implements AutoCloseable {
                 }
                 siteLogs.add(log);
             }
-            hosts.add(new RequestHandler.VirtualHost(vs.id(), vs, new Site(sc, errorLog, traceSink, log),
+            hosts.add(new RequestHandler.VirtualHost(vs.id(), vs, new Site(sc, errorLog, traceSink, log, live),
                     new SiteHandler(router, cgi, fastcgi, statics)));
         }
         Handler.Sequence top = new Handler.Sequence();
-        if (sessions != null) {
-            // The admin endpoint gets its own loopback connector on an ephemeral port, found via the runtime file;
-            // its requests are the operator's, not the site's.
-            admin = new ServerConnector(server, new HttpConnectionFactory(http));
-            admin.setHost("127.0.0.1");
-            admin.setPort(0);
-            admin.setName("admin");
-            server.addConnector(admin);
+        if (sessions != null && config.operatorListen() != null) {
+            // The operator listener: its own connector and its own threads, so the dashboard, /metrics and the admin API
+            // answer while every program slot (and every site thread) is busy. Its requests are the operator's, not the
+            // site's: they never reach RequestHandler, the access log or the traces.
+            QueuedThreadPool operatorThreads = new QueuedThreadPool(16, 2);
+            operatorThreads.setName("tracegate-operator");
+            operator = new ServerConnector(server, operatorThreads, null, null, 1, 1, new HttpConnectionFactory(http));
+            URI u = URI.create("http://" + config.operatorListen());
+            operator.setHost(u.getHost());
+            operator.setPort(u.getPort());
+            operator.setName("operator");
+            server.addConnector(operator);
             runtimeDir = RuntimeFiles.directory(config.logDir());
             adminToken = RuntimeFiles.newToken();
-            top.addHandler(new AdminHandler(admin, adminToken, sessions));
+            Path frebDir = config.failedRequestTracing().enabled() ? config.failedRequestTraceDirectory() : null;
+            top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
+                    failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
+                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"), errorLog)));
         }
         RequestHandler requests = new RequestHandler(hosts);
         top.addHandler(requests);
@@ -180,12 +216,24 @@ public final class TracegateServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
-        if (admin != null) RuntimeFiles.write(runtimeDir, adminToken, adminUrl(), urls()); // only once all listeners are bound
+        if (operator != null) RuntimeFiles.write(runtimeDir, adminToken, operatorUrl(), urls()); // only once all listeners are bound
     }
 
-    /** "http://127.0.0.1:PORT/admin/", or null without an admin endpoint. */
+    /** "http://127.0.0.1:PORT/admin/", or null without an operator listener. */
     public String adminUrl() {
-        return admin == null ? null : "http://127.0.0.1:" + admin.getLocalPort() + "/admin/";
+        return operator == null ? null : operatorUrl() + "admin/";
+    }
+
+    /**
+     * "http://HOST:PORT/" of the operator listener as a client on this machine reaches it (a wildcard address as
+     * 127.0.0.1), or null without one.
+     */
+    public String operatorUrl() {
+        if (operator == null) return null;
+        String host = operator.getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")) host = "127.0.0.1";
+        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+        return "http://" + host + ":" + operator.getLocalPort() + "/";
     }
 
     /** The bound addresses, e.g. for "listening on" lines and tests using port 0. */
@@ -232,8 +280,9 @@ public final class TracegateServer implements AutoCloseable {
             for (FastCgiBackend b : fastCgiBackends) b.close();
             if (crashDumps != null) crashDumps.close();
             for (AccessLogWriter l : siteLogs) l.close();
-            if (admin != null) RuntimeFiles.remove(runtimeDir);
+            if (operator != null) RuntimeFiles.remove(runtimeDir);
             watchdog.close();
+            if (metrics != null) metrics.close();
         }
     }
 

@@ -19,5 +19,7 @@ public enum EndedBy {
     /** The program closed its stdout but did not exit within the linger time. */
     LINGER_TIMEOUT,
     /** The server was shutting down. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** The operator ended the request from the operator listener. */
+    OPERATOR
 }

@@ -54,6 +54,14 @@ public final class RequestTrace {
     /** Time since the trace began, for time-taken rules. */
     public long elapsedMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
+    /** As {@link #elapsedMillis()}, in nanoseconds (for duration histograms). */
+    public long elapsedNanos() { return System.nanoTime() - startNanos; }
+
+    /** The last event recorded, or null (the stage a request in flight is in). */
+    public TraceEvent lastEvent() {
+        synchronized (records) { return records.isEmpty() ? null : records.getLast().event(); }
+    }
+
     /** The first event of {@code type}, or null. Scans in place, without copying, so sinks stay cheap. */
     public <T extends TraceEvent> T first(Class<T> type) {
         synchronized (records) {

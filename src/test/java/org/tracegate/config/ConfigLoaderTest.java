@@ -237,6 +237,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void operatorListenIsAnAddressOrOffAndDefaultsToLoopbackOnAFreePort() throws Exception {
+        assertError("listen = [\"127.0.0.1:1\"]\noperatorListen = \"9180\"\n", 2, "operatorListen",
+                "invalid address \"9180\": missing the port (expected HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\") (or \"off\")");
+        assertError("operatorListen = 9180\n", 1, "operatorListen", "expected a string, got 9180");
+        assertThat(ServerConfig.defaults().operatorListen()).isEqualTo("127.0.0.1:0");
+    }
+
+    @Test
     void duplicateKeyIsReportedOnTheSecondDefinition() {
         assertError("[limits]\nmaxConcurrent = 1\nqueueSize = 2\nmaxConcurrent = 3\n\n", 4, "limits.maxConcurrent",
                 "defined twice (first at line 2)");

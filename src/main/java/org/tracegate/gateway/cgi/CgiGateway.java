@@ -74,6 +74,8 @@ public final class CgiGateway {
     private final Set<ChildProcess> running = ConcurrentHashMap.newKeySet();
     /** Keeps crashed programs' cores and reads their backtraces, or null when off. */
     private final CrashDumps crashDumps;
+    /** The runs in progress by request id, for the operator's end button. */
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
     public CgiGateway(ProcessLauncher launcher, Watchdog watchdog, ErrorLog errorLog, Limits limits,
                       EnvironmentPolicy environmentPolicy, Map<String, String> serverEnvironment) {
@@ -111,6 +113,19 @@ public final class CgiGateway {
     /** Ends every running program's process group (server shutdown after the grace period). */
     public void shutdown(Duration killGrace) {
         for (ChildProcess c : running) c.terminate(EndedBy.SHUTDOWN, killGrace);
+    }
+
+    /**
+     * Ends the program of the request with this id (the operator asked): its process group is stopped, as a deadline
+     * would stop it, and the request is answered 502.7 while no header was relayed yet, else cut off.
+     *
+     * @return false when no program of that request is running now
+     */
+    public boolean end(String requestId) {
+        Run run = runs.get(requestId);
+        if (run == null) return false;
+        run.deadlines.cut(Cutoff.OPERATOR);
+        return true;
     }
 
     /**
@@ -219,8 +234,15 @@ public final class CgiGateway {
             stderr = new StderrPump(child.stderr(), where, trace, this::log, policy.limits().stderrKiB() << 10);
             stdinDone = PUMPS.submit(stdin);
             stderrDone = PUMPS.submit(stderr);
-            Stdout stdout = relayStdout();
-            ExitStatus exit = close();
+            runs.put(requestId, this);
+            Stdout stdout;
+            ExitStatus exit;
+            try {
+                stdout = relayStdout();
+                exit = close();
+            } finally {
+                runs.remove(requestId, this);
+            }
             return outcome(stdout, exit);
         }
 
@@ -412,6 +434,10 @@ public final class CgiGateway {
                         limits.headerTimeout(), limits.headerTimeoutStatus()), report);
                 case TOTAL_TIMEOUT -> new CgiOutcome.Failed(new GatewayFailure.TotalTimeout(headerBytes,
                         limits.totalTimeout()), report);
+                case OPERATOR -> {
+                    log("cgi: ended by the operator before a complete header block" + where);
+                    yield new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes), report);
+                }
                 // Cannot happen: no idle deadline and no output limit apply before the head.
                 case IDLE_TIMEOUT, OUTPUT_LIMIT -> prematureExit(report);
                 case null -> prematureExit(report);
@@ -447,6 +473,7 @@ public final class CgiGateway {
                             + limits.totalTimeout().toSeconds() + " s (limits.totalTimeoutSeconds)";
                     case OUTPUT_LIMIT -> "the program sent more than its output limit of "
                             + policy.limits().outputMiB() + " MiB (limits.outputMiB); the response was cut off";
+                    case OPERATOR -> "the operator ended the request";
                 }, report);
                 case RelayEnd.TooLong t -> aborted(status, "the program sent more than its declared Content-Length of "
                         + t.declared() + " bytes", report);
@@ -488,6 +515,7 @@ public final class CgiGateway {
             case CLIENT_GONE -> EndedBy.CLIENT_DISCONNECT;
             case TOTAL_TIMEOUT -> EndedBy.TOTAL_TIMEOUT;
             case OUTPUT_LIMIT -> EndedBy.OUTPUT_LIMIT;
+            case OPERATOR -> EndedBy.OPERATOR;
         };
     }
 

@@ -14,5 +14,7 @@ public enum Cutoff {
     /** The program ran longer than the total timeout, output or not. */
     TOTAL_TIMEOUT,
     /** The program's response grew past its output limit. */
-    OUTPUT_LIMIT
+    OUTPUT_LIMIT,
+    /** The operator ended the request (the dashboard's end button, `tracegate requests end`). */
+    OPERATOR
 }

@@ -36,6 +36,12 @@ public interface FastCgiBackend extends AutoCloseable {
     /** Ends this request's instance at once (a worker that timed out): a managed process is killed and replaced. */
     default void endInstance(Lease lease) { lease.connection().close(); }
 
+    /** A managed pool's processes now, idle and busy; null for an external server (its processes are not ours). */
+    default Processes processes() { return null; }
+
+    /** How many of a managed pool's processes wait for a request and how many serve one. */
+    record Processes(int idle, int busy) {}
+
     /** "unix:/run/php/php8.2-fpm.sock", or "/usr/bin/php-cgi (managed, 4 instances)". */
     String describe();
 

@@ -206,6 +206,7 @@ public final class FastCgiGateway {
                     case TOTAL_TIMEOUT -> "the request ran past its request timeout of "
                             + app.mapping().pool().requestTimeout().toSeconds() + " s";
                     case OUTPUT_LIMIT -> "the response grew past its output limit";
+                    case OPERATOR -> "the operator ended the request";
                 }, report);
                 case RelayEnd.TooLong t -> aborted(a, status, "the application sent more than its declared "
                         + "Content-Length of " + t.declared() + " bytes", report);
@@ -290,6 +291,7 @@ public final class FastCgiGateway {
                 case IDLE_TIMEOUT -> EndedBy.IDLE_TIMEOUT;
                 case TOTAL_TIMEOUT -> EndedBy.TOTAL_TIMEOUT;
                 case OUTPUT_LIMIT -> EndedBy.OUTPUT_LIMIT;
+                case OPERATOR -> EndedBy.OPERATOR;
             };
             return new ProgramReport(a.lease.pid(), a.lease.commandLine(), exit, endedBy, a.report.bytesFromClient(),
                     a.report.bytesToServer(), headerBytes, bodyBytes, a.report.stderrTail(),

@@ -164,6 +164,13 @@ public final class ManagedPool implements FastCgiBackend {
     }
 
     @Override
+    public Processes processes() {
+        synchronized (lock) {
+            return new Processes(idle.size(), Math.max(0, running.size() - idle.size()));
+        }
+    }
+
+    @Override
     public String describe() { return commandLine + " (managed, up to " + settings.maxInstances() + " instances)"; }
 
     // ---- lease and release ------------------------------------------------------------------------------------

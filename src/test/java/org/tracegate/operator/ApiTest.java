@@ -1,0 +1,108 @@
+package org.tracegate.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The JSON API under /api/v1/, and the listener answering while every program slot is taken. */
+class ApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void answersQuicklyWhileEverySlotIsTakenAndEndsOneRequest() throws Exception {
+        try (OperatorServer os = OperatorServer.start(c -> c.withLimits(c.limits().withMaxConcurrent(2, 0, Duration.ofSeconds(1))))) {
+            List<CompletableFuture<HttpResponse<String>>> hanging = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                hanging.add(os.client.sendAsync(HttpRequest.newBuilder(os.site("/demo/hang.sh?password=hunter" + i))
+                        .header("Accept", "application/json").timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            List<JsonNode> rows = os.awaitInFlight(2, "hang.sh");
+            // Saturated: a third program is refused at once (no queue), and the operator listener still answers.
+            HttpResponse<String> refused = os.send(HttpRequest.newBuilder(os.site("/demo/hello.sh")));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            for (String path : List.of("/metrics", "/api/v1/summary", "/")) {
+                long start = System.nanoTime();
+                assertThat(os.get(path).statusCode()).as(path).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofSeconds(2));
+            }
+            JsonNode summary = json(os.get("/api/v1/summary"));
+            assertThat(summary.path("apiVersion").asInt()).isEqualTo(1);
+            assertThat(summary.path("slots").path("busy").asInt()).isEqualTo(2);
+            assertThat(summary.path("slots").path("free").asInt()).isZero();
+            assertThat(summary.path("inFlight").asInt()).isGreaterThanOrEqualTo(2);
+
+            JsonNode first = rows.get(0);
+            assertThat(first.path("verb").asText()).isEqualTo("GET");
+            assertThat(first.path("url").asText()).contains("/demo/hang.sh?").endsWith("(query hidden)").doesNotContain("hunter");
+            assertThat(first.path("client").asText()).isEqualTo("127.0.0.1");
+            assertThat(first.path("stage").asText()).isEqualTo("EXECUTE_REQUEST_HANDLER");
+            String id = first.path("id").asText();
+            assertThat(json(os.get("/api/v1/requests?elapsed=3600000")).path("requests")).isEmpty();
+
+            // Ending takes the token: a loopback caller without it (a program on this machine) is refused.
+            HttpResponse<String> anonymous = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(anonymous.statusCode()).isEqualTo(403);
+            HttpResponse<String> forged = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("nonce=guessed")));
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(json(os.get("/api/v1/requests")).path("requests").toString()).contains(id);
+
+            HttpResponse<String> ended = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                    .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(json(ended).path("ended").asText()).isEqualTo(id);
+            HttpResponse<String> client = null;
+            for (var f : hanging) {
+                try {
+                    HttpResponse<String> r = f.get(5, TimeUnit.SECONDS);
+                    if (r.headers().firstValue("X-Request-Id").orElse("").equals(id)) client = r;
+                } catch (java.util.concurrent.TimeoutException stillHanging) {
+                    // the other one
+                }
+            }
+            assertThat(client).as("the ended request's client got its answer").isNotNull();
+            assertThat(client.statusCode()).isEqualTo(502);
+            assertThat(JSON.readTree(client.body()).path("statusCode").asText()).isEqualTo("502.7");
+            HttpResponse<String> again = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                    .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(again.statusCode()).isEqualTo(404);
+
+            JsonNode causes = json(os.get("/api/v1/summary")).path("badGateways");
+            JsonNode operatorCause = null;
+            for (JsonNode c : causes) if (c.path("cause").asText().equals("ended_by_operator")) operatorCause = c;
+            assertThat(operatorCause.path("count").asLong()).isEqualTo(1);
+            assertThat(operatorCause.path("latest").path("trace").asText()).isEqualTo("/trace/" + id);
+            JsonNode trace = json(os.get("/api/v1/trace/" + id));
+            assertThat(trace.toString()).contains("\"EndedBy\":\"OPERATOR\"").contains("\"HttpSubStatus\":7");
+            assertThat(os.get("/trace/" + id).body()).contains("Cause:").contains("The operator ended the request");
+
+            os.freb.awaitIdle(Duration.ofSeconds(10));
+            JsonNode traces = json(os.get("/api/v1/traces?status=502.7"));
+            assertThat(traces.path("freb")).hasSize(1);
+            String href = traces.path("freb").get(0).path("href").asText();
+            assertThat(href).matches("/traces/W3SVC1/fr\\d+\\.htm");
+            HttpResponse<String> freb = os.get(href);
+            assertThat(freb.statusCode()).isEqualTo(200);
+            assertThat(freb.body()).contains("id=\"cause\"").contains("Cause:");
+            assertThat(json(os.get("/api/v1/traces?status=404")).path("freb")).isEmpty();
+            assertThat(os.get("/traces/W3SVC1/..%2Ftracegate.runtime.json").statusCode()).isIn(400, 404);
+            assertThat(os.get("/traces/W3SVC1/index.json").statusCode()).isEqualTo(404);
+        }
+    }
+}
