@@ -103,7 +103,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             case "ncsa" -> new NcsaLogWriter(config.logDir(), logSettings);
             default -> null;
         };
-        TraceSink freb = FailedRequestTracer.from(config, errorLog);
+        // Always a tracer, even with no rules: the operator may add rules at runtime (docs/operator.md).
+        FailedRequestTracer freb = FailedRequestTracer.editable(config, errorLog);
         SessionManager sessions = new SessionManager(runtimeDir.resolve("sessions"), errorLog);
         TraceSink sinks = TraceSink.all(List.of(freb, sessions), errorLog);
         TracegateServer server;
@@ -115,6 +116,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             closeLogs(sessions, freb, errorLog, access);
             return 2;
         }
+        server.allowRuleChanges(freb);
         try {
             server.start();
         } catch (IOException e) {

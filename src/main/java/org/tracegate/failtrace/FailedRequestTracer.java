@@ -46,14 +46,15 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
 
     private final FailedRequestTracing config;
     private final Path directory;
-    private final CompiledRule[] rules;
-    private final boolean timeRules;
+    /** Replaced whole at runtime ({@link #replaceRules}): a request sees one set of rules or the other. */
+    private volatile CompiledRule[] rules;
+    private volatile boolean timeRules;
     private final long processId = ProcessHandle.current().pid();
     private final Map<RequestTrace, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Integer, TraceDirectory> sites = new ConcurrentHashMap<>();
     private final BlockingQueue<Job> queue;
     private final Thread writer;
-    private final Thread monitor;
+    private Thread monitor; // started with the first time-taken rule; guarded by this
     private final Duration checkInterval;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
@@ -104,7 +105,38 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
         this.timeRules = compiled.stream().anyMatch(r -> r.timeTakenMillis >= 0);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.writer = Thread.ofPlatform().daemon().name("tracegate-freb-writer").start(this::drain);
-        this.monitor = timeRules ? Thread.ofPlatform().daemon().name("tracegate-freb-timer").start(this::watch) : null;
+        if (timeRules) startMonitor();
+    }
+
+    private synchronized void startMonitor() {
+        if (monitor == null && !closed) monitor = Thread.ofPlatform().daemon().name("tracegate-freb-timer").start(this::watch);
+    }
+
+    /** The rules in force, in order (after {@link #replaceRules}, the new ones). */
+    public List<TraceRule> rules() {
+        List<TraceRule> out = new ArrayList<>();
+        for (CompiledRule r : rules) out.add(r.rule);
+        return out;
+    }
+
+    /**
+     * Puts {@code newRules} in force now, without a restart (IIS's FREB needs a config edit): requests that end from
+     * now on are judged by them. An empty list turns tracing off. Not written back to the config file.
+     */
+    public void replaceRules(List<TraceRule> newRules) {
+        CompiledRule[] compiled = newRules.stream().map(CompiledRule::new).toArray(CompiledRule[]::new);
+        boolean time = java.util.Arrays.stream(compiled).anyMatch(r -> r.timeTakenMillis >= 0);
+        rules = compiled;
+        timeRules = time;
+        if (time) startMonitor();
+    }
+
+    /**
+     * A tracer whose rules the operator can change at runtime: as {@link #from}, but one even when tracing is off
+     * (no rules), so rules can be added later.
+     */
+    public static FailedRequestTracer editable(ServerConfig config, ErrorLog errors) {
+        return new FailedRequestTracer(config.failedRequestTracing(), config.failedRequestTraceDirectory(), errors);
     }
 
     /** As {@link #from(ServerConfig, ErrorLog)}, reporting to standard error. */
@@ -282,7 +314,11 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (monitor != null) monitor.interrupt();
+        Thread m;
+        synchronized (this) {
+            m = monitor;
+        }
+        if (m != null) m.interrupt();
         try {
             queue.put(STOP);
             writer.join(10_000);

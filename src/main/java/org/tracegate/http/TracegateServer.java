@@ -61,6 +61,9 @@ public final class TracegateServer implements AutoCloseable {
     /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
     private final CrashDumps crashDumps;
     private final ConnectionGuard connectionGuard;
+    /** The failed-request tracer whose rules the operator may change at runtime, once {@link #allowRuleChanges} gave it. */
+    private final java.util.concurrent.atomic.AtomicReference<org.tracegate.failtrace.FailedRequestTracer> editableRules =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** The access logs of sites after the first, which the server opened and closes. */
     private final List<AccessLogWriter> siteLogs = new ArrayList<>();
     private ServerConnector operator;
@@ -203,10 +206,10 @@ public final class TracegateServer implements AutoCloseable {
             server.addConnector(operator);
             runtimeDir = RuntimeFiles.directory(config.logDir());
             adminToken = RuntimeFiles.newToken();
-            Path frebDir = config.failedRequestTracing().enabled() ? config.failedRequestTraceDirectory() : null;
+            Path frebDir = config.failedRequestTraceDirectory(); // rules may be added at runtime
             top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
                     failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
-                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"), errorLog)));
+                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"), errorLog, editableRules::get)));
         }
         RequestHandler requests = new RequestHandler(hosts);
         top.addHandler(requests);
@@ -287,6 +290,9 @@ public final class TracegateServer implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
+
+    /** Lets the operator listener view and change {@code tracer}'s failed-request rules at runtime. */
+    public void allowRuleChanges(org.tracegate.failtrace.FailedRequestTracer tracer) { editableRules.set(tracer); }
 
     /** Who programs run as, and warnings about it: one line each, for the start-up banner. */
     public List<String> programSummary() {

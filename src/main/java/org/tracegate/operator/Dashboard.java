@@ -62,7 +62,31 @@ final class Dashboard {
         badGateways(sb, (List<Map<String, Object>>) summary.get("badGateways"));
         scripts(sb);
         traces(sb, status, url, age);
+        rules(sb, nonce, q.getValue("rules"));
         return sb.append("</body></html>").toString();
+    }
+
+    /** The failed-request rules in force; signed in, a form that replaces them at once (POST /api/v1/rules). */
+    private void rules(StringBuilder sb, String nonce, String notice) {
+        var tracer = op.rules().get();
+        sb.append("<h2>Failed-request rules</h2>");
+        if (tracer == null) {
+            sb.append("<p class=\"muted\">This server was not started with a failed-request tracer.</p>");
+            return;
+        }
+        if (notice != null) sb.append("<p id=\"rules-notice\" class=\"cause\">").append(Markup.html(notice)).append("</p>");
+        String text = RuleText.format(tracer.rules());
+        sb.append("<p class=\"muted\">One rule a line: PATH STATUS_CODES [timeTaken=SECONDS] [verbosity=NAME]; the first")
+                .append(" that matches writes the request's trace. In force at once, until the server restarts (the config")
+                .append(" file is not changed).</p>");
+        if (nonce == null) {
+            sb.append("<pre id=\"rules\">").append(Markup.html(text.isEmpty() ? "(none: tracing is off)\n" : text)).append("</pre>");
+            return;
+        }
+        sb.append("<form method=\"post\" action=\"/api/v1/rules\"><input type=\"hidden\" name=\"nonce\" value=\"")
+                .append(nonce).append("\"><textarea id=\"rules\" name=\"rules\" rows=\"5\" cols=\"70\">")
+                .append(Markup.html(text)).append("</textarea><br><button id=\"rules-save\" type=\"submit\">Put these rules in force")
+                .append("</button></form>");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,7 @@
 package org.tracegate.operator;
 
+import org.tracegate.failtrace.FailedRequestTracer;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,4 +30,4 @@ import org.tracegate.trace.ErrorLog;
 public record Operator(String token, SessionControl sessions, ServerConfig config, ServerMetrics metrics,
                        LiveRequests live, RecentRequests recent, FailedTraces failed, Slots slots, Instant started,
                        Supplier<List<String>> listeners, Predicate<String> ender, Path frebDir, Path sessionsDir,
-                       ErrorLog errors) {}
+                       ErrorLog errors, Supplier<FailedRequestTracer> rules) {}

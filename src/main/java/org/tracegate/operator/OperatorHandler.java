@@ -1,9 +1,13 @@
 package org.tracegate.operator;
 
+import org.tracegate.config.TraceRule;
+import org.tracegate.failtrace.FailedRequestTracer;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,6 +62,13 @@ public final class OperatorHandler extends Handler.Abstract {
         if (!access.mayRead(request)) {
             return Replies.error(response, callback, 401, "the operator listener answers other hosts only with the admin "
                     + "token (Authorization: Bearer TOKEN, or sign in at /login)");
+        }
+        if (path.equals("/api/v1/rules") && method.equals("POST")) return replaceRules(request, response, callback);
+        if (path.equals("/api/v1/rules") && (method.equals("GET") || method.equals("HEAD"))) {
+            FailedRequestTracer t = operator.rules().get();
+            if (t == null) return Replies.error(response, callback, 404, "this server has no failed-request tracer");
+            return Replies.json(response, callback, 200, Map.of("apiVersion", Api.VERSION, "rules", RuleText.format(t.rules())
+                    .lines().toList()));
         }
         Matcher end = END.matcher(path);
         if (end.matches()) {
@@ -131,6 +142,40 @@ public final class OperatorHandler extends Handler.Abstract {
         return ended ? Replies.json(response, callback, 200, Map.of("apiVersion", Api.VERSION, "ended", id))
                 : Replies.error(response, callback, 404, "no program runs for request " + id
                         + " (it ended, or it is not a CGI request)");
+    }
+
+    /**
+     * POST /api/v1/rules: replaces the failed-request rules at once. The body is the rules one a line
+     * ({@link RuleText}), as text/plain with the bearer token, or the dashboard's form field "rules" with its nonce.
+     */
+    private boolean replaceRules(Request request, Response response, Callback callback) throws Exception {
+        boolean form = String.valueOf(request.getHeaders().get(HttpHeader.CONTENT_TYPE))
+                .startsWith("application/x-www-form-urlencoded");
+        Fields fields = form ? form(request) : null;
+        String nonce = form ? fields.getValue("nonce") : null;
+        if (!access.mayChange(request, nonce)) {
+            return Replies.error(response, callback, 403, "changing the rules needs the admin token "
+                    + "(Authorization: Bearer TOKEN, or the dashboard after signing in)");
+        }
+        FailedRequestTracer t = operator.rules().get();
+        if (t == null) return Replies.error(response, callback, 404, "this server has no failed-request tracer");
+        String text = form ? String.valueOf(fields.getValue("rules"))
+                : org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8);
+        List<TraceRule> rules;
+        try {
+            rules = RuleText.parse(text);
+        } catch (IllegalArgumentException e) {
+            if (form) return Replies.seeOther(response, callback, "/?rules=" + java.net.URLEncoder.encode(
+                    "Not changed: " + e.getMessage(), StandardCharsets.UTF_8) + "#rules", null);
+            return Replies.error(response, callback, 400, "rules not changed: " + e.getMessage());
+        }
+        t.replaceRules(rules);
+        operator.errors().log(null, "operator: failed-request rules replaced (" + rules.size() + " rule(s)): "
+                + String.join("; ", RuleText.format(rules).lines().toList()));
+        if (form) return Replies.seeOther(response, callback, "/?rules=" + java.net.URLEncoder.encode(
+                "In force: " + rules.size() + " rule(s).", StandardCharsets.UTF_8) + "#rules", null);
+        return Replies.json(response, callback, 200, Map.of("apiVersion", Api.VERSION, "rules",
+                RuleText.format(rules).lines().toList()));
     }
 
     /** POST /login with the token as a form field: a browser session (cookie); GET shows the form. */

@@ -87,6 +87,16 @@ class DashboardBrowserTest {
                 assertThat(browser.findElement(By.id("cause")).getText()).contains("Cause:");
                 assertThat(browser.getPageSource()).contains("Request Summary");
                 keep(browser, "operator-freb.png");
+
+                // The failed-request rules, changed from the page: in force at once, shown back.
+                browser.get(os.operator("/?pause=1").toString());
+                WebElement rules = browser.findElement(By.id("rules"));
+                assertThat(rules.getDomProperty("value")).contains("* 500-599");
+                rules.clear();
+                rules.sendKeys("* 404\n* 500-599\n");
+                browser.findElement(By.id("rules-save")).click();
+                assertThat(browser.findElement(By.id("rules-notice")).getText()).isEqualTo("In force: 2 rule(s).");
+                assertThat(os.freb.rules()).hasSize(2);
             } finally {
                 browser.quit();
             }

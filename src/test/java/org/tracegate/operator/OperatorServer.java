@@ -50,6 +50,7 @@ public final class OperatorServer implements AutoCloseable {
         SessionManager sessions = new SessionManager(logs.resolve("sessions"), errors);
         TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errors,
                 TraceSink.all(List.of(freb, sessions)), sessions, null);
+        server.allowRuleChanges(freb);
         server.start();
         return new OperatorServer(logs, server, freb, errors);
     }
