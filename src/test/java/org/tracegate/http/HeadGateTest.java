@@ -75,7 +75,11 @@ class HeadGateTest {
     void aHeadCutShortByEndOfStreamIsJettysToReport() throws Exception {
         // The gate hands over at end of stream: Jetty sees the truncated head, reports it (a 400 exchange, "Early
         // EOF") and closes, as it did without the gate.
-        assertThat(ts.rawThenHalfClose("GET /t/env.sh?cut HTTP/1.1\r\nHost: a\r\n")).isEmpty();
+        // Whether the 400 reaches the client depends on who is first, Jetty's write or its close after the EOF: both
+        // happen (CI saw each). What must hold: nothing but a 400, the EOF reported, and no program run.
+        String answer = ts.rawThenHalfClose("GET /t/env.sh?cut HTTP/1.1\r\nHost: a\r\n");
+        assertThat(answer.isEmpty() || answer.startsWith("HTTP/1.1 400 ")).as(answer).isTrue();
+        assertThat(answer).doesNotContain("REQUEST_METHOD");
         assertThat(ts.errorLog()).contains("Early EOF");
     }
 }
