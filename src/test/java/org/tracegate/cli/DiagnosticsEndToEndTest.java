@@ -2,9 +2,7 @@ package org.tracegate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,22 +37,6 @@ import org.w3c.dom.NodeList;
  */
 class DiagnosticsEndToEndTest {
 
-    record Out(int code, String out, String err) {}
-
-    static synchronized Out cli(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void seedScenarioThroughSessionFrebAndAnalyzer(@TempDir Path logs) throws Exception {
         ServerConfig config = TestServer.baseConfig().withLogDir(logs);
@@ -68,7 +50,7 @@ class DiagnosticsEndToEndTest {
                     TraceSink.all(List.of(freb, sessions)), sessions, null);
             server.start();
             try {
-                Out started = cli("trace", "start", "--log-dir", logs.toString(), "--areas", "General,CGI");
+                StdioCli started = StdioCli.cli("trace", "start", "--log-dir", logs.toString(), "--areas", "General,CGI");
                 assertThat(started.code()).as(started.err()).isZero();
                 assertThat(started.out()).startsWith("trace session started: " + logs.resolve("sessions"));
 
@@ -81,7 +63,7 @@ class DiagnosticsEndToEndTest {
                 hang = client.send(HttpRequest.newBuilder(URI.create(base + "/demo/hang.sh")).build(),
                         HttpResponse.BodyHandlers.ofString());
 
-                Out stopped = cli("trace", "stop", "--log-dir", logs.toString());
+                StdioCli stopped = StdioCli.cli("trace", "stop", "--log-dir", logs.toString());
                 assertThat(stopped.code()).as(stopped.err()).isZero();
                 assertThat(stopped.out()).contains("trace session stopped: ").contains("(requests: 2)")
                         .contains("dropped: 0").contains("of at most " + SessionManager.DEFAULT_MAX_BYTES);
@@ -95,7 +77,7 @@ class DiagnosticsEndToEndTest {
 
         Path session;
         try (Stream<Path> s = Files.list(logs.resolve("sessions"))) { session = s.findFirst().orElseThrow(); }
-        Out xml = cli("trace", "convert", session.toString(), "--format", "xml");
+        StdioCli xml = StdioCli.cli("trace", "convert", session.toString(), "--format", "xml");
         assertThat(xml.code()).as(xml.err()).isZero();
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new java.io.ByteArrayInputStream(xml.out().getBytes(StandardCharsets.UTF_8)));
@@ -134,12 +116,12 @@ class DiagnosticsEndToEndTest {
         assertThat(w3svc.resolve("fr000001.htm")).isRegularFile();
 
         // The analyzer explains both, from the session and from the fr file.
-        Out analyzed = cli("trace", "analyze", session.toString());
+        StdioCli analyzed = StdioCli.cli("trace", "analyze", session.toString());
         assertThat(analyzed.code()).isZero();
         assertThat(analyzed.out()).contains("2 failed of 2 requests").contains("POST of 100,000,000 bytes to /demo/dies-reading-post.pl")
                 .contains("ended (exit status 2) before sending any header").contains("502.2 was returned")
                 .contains("out of memory while parsing upload").contains("Status 502.1");
-        Out fromFreb = cli("trace", "analyze", w3svc.resolve("fr000001.xml").toString(), "--json");
+        StdioCli fromFreb = StdioCli.cli("trace", "analyze", w3svc.resolve("fr000001.xml").toString(), "--json");
         assertThat(fromFreb.code()).isZero();
         assertThat(fromFreb.out()).contains("502.2").contains("dies-reading-post.pl");
     }

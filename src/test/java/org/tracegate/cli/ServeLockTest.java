@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tracegate.admin.ServerLock;
-import org.tracegate.cli.DiagnosticsEndToEndTest.Out;
 
 /** `serve` refuses a log dir another server holds, before it opens a log or binds a port. */
 class ServeLockTest {
@@ -16,7 +15,7 @@ class ServeLockTest {
     @Test
     void aHeldLogDirIsRefusedNamingTheHoldersPid(@TempDir Path logs) throws Exception {
         try (ServerLock held = ServerLock.acquire(logs)) {
-            Out r = DiagnosticsEndToEndTest.cli("serve", "--cgi", "/x/=.", "--listen", "127.0.0.1:0", "--log-dir", logs.toString());
+            StdioCli r = StdioCli.cli("serve", "--cgi", "/x/=.", "--listen", "127.0.0.1:0", "--log-dir", logs.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).isEqualTo("tracegate: another Tracegate (pid " + ProcessHandle.current().pid()
