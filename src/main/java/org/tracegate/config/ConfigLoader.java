@@ -193,6 +193,20 @@ public final class ConfigLoader {
         }
         List<FastCgiMapping> allFastcgi = parts.stream().flatMap(p -> p.fastcgi().stream()).toList();
         List<InterpreterMapping> interpreters = interpreters(read(() -> tables(root, "", "interpreter"), List.of()), allFastcgi);
+        if (!siteTables.isEmpty()) {
+            // Interpreters are server-wide: an application they name must exist in every site, or its scripts there
+            // would have nowhere to go.
+            for (int i = 0; i < interpreters.size(); i++) {
+                String app = interpreters.get(i).fastcgi();
+                if (app == null) continue;
+                for (int k = 0; k < parts.size(); k++) {
+                    if (parts.get(k).fastcgi().stream().noneMatch(f -> app.equals(f.name()))) {
+                        problems.add(problem("interpreter[" + i + "].fastcgi", "site[" + k + "] has no [[site.fastcgi]] named "
+                                + quote(app) + ": with [[site]] tables every site that may serve these scripts needs one"));
+                    }
+                }
+            }
+        }
         SiteParts first = parts.getFirst();
         List<CgiMapping> cgi = first.cgi();
         List<AliasMapping> aliases = first.aliases();

@@ -252,7 +252,12 @@ public final class Router {
             return new Route.Refused(new Refusal.MethodNotAllowed(method, "the " + im.extension() + " mapping does not allow it", real));
         }
         if (im.fastcgi() != null) {
-            return new Route.FastCgi(loc, fastcgiByName.get(im.fastcgi()), scriptName, pathInfo, real);
+            FastCgiMapping app = fastcgiByName.get(im.fastcgi());
+            if (app == null) { // the loader refuses such a config; never send the script instead
+                return new Route.Refused(new Refusal.NotExecutable("the " + im.extension() + " interpreter names the FastCGI"
+                        + " application \"" + im.fastcgi() + "\", which this site does not define", real));
+            }
+            return new Route.FastCgi(loc, app, scriptName, pathInfo, real);
         }
         Path interpreter = Path.of(im.command().getFirst());
         if (!restrictions.permits(interpreter)) {

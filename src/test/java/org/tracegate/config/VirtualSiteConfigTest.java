@@ -103,4 +103,31 @@ class VirtualSiteConfigTest {
         assertThat(e.problems().get(1).problem()).contains("named by another [[site]]");
         assertThat(e.problems().get(4).problem()).contains("missing key 'hosts'");
     }
+
+    @Test
+    void aFastCgiApplicationAnInterpreterNamesMustBeInEverySite() throws Exception {
+        Files.writeString(file, """
+                [[interpreter]]
+                extension = ".php"
+                fastcgi = "php"
+
+                [[site]]
+                hosts = ["a.example"]
+                documentRoot = "a/www"
+                [[site.fastcgi]]
+                name = "php"
+                directory = "a/www"
+                address = "unix:/run/php/php8.2-fpm.sock"
+
+                [[site]]
+                hosts = ["b.example"]
+                documentRoot = "a/www"
+                """);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("interpreter[0].fastcgi");
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.problem()).contains("site[1] has no [[site.fastcgi]] named \"php\"");
+        });
+    }
 }
