@@ -3,19 +3,16 @@ package org.tracegate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,15 +74,7 @@ class FastCgiManagedTest {
                 + " foreach (['SCRIPT_NAME','PATH_INFO','SCRIPT_FILENAME','REQUEST_METHOD','QUERY_STRING','SERVER_SOFTWARE','GATEWAY_INTERFACE'] as $k)"
                 + " echo $k, '=', $_SERVER[$k] ?? '', \"\\n\"; echo 'uid=', posix_getuid(), \"\\n\";"
                 + " echo 'PHP_FCGI_CHILDREN=', getenv('PHP_FCGI_CHILDREN'), \"\\n\";");
-        script("form.php", "<?php header('Content-Type: text/plain'); session_start();"
-                + " $_SESSION['n'] = ($_SESSION['n'] ?? 0) + 1; echo 'visit=', $_SESSION['n'], \"\\n\";"
-                + " foreach ($_POST as $k => $v) echo 'post.', $k, '=', $v, \"\\n\";"
-                + " foreach ($_FILES as $k => $f) echo 'file.', $k, '=', $f['name'], ' ', $f['size'], ' ', md5_file($f['tmp_name']), \"\\n\";");
-        script("upload.php", "<?php header('Content-Type: text/plain'); $h = hash_init('sha256'); $in = fopen('php://input', 'rb');"
-                + " $n = 0; while (!feof($in)) { $b = fread($in, 1 << 20); $n += strlen($b); hash_update($h, $b); }"
-                + " echo $n, ' ', hash_final($h), \"\\n\";");
-        script("stream.php", "<?php header('Content-Type: application/octet-stream'); $chunk = str_repeat('x', 65536);"
-                + " for ($i = 0; $i < 320; $i++) { echo $chunk; flush(); }");
+        PhpApp.writeScripts(FastCgiManagedTest::script);
         script("fatal.php", "<?php error_log(str_repeat('e', 3000) . ' end-of-long-line'); undefined_function_here();");
         // Writes its pid where the test finds it, then sleeps: the test kills it, or lets it hang.
         script("sleep.php", "<?php file_put_contents('php://stderr', 'sleep.php: sleeping for ' . $_GET['t'] . \"\\n\"); file_put_contents('" + pids + "/' . basename($_GET['t']), getmypid());"
@@ -147,45 +136,17 @@ class FastCgiManagedTest {
 
     @Test
     void aFormPostSessionsAndAFileUpload() throws Exception {
-        HttpResponse<String> first = ts.send(ts.request("/php/form.php")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("name=Ada&lang=php")));
-        assertThat(first.body()).contains("visit=1\n", "post.name=Ada\n", "post.lang=php\n");
-        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        HttpResponse<String> second = ts.send(ts.request("/php/form.php").header("Cookie", cookie));
-        assertThat(second.body()).contains("visit=2\n");
-
-        byte[] file = "file contents for the upload test\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        String boundary = "tracegateBoundary42";
-        byte[] multipart = concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
-                + "Content-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8), file,
-                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> up = ts.send(ts.request("/php/form.php").header("Cookie", cookie)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart)));
-        assertThat(up.body()).contains("visit=3\n", "file.doc=a.txt " + file.length + " " + md5(file));
+        PhpApp.formPostSessionsAndAFileUpload(ts);
     }
 
     @Test
     void a100MegabyteUploadReachesPhpWhole() throws Exception {
-        byte[] block = new byte[1 << 20];
-        for (int i = 0; i < block.length; i++) block[i] = (byte) (i * 31 + 7);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        for (int i = 0; i < 100; i++) sha.update(block);
-        HttpResponse<String> r = ts.send(ts.request("/php/upload.php").header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
-                        Collections.enumeration(Collections.nCopies(100, block).stream()
-                                .map(b -> (java.io.InputStream) new java.io.ByteArrayInputStream(b)).toList())))));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body().strip()).isEqualTo((100L << 20) + " " + HexFormat.of().formatHex(sha.digest()));
+        PhpApp.a100MegabyteUploadReachesPhpWhole(ts);
     }
 
     @Test
     void aStreamedResponseArrivesWhole() throws Exception {
-        HttpResponse<byte[]> r = ts.client.send(ts.request("/php/stream.php").timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).hasSize(320 * 65536);
+        PhpApp.aStreamedResponseArrivesWhole(ts);
     }
 
     @Test
@@ -529,15 +490,5 @@ class FastCgiManagedTest {
         for (String s : out.split("\\s+")) if (!s.isEmpty()) found.add(Long.parseLong(s));
         found.remove(ProcessHandle.current().pid());
         return found;
-    }
-
-    private static String md5(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (byte[] p : parts) out.writeBytes(p);
-        return out.toByteArray();
     }
 }
