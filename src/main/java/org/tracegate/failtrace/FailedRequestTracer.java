@@ -132,21 +132,11 @@ public final class FailedRequestTracer implements TraceSink, AutoCloseable {
     }
 
     /**
-     * A tracer whose rules the operator can change at runtime: as {@link #from}, but one even when tracing is off
-     * (no rules), so rules can be added later.
+     * The tracer {@code config} asks for, one whose rules the operator can change at runtime: with no rules when
+     * failed-request tracing is off, so rules can be added later.
      */
     public static FailedRequestTracer editable(ServerConfig config, ErrorLog errors) {
         return new FailedRequestTracer(config.failedRequestTracing(), config.failedRequestTraceDirectory(), errors);
-    }
-
-    /** As {@link #from(ServerConfig, ErrorLog)}, reporting to standard error. */
-    public static TraceSink from(ServerConfig config) { return from(config, ErrorLog.standardError()); }
-
-    /** The tracer {@code config} asks for, or {@link TraceSink#NONE} when failed-request tracing is off. */
-    public static TraceSink from(ServerConfig config, ErrorLog errors) {
-        FailedRequestTracing frt = config.failedRequestTracing();
-        if (!frt.enabled() || frt.rules().isEmpty()) return TraceSink.NONE;
-        return new FailedRequestTracer(frt, config.failedRequestTraceDirectory(), errors);
     }
 
     public Path directory() { return directory; }

@@ -47,7 +47,7 @@ final class ErrorPages {
         }
         CrashCapture crash = p.crash();
         if (crash != null) {
-            sb.append("<h2>Crash</h2>\n<p class=\"crash\">").append(Markup.html(crashText(crash, p.request().requestId())))
+            sb.append("<h2>Crash</h2>\n<p class=\"crash\">").append(Markup.html(crashText(crash)))
                     .append("</p>\n");
         }
         if (!p.stderrTail().isEmpty()) {
@@ -103,7 +103,7 @@ final class ErrorPages {
      * What the page can say about a crash when it is sent: the backtrace is read afterwards (never in the request
      * path), so the page says where it will be.
      */
-    static String crashText(CrashCapture c, String requestId) {
+    static String crashText(CrashCapture c) {
         if (c.core() == null) {
             return "The program died by " + c.signal() + (c.coreDumped() ? " and dumped core" : "") + "; no core was kept: "
                     + c.problem() + ".";

@@ -21,6 +21,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracegate.config.FailedRequestTracing;
 import org.tracegate.config.StatusRange;
 import org.tracegate.config.TraceRule;
 import org.tracegate.config.TraceVerbosity;
@@ -368,9 +369,14 @@ class FailedRequestTracerTest {
     }
 
     @Test
-    void disabledOrRuleless() {
-        assertThat(FailedRequestTracer.from(org.tracegate.config.ServerConfig.defaults()))
-                .isSameAs(org.tracegate.trace.TraceSink.NONE);
+    void disabledOrRulelessWritesNothing() throws Exception {
+        try (FailedRequestTracer t = new FailedRequestTracer(FailedRequestTracing.disabled(), dir.resolve("off"))) {
+            assertThat(t.rules()).isEmpty();
+            RequestTrace r = Traces.ended(Traces.SEED_URL, 502, 2);
+            t.requestEnded(r);
+            assertThat(t.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(dir.resolve("off")).doesNotExist();
+        }
     }
     @Test
     void theSummaryShowsEmptyFieldsAsNoneAndQuotesHeaderBytesAsTheErrorPage() throws Exception {

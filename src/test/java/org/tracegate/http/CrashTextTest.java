@@ -13,21 +13,21 @@ class CrashTextTest {
 
     @Test
     void withGdbThePageSaysWhereTheBacktraceWillBe() {
-        String t = ErrorPages.crashText(new CrashCapture("SIGSEGV", true, CORE, null, true, new CompletableFuture<>()), "abc");
+        String t = ErrorPages.crashText(new CrashCapture("SIGSEGV", true, CORE, null, true, new CompletableFuture<>()));
         assertThat(t).contains("kept as " + CORE).contains("gdb is reading its backtrace now")
                 .contains("/var/log/tracegate/crashes/abc.txt");
     }
 
     @Test
     void withoutGdbTheCoreIsStillKeptAndThePageSaysGdbIsNotInstalled() {
-        String t = ErrorPages.crashText(new CrashCapture("SIGABRT", true, CORE, null, false, new CompletableFuture<>()), "abc");
+        String t = ErrorPages.crashText(new CrashCapture("SIGABRT", true, CORE, null, false, new CompletableFuture<>()));
         assertThat(t).contains("kept as " + CORE).contains("gdb is not installed, so there will be no backtrace (apt-get install gdb)");
     }
 
     @Test
     void withoutACoreThePageSaysWhy() {
         String t = ErrorPages.crashText(new CrashCapture("SIGSEGV", false, null, "core_pattern pipes cores to /usr/share/apport/apport",
-                false, CompletableFuture.completedFuture(null)), "abc");
+                false, CompletableFuture.completedFuture(null)));
         assertThat(t).isEqualTo("The program died by SIGSEGV; no core was kept: core_pattern pipes cores to /usr/share/apport/apport.");
     }
 }

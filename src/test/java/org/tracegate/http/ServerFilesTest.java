@@ -53,7 +53,7 @@ class ServerFilesTest {
         W3cLogWriter access = new W3cLogWriter(logs);
         SessionManager sessions = new SessionManager(logs.resolve("sessions"));
         try (ErrorLog errors = ErrorLog.toDirectory(logs)) {
-            FailedRequestTracer freb = (FailedRequestTracer) FailedRequestTracer.from(config, errors);
+            FailedRequestTracer freb = FailedRequestTracer.editable(config, errors);
             TracegateServer server = new TracegateServer(config, ProcessLauncher.platformDefault(), errors,
                     TraceSink.all(List.of(freb, sessions), errors), sessions, access);
             server.start();
