@@ -3,6 +3,7 @@ package org.tracegate.crash;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,8 +33,10 @@ public sealed interface CorePattern {
             long bestTime = Long.MIN_VALUE;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path c : files) {
-                    if (!name.matcher(c.getFileName().toString()).matches() || !Files.isRegularFile(c)) continue;
-                    long t = Files.getLastModifiedTime(c).toMillis();
+                    // Never through a link: the directory is the program's, and it may plant one (docs/security.md).
+                    if (!name.matcher(c.getFileName().toString()).matches()
+                            || !Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS)) continue;
+                    long t = Files.getLastModifiedTime(c, LinkOption.NOFOLLOW_LINKS).toMillis();
                     // Filesystem times are coarse (and a core is written after the start): allow a second of slack.
                     if (t >= f.startedMillis() - 1000 && t > bestTime) {
                         best = c;

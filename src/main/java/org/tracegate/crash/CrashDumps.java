@@ -3,6 +3,7 @@ package org.tracegate.crash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -166,6 +167,13 @@ public final class CrashDumps implements AutoCloseable {
         long size;
         try {
             if (!source.get().equals(target)) Files.move(source.get(), target, StandardCopyOption.REPLACE_EXISTING);
+            // The program's directory is its own: between finding the core and moving it, a process of its user may
+            // have put a link there. Only a regular file is kept, and nothing below follows links.
+            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(target);
+                return new CrashReport(null, 0, null, "the core " + source.get() + " was replaced by something other than"
+                        + " a regular file before it could be kept (a link?); nothing was kept");
+            }
             ownAndClose(target);
             size = Files.size(target);
         } catch (IOException e) {
@@ -203,9 +211,10 @@ public final class CrashDumps implements AutoCloseable {
 
     /** The core is the server's file now: the program user (who wrote it) must not read other requests' data in it. */
     private static void ownAndClose(Path core) throws IOException {
-        Files.setPosixFilePermissions(core, PosixFilePermissions.fromString("rw-------"));
         var dir = Files.readAttributes(core.getParent(), PosixFileAttributes.class);
-        var view = Files.getFileAttributeView(core, java.nio.file.attribute.PosixFileAttributeView.class);
+        var view = Files.getFileAttributeView(core, java.nio.file.attribute.PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        view.setPermissions(PosixFilePermissions.fromString("rw-------"));
         try {
             if (!view.readAttributes().owner().equals(dir.owner())) view.setOwner(dir.owner());
             if (!view.readAttributes().group().equals(dir.group())) view.setGroup(dir.group());

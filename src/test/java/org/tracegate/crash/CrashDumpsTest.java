@@ -92,6 +92,27 @@ class CrashDumpsTest {
     }
 
     @Test
+    void aLinkPlantedAsTheCoreIsNeverFollowedNorKept() throws Exception {
+        // The program's directory is its own: a process of its user can put "core" there as a link to a file of
+        // the server's, hoping the server (root) moves, chmods and chowns what it points at.
+        Path work = Files.createDirectory(dir.resolve("work-link"));
+        Path victim = Files.writeString(dir.resolve("victim"), "the server's file\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(work.resolve("core"), victim);
+        try (CrashDumps d = dumps(CorePattern.parse("core", false), Optional.empty())) {
+            CrashCapture cap = d.capture("req-4", new CoreFacts(99999, 65534, 65534, Signals.SIGSEGV, work.resolve("x"), work,
+                    System.currentTimeMillis() - 5000), ExitStatus.signalled(Signals.SIGSEGV, true), trace());
+            CrashReport r = cap.report().get(30, TimeUnit.SECONDS);
+            assertThat(r.core()).isNull();
+            assertThat(r.problem()).contains("no core matching core_pattern");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim))).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(victim)).isEqualTo("the server's file\n");
+        assertThat(Files.isSymbolicLink(work.resolve("core"))).isTrue(); // left where it was, not moved
+        assertThat(dir.resolve("crashes/req-4.core")).doesNotExist();
+    }
+
+    @Test
     void signalsThatAreNotCrashesAreNotCaptured() {
         try (CrashDumps d = dumps(CorePattern.parse("core", false), Optional.empty())) {
             CoreFacts f = new CoreFacts(1, 0, 0, Signals.SIGKILL, Path.of("/bin/x"), dir, 0);
