@@ -10,9 +10,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.channels.SelectableChannel;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
@@ -38,8 +37,7 @@ final class ClientProbe {
     private static final MethodHandle FD_VAL;
     private static final long ERRNO_OFFSET;
     private static final String UNAVAILABLE;
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r ->
-            Thread.ofPlatform().daemon().name("tracegate-client-probe").unstarted(r));
+    private static final Set<Watch> WATCHED = ConcurrentHashMap.newKeySet();
 
     static {
         MethodHandle recv = null;
@@ -67,6 +65,7 @@ final class ClientProbe {
         RECV = recv;
         FD_VAL = fdVal;
         ERRNO_OFFSET = errnoOffset;
+        if (RECV != null) Thread.ofPlatform().daemon().name("tracegate-client-probe").start(ClientProbe::scan);
     }
 
     private ClientProbe() {}
@@ -74,19 +73,54 @@ final class ClientProbe {
     /** Why probing is off (the JDK internals it needs are not exported to us), or null when it works. */
     static String unavailable() { return UNAVAILABLE; }
 
-    /** Starts probing; {@code onGone} runs at most once. Cancel the returned handle when the request ends. */
-    static ScheduledFuture<?> watch(Request request, Runnable onGone) {
+    /**
+     * Starts probing; {@code onGone} runs at most once, on the probe thread. Cancel the returned handle when the
+     * request ends. Every watch is in one set that one thread scans each period: arming and cancelling are a set
+     * insert and remove. A timer task per request would wake the timer thread once per request (a cancelled task
+     * still fires), which at thousands of requests a second was a context switch each.
+     */
+    static Watch watch(Request request, Runnable onGone) {
         int fd = descriptor(request);
         if (fd < 0) return null;
-        Runnable[] once = {onGone};
-        Runnable probe = () -> {
-            if (once[0] != null && gone(fd)) {
-                Runnable r = once[0];
-                once[0] = null;
-                r.run();
+        Watch w = new Watch(fd, onGone);
+        WATCHED.add(w);
+        return w;
+    }
+
+    /** One request's probe; {@link #cancel()} it when the request is over. */
+    static final class Watch {
+        private final int fd;
+        private final Runnable onGone;
+        private final long since = System.nanoTime();
+
+        private Watch(int fd, Runnable onGone) {
+            this.fd = fd;
+            this.onGone = onGone;
+        }
+
+        void cancel() { WATCHED.remove(this); }
+    }
+
+    private static void scan() {
+        while (true) {
+            try {
+                Thread.sleep(PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
             }
-        };
-        return TIMER.scheduleAtFixedRate(probe, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+            long now = System.nanoTime();
+            for (Watch w : WATCHED) {
+                // A watch younger than one period waits for the next scan, as the first probe did with a timer.
+                if (now - w.since < TimeUnit.MILLISECONDS.toNanos(PERIOD_MS)) continue;
+                if (gone(w.fd) && WATCHED.remove(w)) {
+                    try {
+                        w.onGone.run();
+                    } catch (RuntimeException e) {
+                        // the action belongs to the request; a failure of it must not stop probing the others
+                    }
+                }
+            }
+        }
     }
 
     private static int descriptor(Request request) {

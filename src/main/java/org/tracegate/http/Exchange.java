@@ -101,6 +101,9 @@ final class Exchange {
 
     String requestId() { return trace.context().requestId(); }
 
+    /** A line in the site's error log, with this request's id. */
+    void log(String message) { site.errorLog().log(requestId(), message); }
+
     /** The URL as requested; "" when Jetty could not parse one (a bad request line). */
     String url() { return request.getHttpURI() == null ? "" : request.getHttpURI().asString(); }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
+import org.tracegate.gateway.cgi.CgiOutcome;
 import org.tracegate.gateway.GatewayRequest;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.site.Route;
@@ -25,6 +26,10 @@ final class FastCgiRunner {
         this.applications = applications;
     }
 
+    /**
+     * Opens the body and queues the request on the application's lanes; the lane delivers the outcome and closes
+     * the body. This thread is back with Jetty at once.
+     */
     void run(Exchange ex, Route.FastCgi script) throws Exception {
         FastCgiGateway.Application app = applications.get(script.application());
         ex.handlerChanged(MODULE, "FastCGI", app.backend().describe(), script.scriptFilename());
@@ -33,15 +38,47 @@ final class FastCgiRunner {
             ex.refuse(r.refusal());
             return;
         }
-        try (RequestBody body = ((RequestBody.Ready) opened).body()) {
-            JettyResponseSink sink = new JettyResponseSink(ex.request, ex.response);
-            try {
-                ex.deliver(gateway.serve(gatewayRequest(ex, script, body.length()), app,
-                        script.scriptFilename().toString(), body.stream(), sink, ex.trace), sink);
-            } finally {
-                sink.finish();
-            }
+        RequestBody body = ((RequestBody.Ready) opened).body();
+        JettyResponseSink sink = new JettyResponseSink(ex.request, ex.response);
+        GatewayRequest request;
+        try {
+            request = gatewayRequest(ex, script, body.length());
+        } catch (RuntimeException e) {
+            body.close();
+            throw e;
         }
+        // From here the lane owns the body and the sink: it closes them after delivering.
+        gateway.submit(request, app, script.scriptFilename().toString(), body.stream(), sink, ex.trace,
+                new FastCgiGateway.Completion() {
+                    @Override
+                    public void outcome(CgiOutcome outcome) {
+                        try {
+                            ex.deliver(outcome, sink);
+                        } catch (Throwable t) {
+                            ex.serverFault(t);
+                        } finally {
+                            done();
+                        }
+                    }
+
+                    @Override
+                    public void fault(Throwable t) {
+                        try {
+                            ex.serverFault(t);
+                        } finally {
+                            done();
+                        }
+                    }
+
+                    private void done() {
+                        sink.finish();
+                        try {
+                            body.close();
+                        } catch (java.io.IOException e) {
+                            ex.log("could not remove the request body's spool file: " + e);
+                        }
+                    }
+                });
     }
 
     private GatewayRequest gatewayRequest(Exchange ex, Route.FastCgi s, long length) {

@@ -23,7 +23,7 @@ final class JettyResponseSink implements ResponseSink {
     /** Request attribute: an AtomicLong of NPH bytes, which go to the connection, not Jetty's response. */
     static final String NPH_BYTES = "org.tracegate.nphBytes";
     private EndPoint rawEndPoint;
-    private java.util.concurrent.ScheduledFuture<?> probe;
+    private ClientProbe.Watch probe;
 
     JettyResponseSink(Request request, Response response) {
         this.request = request;
@@ -131,12 +131,12 @@ final class JettyResponseSink implements ResponseSink {
      */
     @Override
     public void onClientGone(Runnable action) {
-        if (probe != null) probe.cancel(false);
+        if (probe != null) probe.cancel();
         probe = ClientProbe.watch(request, action);
     }
 
     /** Stops probing the client (the request is over). */
     void finish() {
-        if (probe != null) probe.cancel(false);
+        if (probe != null) probe.cancel();
     }
 }

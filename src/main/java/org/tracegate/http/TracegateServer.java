@@ -28,6 +28,7 @@ import org.tracegate.gateway.CrashLoopGuard;
 import org.tracegate.gateway.ProgramPolicies;
 import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
+import org.tracegate.gateway.fastcgi.RequestLanes;
 import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.metrics.FailedTraces;
@@ -58,6 +59,7 @@ public final class TracegateServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
+    private final List<RequestLanes> fastCgiLanes = new ArrayList<>();
     /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
     private final CrashDumps crashDumps;
     private final ConnectionGuard connectionGuard;
@@ -174,7 +176,10 @@ public final class TracegateServer implements AutoCloseable {
                         metrics.pool(new PoolGauge(m.prefix() == null ? m.describe() : m.prefix(),
                                 () -> backend.processes().idle(), () -> backend.processes().busy()));
                     }
-                    apps.put(m, new FastCgiGateway.Application(m, backend));
+                    RequestLanes lanes = new RequestLanes(Integer.toString(fastCgiLanes.size() + 1), m.pool().maxInstances(),
+                            m.pool().queueLength(), m.pool().queueTimeout(), watchdog, line -> errorLog.log(null, line));
+                    fastCgiLanes.add(lanes);
+                    apps.put(m, new FastCgiGateway.Application(m, backend, lanes));
                 }
                 fastcgi = new FastCgiRunner(sc, fcgi, apps);
             }
@@ -280,7 +285,8 @@ public final class TracegateServer implements AutoCloseable {
         } finally {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
-            for (FastCgiBackend b : fastCgiBackends) b.close();
+            for (RequestLanes l : fastCgiLanes) l.close();     // before the backends: a queued request is refused,
+            for (FastCgiBackend b : fastCgiBackends) b.close(); // not started on a closed pool
             if (crashDumps != null) crashDumps.close();
             for (AccessLogWriter l : siteLogs) l.close();
             if (operator != null) RuntimeFiles.remove(runtimeDir);

@@ -58,8 +58,22 @@ public final class FastCgiGateway {
                 limits.headerBlockBytes());
     }
 
-    /** A mapping and where its connections come from. */
-    public record Application(FastCgiMapping mapping, FastCgiBackend backend) {}
+    /**
+     * A mapping, where its connections come from, and the lanes that run its requests ({@link #submit}); null lanes
+     * for an application only {@link #serve}d on the caller's thread (tests, tools).
+     */
+    public record Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes) {
+        public Application(FastCgiMapping mapping, FastCgiBackend backend) { this(mapping, backend, null); }
+    }
+
+    /** What becomes of a request {@link #submit}ted to its application's lanes. */
+    public interface Completion {
+        /** The request's outcome, on a lane (or on the submitting thread when the queue was full). */
+        void outcome(CgiOutcome outcome);
+
+        /** Our own fault while running it: a bug, answered 500 by the caller. */
+        void fault(Throwable t);
+    }
 
     /**
      * Runs one request on the application.
@@ -70,6 +84,37 @@ public final class FastCgiGateway {
     public CgiOutcome serve(GatewayRequest request, Application app, String scriptFilename, InputStream body,
                             ResponseSink sink, RequestTrace trace) {
         return new Run(request, app, scriptFilename, body, sink, trace).execute();
+    }
+
+    /**
+     * Queues one request on the application's lanes ({@link RequestLanes}) and returns at once; {@code then} hears
+     * its outcome. As {@link #serve}, but the caller's thread does not wait for a connection or the response.
+     */
+    public void submit(GatewayRequest request, Application app, String scriptFilename, InputStream body,
+                       ResponseSink sink, RequestTrace trace, Completion then) {
+        Run run = new Run(request, app, scriptFilename, body, sink, trace);
+        run.started();
+        app.lanes().submit(new RequestLanes.Job() {
+            @Override
+            public void run(Duration waited, Runnable instanceFree) {
+                CgiOutcome o;
+                try {
+                    Duration left = app.mapping().pool().queueTimeout().minus(waited);
+                    o = run.leaseAndRun(left.isNegative() ? Duration.ZERO : left);   // gives the lease back
+                } catch (RuntimeException | Error e) {
+                    instanceFree.run();
+                    then.fault(e);
+                    return;
+                }
+                instanceFree.run();
+                then.outcome(o);
+            }
+
+            @Override
+            public void refused(FastCgiUnavailable.Busy why) {
+                then.outcome(run.unavailable(why));
+            }
+        });
     }
 
     private final class Run {
@@ -96,11 +141,18 @@ public final class FastCgiGateway {
         }
 
         CgiOutcome execute() {
-            String application = app.backend().describe();
-            trace.emit(new TraceEvent.FastCgiRequestStart(application, scriptFilename));
+            started();
+            return leaseAndRun(app.mapping().pool().queueTimeout());
+        }
+
+        void started() {
+            trace.emit(new TraceEvent.FastCgiRequestStart(app.backend().describe(), scriptFilename));
+        }
+
+        CgiOutcome leaseAndRun(Duration wait) {
             FastCgiBackend.Lease lease;
             try {
-                lease = app.backend().lease(app.mapping().pool().queueTimeout(), trace);
+                lease = app.backend().lease(wait, trace);
             } catch (FastCgiUnavailable e) {
                 return unavailable(e.reason());
             }
