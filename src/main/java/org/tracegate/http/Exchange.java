@@ -173,7 +173,7 @@ final class Exchange {
                     return;
                 }
                 if (sink.raw()) sink.closeRaw();
-                aborted(a.status(), new java.io.IOException("response aborted: " + a.reason()));
+                aborted(a.status(), new AbortedResponse("response aborted: " + a.reason()));
             }
             case CgiOutcome.LocalRedirect r -> throw new IllegalStateException("a local redirect is followed by the caller");
         }
@@ -312,5 +312,13 @@ final class Exchange {
             sb.append(f.getName()).append(": ").append(secret ? "(hidden)" : f.getValue()).append("\r\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * Why a response was cut off, for Jetty to abort the connection with. Quiet: the error log already has the
+     * cause with the request id, and Jetty would otherwise log each one again as a WARN with a stack trace.
+     */
+    static final class AbortedResponse extends java.io.IOException implements org.eclipse.jetty.io.QuietException {
+        AbortedResponse(String message) { super(message); }
     }
 }

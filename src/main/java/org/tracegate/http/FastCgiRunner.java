@@ -1,6 +1,9 @@
 package org.tracegate.http;
 
 import java.nio.file.Path;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import java.util.Map;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
@@ -24,6 +27,16 @@ final class FastCgiRunner {
         this.config = config;
         this.gateway = gateway;
         this.applications = applications;
+    }
+
+    /**
+     * Whether {@link #run} can queue this request without blocking: its body (if any) has a Content-Length and no
+     * 100 Continue is owed. A chunked body is spooled first to learn CONTENT_LENGTH, and 100 Continue waits for its
+     * write; those run on a pool thread.
+     */
+    static boolean queuesWithoutBlocking(Request request) {
+        HttpFields h = request.getHeaders();
+        return !h.contains(HttpHeader.TRANSFER_ENCODING) && !h.contains(HttpHeader.EXPECT);
     }
 
     /**

@@ -117,7 +117,14 @@ final class HeadGateConnection extends HttpConnection {
         ByteBuffer bytes = head;
         head = null;
         if (bytes != null && bytes.hasRemaining()) onUpgradeTo(bytes); // appends to Jetty's request buffer
-        getExecutor().execute(this); // HttpConnection.run(): onFillable, as if its own read had found them
+        // HttpConnection.run(): onFillable, as if its own read had found them. With a non-blocking handler tree (the
+        // site's is: SiteHandler hands what blocks to the pool) that runs here on the selector thread, as Jetty's own
+        // read would; a pool thread woken per request was a context switch each.
+        if (getServer().getInvocationType() == org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING) {
+            run();
+        } else {
+            getExecutor().execute(this);
+        }
     }
 
     /** Runs on the selector thread: must not block. */

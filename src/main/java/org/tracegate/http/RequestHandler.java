@@ -38,6 +38,7 @@ final class RequestHandler extends Handler.Abstract {
 
     /** @param hosts the sites, the default (the one for hosts nobody names) first */
     RequestHandler(List<VirtualHost> hosts) {
+        super(InvocationType.NON_BLOCKING);   // what may block is handed to Jetty's pool by SiteHandler
         this.hosts = List.copyOf(hosts);
         for (VirtualHost h : this.hosts) addBean(h.handler());
     }
@@ -55,7 +56,13 @@ final class RequestHandler extends Handler.Abstract {
         try {
             Refusal early = earlyRefusal(request);
             if (early != null) {
-                ex.refuse(early);
+                request.getComponents().getExecutor().execute(() -> {
+                    try {
+                        ex.refuse(early);
+                    } catch (Throwable t) {
+                        ex.serverFault(t);
+                    }
+                });
             } else if (!host.handler().handle(request, response, ex.callback())) {
                 ex.refuse(new Refusal.NotFound("no mapping, alias or static file serves this path", null));
             }

@@ -196,7 +196,9 @@ public final class TracegateServer implements AutoCloseable {
             hosts.add(new RequestHandler.VirtualHost(vs.id(), vs, new Site(sc, errorLog, traceSink, log, live),
                     new SiteHandler(router, cgi, fastcgi, statics)));
         }
-        Handler.Sequence top = new Handler.Sequence();
+        // Not dynamic: a dynamic sequence reports itself BLOCKING whatever its handlers are, and the tree must be
+        // NON_BLOCKING for Jetty to call SiteHandler on the selector thread.
+        Handler.Sequence top = new Handler.Sequence(false, List.of());
         if (sessions != null && config.operatorListen() != null) {
             // The operator listener: its own connector and its own threads, so the dashboard, /metrics and the admin API
             // answer while every program slot (and every site thread) is busy. Its requests are the operator's, not the

@@ -40,6 +40,9 @@ public final class OperatorHandler extends Handler.Abstract {
     private final Dashboard dashboard;
 
     public OperatorHandler(Connector connector, Operator operator) {
+        // Non-blocking, so that Jetty may call the site's handlers on the selector thread (see SiteHandler); the
+        // operator's own work runs on its connector's threads, dispatched here.
+        super(InvocationType.NON_BLOCKING);
         this.connector = connector;
         this.operator = operator;
         this.access = new OperatorAccess(operator.token());
@@ -49,8 +52,19 @@ public final class OperatorHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
         if (request.getConnectionMetaData().getConnector() != connector) return false;
+        connector.getExecutor().execute(() -> {
+            try {
+                if (!serve(request, response, callback)) Response.writeError(request, response, callback, 404);
+            } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+            }
+        });
+        return true;
+    }
+
+    private boolean serve(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         if (path.startsWith("/admin/")) {
