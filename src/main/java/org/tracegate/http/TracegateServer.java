@@ -112,7 +112,7 @@ public final class TracegateServer implements AutoCloseable {
         // JDK 25 such a read pins a virtual thread's carrier without compensation (see CgiGateway.PUMPS).
         // Enough threads for every running and queued program plus headroom for static files and errors.
         int maxThreads = config.limits().maxConcurrent() + config.limits().queueSize() + 64;
-        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 8);
+        QueuedThreadPool threads = new SiteThreads(maxThreads, 8);
         threads.setName("tracegate-http");
         server = new Server(threads);
         server.setStopTimeout(config.limits().shutdownGrace().toMillis());

@@ -130,6 +130,24 @@ class FastCgiExternalTest {
         assertThat(reused).as("requests on a kept connection").isGreaterThanOrEqualTo(8);
     }
 
+    /**
+     * Pipelined requests on one connection: the lane that answers the first resumes the connection itself and the
+     * second is parsed there (SiteThreads); both are answered, in order.
+     */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", ts.port())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(("GET /php/info.php?one HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /php/info.php?two HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all.split("HTTP/1.1 200 ", -1)).hasSize(3);
+            assertThat(all.indexOf("QUERY_STRING=one")).isPositive().isLessThan(all.indexOf("QUERY_STRING=two"));
+        }
+    }
+
     @Test
     void primaryScriptUnknownIs404WithThatText() throws Exception {
         traces.clear();

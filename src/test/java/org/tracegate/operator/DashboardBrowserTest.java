@@ -16,6 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tracegate.e2e.Browser;
 
 /**
@@ -43,7 +45,7 @@ class DashboardBrowserTest {
                 browser.get(os.operator("/login").toString());
                 browser.findElement(By.id("token")).sendKeys(os.token());
                 browser.findElement(By.id("signin")).click();
-                browser.findElement(By.id("pause")).click();
+                await(browser, By.id("pause")).click();
                 assertThat(browser.getCurrentUrl()).contains("pause=1");
                 assertThat(browser.findElements(By.cssSelector("meta[http-equiv=refresh]"))).isEmpty();
 
@@ -65,7 +67,7 @@ class DashboardBrowserTest {
 
                 // The end button: the program's group is stopped, the client gets its own substatus.
                 row(browser, id).findElement(By.cssSelector("button.end")).click();
-                assertThat(browser.findElement(By.id("notice")).getText()).contains("Ended request " + id);
+                assertThat(await(browser, By.id("notice")).getText()).contains("Ended request " + id);
                 HttpResponse<String> client = hanging.get(15, TimeUnit.SECONDS);
                 assertThat(client.statusCode()).isEqualTo(502);
                 assertThat(new ObjectMapper().readTree(client.body()).path("statusCode").asText()).isEqualTo("502.7");
@@ -74,7 +76,7 @@ class DashboardBrowserTest {
                 // The 502.2's latest example opens its trace with the analyzer's cause line on top.
                 browser.get(os.operator("/?pause=1").toString());
                 browser.findElement(By.cssSelector("#badgateways tr[data-cause=exited_before_headers] a.trace")).click();
-                assertThat(browser.findElement(By.id("cause")).getText()).contains("Cause:").contains("exit");
+                assertThat(await(browser, By.id("cause")).getText()).contains("Cause:").contains("exit");
                 assertThat(browser.getPageSource()).contains("CGI_PREMATURE_TERMINATION");
                 keep(browser, "operator-trace.png");
 
@@ -84,7 +86,7 @@ class DashboardBrowserTest {
                 var links = browser.findElements(By.cssSelector("#traces a"));
                 assertThat(links).hasSize(1);
                 links.getFirst().click();
-                assertThat(browser.findElement(By.id("cause")).getText()).contains("Cause:");
+                assertThat(await(browser, By.id("cause")).getText()).contains("Cause:");
                 assertThat(browser.getPageSource()).contains("Request Summary");
                 keep(browser, "operator-freb.png");
 
@@ -95,7 +97,7 @@ class DashboardBrowserTest {
                 rules.clear();
                 rules.sendKeys("* 404\n* 500-599\n");
                 browser.findElement(By.id("rules-save")).click();
-                assertThat(browser.findElement(By.id("rules-notice")).getText()).isEqualTo("In force: 2 rule(s).");
+                assertThat(await(browser, By.id("rules-notice")).getText()).isEqualTo("In force: 2 rule(s).");
                 assertThat(os.freb.rules()).hasSize(2);
             } finally {
                 browser.quit();
@@ -113,5 +115,13 @@ class DashboardBrowserTest {
         Files.createDirectories(kept.getParent());
         Files.copy(shot, kept, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(kept)).isGreaterThan(10_000);
+    }
+
+    /**
+     * The element on the page a click led to. A click starts the navigation and may return before the new page is
+     * there: looking at once raced it (a run once found no #rules-notice).
+     */
+    private static WebElement await(ChromeDriver browser, By by) {
+        return new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(by));
     }
 }

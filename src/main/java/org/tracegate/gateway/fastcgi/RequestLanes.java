@@ -83,7 +83,13 @@ public final class RequestLanes implements AutoCloseable {
     /** Requests queued or running now. */
     public int outstanding() { return outstanding.get(); }
 
+    private static final ThreadLocal<Boolean> ON_LANE = ThreadLocal.withInitial(() -> false);
+
+    /** Whether the calling thread is a lane (of any application). */
+    public static boolean onLane() { return ON_LANE.get(); }
+
     private void lane() {
+        ON_LANE.set(true);
         while (true) {
             Queued q;
             try {
