@@ -16,8 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tracegate.e2e.Browser;
 
 /**
@@ -121,7 +119,12 @@ class DashboardBrowserTest {
      * The element on the page a click led to. A click starts the navigation and may return before the new page is
      * there: looking at once raced it (a run once found no #rules-notice).
      */
-    private static WebElement await(ChromeDriver browser, By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(by));
+    private static WebElement await(ChromeDriver browser, By by) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            var found = browser.findElements(by);
+            if (!found.isEmpty() || System.nanoTime() > deadline) return found.isEmpty() ? browser.findElement(by) : found.getFirst();
+            Thread.sleep(50);
+        }
     }
 }
