@@ -60,6 +60,7 @@ public final class TracegateServer implements AutoCloseable {
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
     private final List<RequestLanes> fastCgiLanes = new ArrayList<>();
+    private final FastCgiGateway fastcgiGateway;
     /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
     private final CrashDumps crashDumps;
     private final ConnectionGuard connectionGuard;
@@ -158,7 +159,7 @@ public final class TracegateServer implements AutoCloseable {
                 config.limits().queueTimeout(), meters == null ? nanos -> {} : meters::queueWaited);
         if (meters != null) meters.slots(new Slots(gate.capacity(), gate::busy, gate::waiting));
         CrashLoopGuard crashLoops = new CrashLoopGuard(config.crashLoop());
-        FastCgiGateway fcgi = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        FastCgiGateway fcgi = fastcgiGateway = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         StaticServer statics = new StaticServer(ResourceFactory.of(server));
         List<RequestHandler.VirtualHost> hosts = new ArrayList<>();
         for (VirtualSite vs : config.siteList()) {
@@ -216,7 +217,7 @@ public final class TracegateServer implements AutoCloseable {
             Path frebDir = config.failedRequestTraceDirectory(); // rules may be added at runtime
             top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
                     failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
-                    this::urls, gateway::end, frebDir, runtimeDir.resolve("sessions"), errorLog, editableRules::get)));
+                    this::urls, this::end, frebDir, runtimeDir.resolve("sessions"), errorLog, editableRules::get)));
         }
         RequestHandler requests = new RequestHandler(hosts);
         top.addHandler(requests);
@@ -298,6 +299,9 @@ public final class TracegateServer implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
+
+    /** Ends the request with this id, a CGI program or a FastCGI exchange; false when nothing of it runs. */
+    public boolean end(String requestId) { return gateway.end(requestId) || fastcgiGateway.end(requestId); }
 
     /** Lets the operator listener view and change {@code tracer}'s failed-request rules at runtime. */
     public void allowRuleChanges(org.tracegate.failtrace.FailedRequestTracer tracer) { editableRules.set(tracer); }

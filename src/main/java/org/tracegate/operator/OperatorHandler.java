@@ -149,13 +149,13 @@ public final class OperatorHandler extends Handler.Abstract {
         }
         boolean ended = operator.ender().test(id);
         if (ended) {
-            operator.errors().log(id, "operator: ended the request's program (requested from "
+            operator.errors().log(id, "operator: ended the request's program or FastCGI exchange (requested from "
                     + Addresses.client(request) + ")");
         }
         if (form) return Replies.seeOther(response, callback, "/?ended=" + (ended ? id : "none"), null);
         return ended ? Replies.json(response, callback, 200, Map.of("apiVersion", Api.VERSION, "ended", id))
                 : Replies.error(response, callback, 404, "no program runs for request " + id
-                        + " (it ended, or it is not a CGI request)");
+                        + " (it ended, or it still waits for a program slot or a FastCGI lane)");
     }
 
     /**

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.FastCgiPool;
+import org.tracegate.gateway.fastcgi.PhpFpm;
 
 /** The JSON API under /api/v1/, and the listener answering while every program slot is taken. */
 class ApiTest {
@@ -103,6 +107,33 @@ class ApiTest {
             assertThat(json(os.get("/api/v1/traces?status=404")).path("freb")).isEmpty();
             assertThat(os.get("/traces/W3SVC1/..%2Ftracegate.runtime.json").statusCode()).isIn(400, 404);
             assertThat(os.get("/traces/W3SVC1/index.json").statusCode()).isEqualTo(404);
+        }
+    }
+
+    /** A FastCGI request is ended like a CGI one: ABORT_REQUEST, 502.7 for its client, FASTCGI_END in its trace. */
+    @Test
+    void endsAFastCgiRequestWhileItsScriptRuns() throws Exception {
+        try (PhpFpm fpm = PhpFpm.start(java.nio.file.Files.createTempDirectory("tracegate-fpm-end-"), 2)) {
+            fpm.script("hang.php", "<?php sleep(20); echo 'late';");
+            try (OperatorServer os = OperatorServer.start(c -> c.toBuilder().fastcgi(List.of(new FastCgiMapping("/php/",
+                    fpm.docroot, ".php", fpm.address().toString(), null, FastCgiPool.defaults(),
+                    EnvironmentPolicy.defaults()))).build())) {
+                CompletableFuture<HttpResponse<String>> hanging = os.client.sendAsync(
+                        HttpRequest.newBuilder(os.site("/php/hang.php")).header("Accept", "application/json")
+                                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                String id = os.awaitInFlight(1, "hang.php", r -> r.path("lastEvent").asText()
+                        .equals("FASTCGI_WAITING_FOR_RESPONSE"), "waiting for php-fpm").getFirst().path("id").asText();
+                HttpResponse<String> ended = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                        .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(json(ended).path("ended").asText()).isEqualTo(id);
+                HttpResponse<String> client = hanging.get(15, TimeUnit.SECONDS);
+                assertThat(client.statusCode()).isEqualTo(502);
+                assertThat(JSON.readTree(client.body()).path("statusCode").asText()).isEqualTo("502.7");
+                assertThat(client.headers().firstValue("X-Request-Id")).hasValue(id);
+                HttpResponse<String> again = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
+                        .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(again.statusCode()).isEqualTo(404);
+            }
         }
     }
 }

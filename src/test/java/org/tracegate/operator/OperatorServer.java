@@ -75,16 +75,22 @@ public final class OperatorServer implements AutoCloseable {
      * (a request whose client already has its answer may still be listed a moment: its completion runs after).
      */
     public java.util.List<JsonNode> awaitInFlight(int n, String urlPart) throws Exception {
+        return awaitInFlight(n, urlPart, r -> r.path("pid").asLong() > 0, "with a pid");
+    }
+
+    /** As {@link #awaitInFlight(int, String)}, for rows that {@code ready} accepts ({@code what} says which). */
+    public java.util.List<JsonNode> awaitInFlight(int n, String urlPart, java.util.function.Predicate<JsonNode> ready,
+                                                  String what) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         JsonNode rows = null;
         while (System.nanoTime() < deadline) {
             rows = new ObjectMapper().readTree(get("/api/v1/requests").body()).path("requests");
             java.util.List<JsonNode> matching = new java.util.ArrayList<>();
-            for (JsonNode r : rows) if (r.path("pid").asLong() > 0 && r.path("url").asText().contains(urlPart)) matching.add(r);
+            for (JsonNode r : rows) if (ready.test(r) && r.path("url").asText().contains(urlPart)) matching.add(r);
             if (matching.size() >= n) return matching;
             Thread.sleep(100);
         }
-        throw new AssertionError("not " + n + " requests with a pid in flight: " + rows);
+        throw new AssertionError("not " + n + " requests " + what + " in flight: " + rows);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.Limits;
@@ -46,6 +47,8 @@ public final class FastCgiGateway {
     private final EnvironmentPolicy environment;
     private final Map<String, String> serverEnvironment;
     private final ResponseHeadParser.Limits headerLimits;
+    /** The deadlines of each request whose exchange runs now, by request id: what {@link #end} cuts. */
+    private final Map<String, Deadlines> running = new ConcurrentHashMap<>();
 
     public FastCgiGateway(Watchdog watchdog, ErrorLog errorLog, Limits limits, EnvironmentPolicy environment,
                           Map<String, String> serverEnvironment) {
@@ -84,6 +87,18 @@ public final class FastCgiGateway {
     public CgiOutcome serve(GatewayRequest request, Application app, String scriptFilename, InputStream body,
                             ResponseSink sink, RequestTrace trace) {
         return new Run(request, app, scriptFilename, body, sink, trace).execute();
+    }
+
+    /**
+     * Ends the exchange of the request with this id, as the operator asked (the dashboard's end button, `tracegate
+     * requests end ID`): ABORT_REQUEST, and a managed worker is replaced; the client gets 502.7 while nothing was
+     * sent. False when no exchange runs for it (it ended, or still waits for a lane).
+     */
+    public boolean end(String requestId) {
+        Deadlines d = running.get(requestId);
+        if (d == null) return false;
+        d.cut(Cutoff.OPERATOR);
+        return true;
     }
 
     /**
@@ -190,6 +205,7 @@ public final class FastCgiGateway {
             Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
                     pool.activityTimeout(), 0, why -> exchange.abort());
             sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            running.put(requestId, deadlines);
             trace.emit(new TraceEvent.FastCgiWaitingForResponse());
             ByteBuffer buf = RelayBuffers.take();
             HeadRead<ResponseHead> head = null;
@@ -212,12 +228,13 @@ public final class FastCgiGateway {
                     }
                 }
             } finally {
+                running.remove(requestId, deadlines);
                 if (reusable) RelayBuffers.give(buf);
             }
             ExchangeReport report = exchange.finish();
             deadlines.close();
             if (deadlines.cutoff() == Cutoff.HEADER_TIMEOUT || deadlines.cutoff() == Cutoff.TOTAL_TIMEOUT
-                    || deadlines.cutoff() == Cutoff.IDLE_TIMEOUT) {
+                    || deadlines.cutoff() == Cutoff.IDLE_TIMEOUT || deadlines.cutoff() == Cutoff.OPERATOR) {
                 app.backend().endInstance(lease);
             }
             RequestEnd end = report.end();
@@ -276,6 +293,10 @@ public final class FastCgiGateway {
             if (a.cutoff == Cutoff.CLIENT_GONE) {
                 return aborted(a, CgiGateway.CLIENT_CLOSED, "the client went away before the application sent its headers",
                         report);
+            }
+            if (a.cutoff == Cutoff.OPERATOR) {
+                log("fastcgi: ended by the operator before a complete header block" + where(a));
+                return new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes), report);
             }
             if (a.cutoff == Cutoff.HEADER_TIMEOUT || a.cutoff == Cutoff.TOTAL_TIMEOUT) {
                 boolean total = a.cutoff == Cutoff.TOTAL_TIMEOUT;
