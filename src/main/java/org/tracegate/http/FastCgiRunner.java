@@ -1,14 +1,14 @@
 package org.tracegate.http;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import java.util.Map;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.ServerConfig;
-import org.tracegate.gateway.cgi.CgiOutcome;
 import org.tracegate.gateway.GatewayRequest;
+import org.tracegate.gateway.cgi.CgiOutcome;
 import org.tracegate.gateway.fastcgi.FastCgiGateway;
 import org.tracegate.site.Route;
 

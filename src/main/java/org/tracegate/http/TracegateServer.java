@@ -159,7 +159,7 @@ public final class TracegateServer implements AutoCloseable {
                 config.limits().queueTimeout(), meters == null ? nanos -> {} : meters::queueWaited);
         if (meters != null) meters.slots(new Slots(gate.capacity(), gate::busy, gate::waiting));
         CrashLoopGuard crashLoops = new CrashLoopGuard(config.crashLoop());
-        FastCgiGateway fcgi = fastcgiGateway = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
+        fastcgiGateway = new FastCgiGateway(watchdog, errorLog, config.limits(), config.environment(), System.getenv());
         StaticServer statics = new StaticServer(ResourceFactory.of(server));
         List<RequestHandler.VirtualHost> hosts = new ArrayList<>();
         for (VirtualSite vs : config.siteList()) {
@@ -182,7 +182,7 @@ public final class TracegateServer implements AutoCloseable {
                     fastCgiLanes.add(lanes);
                     apps.put(m, new FastCgiGateway.Application(m, backend, lanes));
                 }
-                fastcgi = new FastCgiRunner(sc, fcgi, apps);
+                fastcgi = new FastCgiRunner(sc, fastcgiGateway, apps);
             }
             AccessLogWriter log = accessLog;
             if (vs.id() > 1 && accessLog != null && config.logDir() != null) {
@@ -288,8 +288,9 @@ public final class TracegateServer implements AutoCloseable {
         } finally {
             killer.interrupt();
             gateway.shutdown(config.limits().killGrace());
-            for (RequestLanes l : fastCgiLanes) l.close();     // before the backends: a queued request is refused,
+            for (RequestLanes l : fastCgiLanes) l.stop();      // before the backends: a queued request is refused,
             for (FastCgiBackend b : fastCgiBackends) b.close(); // not started on a closed pool
+            for (RequestLanes l : fastCgiLanes) l.close();     // then the lanes end: closed backends end their requests
             if (crashDumps != null) crashDumps.close();
             for (AccessLogWriter l : siteLogs) l.close();
             if (operator != null) RuntimeFiles.remove(runtimeDir);

@@ -125,11 +125,11 @@ public final class RequestLanes implements AutoCloseable {
     }
 
     /**
-     * Stops the lanes: requests still queued are refused; a request running on a lane finishes (its backend is
-     * closed after this, which ends it if it must).
+     * Stops taking requests without waiting: those still queued are refused, and each lane ends after the request it
+     * runs (which closing the backend next ends, if it must). Idempotent.
      */
-    @Override
-    public void close() {
+    public void stop() {
+        if (closed) return;
         closed = true;
         List<Queued> left = new ArrayList<>();
         queue.drainTo(left);
@@ -142,6 +142,12 @@ public final class RequestLanes implements AutoCloseable {
                 q.job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
             }
         }
+    }
+
+    /** {@link #stop()}, then waits (up to 5 s a lane) for the lanes to end. */
+    @Override
+    public void close() {
+        stop();
         for (Thread t : threads) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));

@@ -161,4 +161,21 @@ class RequestLanesTest {
         lanes.submit(afterClose);
         assertThat(afterClose.fate()).isEqualTo("busy 1 0 ms");
     }
+
+    @Test
+    void stopDoesNotWaitForTheRunningRequest() throws Exception {
+        RequestLanes lanes = new RequestLanes("stopping", 1, 5, Duration.ofSeconds(30), watchdog, problems::add);
+        Probe running = new Probe(true), queued = new Probe(false);
+        lanes.submit(running);
+        assertThat(running.started.await(10, TimeUnit.SECONDS)).isTrue();
+        lanes.submit(queued);
+        long t0 = System.nanoTime();
+        lanes.stop();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000L);
+        assertThat(queued.fate()).isEqualTo("busy 1 0 ms");
+        running.release.countDown();
+        lanes.close();
+        assertThat(running.fate()).startsWith("ran on");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("tracegate-fastcgi-stopping-"));
+    }
 }
