@@ -134,7 +134,7 @@ final class Causes {
             case "502.3" -> "The gateway could not start or reach the program";
             case "502.5" -> "The program's local redirects went round in a loop";
             case "502.7" -> "The operator ended the request (the dashboard's end button or `tracegate requests end`): its "
-                    + "program's process group was stopped before its headers were complete";
+                    + "program's process group was stopped, or its FastCGI request aborted, before its headers were complete";
             case "503.2" -> "Every CGI slot was busy and the request could not wait";
             case "503.3" -> "The program was resting in a crash loop (rapid-fail protection) and was not started";
             case "403.14" -> "The URL named a directory without an index file; listings are never served";

@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tracegate requests end ID}: ends one request's program; its client gets 502.7. */
+/** {@code tracegate requests end ID}: ends one request's program or FastCGI exchange; its client gets 502.7. */
 @Command(name = "end", mixinStandardHelpOptions = true,
-        description = "End one request in flight: its program's process group is stopped and the client answered 502.7.")
+        description = "End one request in flight: its CGI program's process group is stopped, or its FastCGI exchange aborted, and the client answered 502.7.")
 final class RequestsEndCommand implements Callable<Integer> {
 
     @Option(names = "--log-dir", paramLabel = "DIR", description = "The running server's --log-dir.")

@@ -252,15 +252,20 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
 
     /**
      * The operator ended the request before its program's header block was complete (the dashboard's end button,
-     * `tracegate requests end ID`): its process group was stopped. 502.7, a substatus IIS does not use.
+     * `tracegate requests end ID`). 502.7, a substatus IIS does not use.
+     *
+     * @param how what was done: "its program's process group was stopped" (CGI), or its FastCGI request aborted
      */
-    record EndedByOperator(byte[] headerBytes) implements GatewayFailure {
+    record EndedByOperator(byte[] headerBytes, String how) implements GatewayFailure {
+        public static final String CGI = "its program's process group was stopped";
+        public static final String FASTCGI = "its FastCGI request was aborted (ABORT_REQUEST; a managed worker is "
+                + "stopped and replaced)";
+
         public int status() { return 502; }
         public int subStatus() { return 7; }
         public String errorCode() { return "ENDED_BY_OPERATOR"; }
         public String cause() {
-            return "The operator ended this request: its program's process group was stopped before it sent a complete "
-                    + "header block.";
+            return "The operator ended this request: " + how + " before it sent a complete header block.";
         }
         public List<String> thingsToTry() {
             return List.of("The error log names the request and when it was ended; its trace shows where the program was.",

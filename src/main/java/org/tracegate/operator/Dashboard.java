@@ -55,7 +55,7 @@ final class Dashboard {
         String ended = q.getValue("ended");
         if (ended != null) {
             sb.append("<p id=\"notice\" class=\"cause\">").append(ended.equals("none") ? "That request had already ended."
-                    : "Ended request " + Markup.html(ended) + ": its program's process group was stopped.").append("</p>");
+                    : "Ended request " + Markup.html(ended) + ": its program was stopped or its FastCGI request aborted.").append("</p>");
         }
         health(sb, summary);
         inFlight(sb, elapsed, nonce, showQuery, paused);

@@ -130,6 +130,7 @@ class ApiTest {
                 assertThat(client.statusCode()).isEqualTo(502);
                 assertThat(JSON.readTree(client.body()).path("statusCode").asText()).isEqualTo("502.7");
                 assertThat(client.headers().firstValue("X-Request-Id")).hasValue(id);
+                assertThat(client.body()).contains("its FastCGI request was aborted");
                 HttpResponse<String> again = os.send(HttpRequest.newBuilder(os.operator("/api/v1/requests/" + id + "/end"))
                         .header("Authorization", "Bearer " + os.token()).POST(HttpRequest.BodyPublishers.noBody()));
                 assertThat(again.statusCode()).isEqualTo(404);

@@ -436,7 +436,8 @@ public final class CgiGateway {
                         limits.totalTimeout()), report);
                 case OPERATOR -> {
                     log("cgi: ended by the operator before a complete header block" + where);
-                    yield new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes), report);
+                    yield new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes,
+                            GatewayFailure.EndedByOperator.CGI), report);
                 }
                 // Cannot happen: no idle deadline and no output limit apply before the head.
                 case IDLE_TIMEOUT, OUTPUT_LIMIT -> prematureExit(report);

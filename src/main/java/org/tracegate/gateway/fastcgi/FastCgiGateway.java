@@ -296,7 +296,8 @@ public final class FastCgiGateway {
             }
             if (a.cutoff == Cutoff.OPERATOR) {
                 log("fastcgi: ended by the operator before a complete header block" + where(a));
-                return new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes), report);
+                return new CgiOutcome.Failed(new GatewayFailure.EndedByOperator(headerBytes,
+                        GatewayFailure.EndedByOperator.FASTCGI), report);
             }
             if (a.cutoff == Cutoff.HEADER_TIMEOUT || a.cutoff == Cutoff.TOTAL_TIMEOUT) {
                 boolean total = a.cutoff == Cutoff.TOTAL_TIMEOUT;
