@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -28,8 +29,14 @@ final class Prlimit {
     private static final MethodHandle PRLIMIT = Libc.downcall("prlimit",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Libc.CAPTURE_ERRNO);
 
-    /** How long to wait for a switched child's exec to commit its credentials (it takes microseconds). */
-    private static final long COMMIT_WAIT_NANOS = 20_000_000L;
+    /**
+     * How long to wait for a switched child's exec to commit its credentials. It takes microseconds on an idle
+     * machine, but the child must be scheduled to get there: 10 ms were measured with eight spawning threads on two
+     * cores, and 20 ms were not enough with the cores busy too (a CI run failed so). Only a real EPERM waits it out.
+     */
+    private static final long COMMIT_WAIT_NANOS = 2_000_000_000L;
+    /** Polls yield for this long, then sleep between polls so as not to take the CPU the child needs. */
+    private static final long SPIN_NANOS = 1_000_000L, POLL_SLEEP_NANOS = 100_000L;
 
     private record Entry(String name, int resource, Function<ResourceLimits, OptionalLong> value, long hardExtra) {}
 
@@ -78,11 +85,12 @@ final class Prlimit {
     /**
      * posix_spawn returns once the child's exec has replaced its memory, a step before the exec commits the new
      * credentials. Until then a switched child still has saved uid 0, and prlimit, which wants the caller's uid to
-     * match all three of the target's, says EPERM. Reading a limit has the same check: poll it, yielding, until it
-     * passes. False if it did not within {@link #COMMIT_WAIT_NANOS} (a real EPERM, then, or the child is gone).
+     * match all three of the target's, says EPERM. Reading a limit has the same check (and only that one: a limit
+     * above the hard limit fails the set at once, not here): poll it until it passes. False if it did not within
+     * {@link #COMMIT_WAIT_NANOS} (the credentials never matched: a setuid program) or the child is gone.
      */
     private static boolean awaitCommittedCredentials(int pid) {
-        long deadline = System.nanoTime() + COMMIT_WAIT_NANOS;
+        long start = System.nanoTime(), deadline = start + COMMIT_WAIT_NANOS;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(JAVA_LONG, 2);
             while (System.nanoTime() - deadline < 0) {
@@ -91,7 +99,8 @@ final class Prlimit {
                     return true;
                 } catch (Errno e) {
                     if (e.errno() != Errno.EPERM) return false;
-                    Thread.yield();
+                    if (System.nanoTime() - start < SPIN_NANOS) Thread.yield();
+                    else LockSupport.parkNanos(POLL_SLEEP_NANOS);
                 }
             }
             return false;

@@ -202,6 +202,29 @@ class CredentialsTest {
         assertThat(r.out().trim()).as("effective uid of a setuid-root id").isEqualTo("65534");
     }
 
+    /**
+     * The wait for a switched child's credentials (Prlimit) ends: a setuid-root program exec'd directly never gets
+     * matching ones, so its limits cannot be applied, and the launch fails within the wait instead of running it
+     * without them.
+     */
+    @Test
+    void aSetuidProgramExecdDirectlyFailsToLaunchRatherThanRunWithoutItsLimits(@TempDir Path dir) throws Exception {
+        assumeRoot();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path id = dir.resolve("id-setuid");
+        Files.copy(Path.of("/usr/bin/id"), id);
+        Files.setAttribute(id, "unix:mode", 04755);
+        assumeTrue(run(new NativeLauncher(), sh(dir, id + " -u").withCredentials(NOBODY)).out().trim().equals("0"),
+                "setuid bits do not work here at all (nosuid mount?)");
+        long start = System.nanoTime();
+        LaunchException e = catchThrowableOfType(LaunchException.class,
+                () -> run(new NativeLauncher(), spec(dir, id.toString(), "-u").withCredentials(NOBODY)));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("cannot apply the limits of").contains("prlimit: EPERM");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to give up").isLessThan(10_000);
+        assertThat(ProcStatus.ofThisThread().isRoot()).isTrue();
+    }
+
     @Test
     void theSwitchItselfRefusesAVirtualThread() throws Exception {
         AtomicReference<Throwable> got = new AtomicReference<>();
