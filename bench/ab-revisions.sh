@@ -5,6 +5,8 @@
 # the ratio B/A for each concurrency.
 #
 # Usage: bench/ab-revisions.sh REV_A REV_B     env: DUR=10s REPS=5 WARM=20s CONNS="1 8" PORT_A=18380 PORT_B=18381
+#                                              JAVA_OPTS_A, JAVA_OPTS_B: JVM options added after the launcher's
+#                                              (e.g. HEAD HEAD with JAVA_OPTS_B=-XX:TieredStopAtLevel=1: a JIT A/B)
 # Needs: wrk, gcc, JDK 25 (bin/jdk.sh), Maven. Example (issue 8's redesign): bench/ab-revisions.sh 65181e8 HEAD
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,10 +39,11 @@ build() { # rev name -> path of the shaded jar
         || (cd "$src" && mvn -q -B package -DskipTests -DbuildDir="$src/target" >/dev/null))
     echo "$src/target/tracegate.jar"
 }
-start() { # jar port name
+start() { # jar port name [JVM options]
     mkdir -p "$work/logs-$3"
-    "$JAVA_HOME/bin/java" -Xmx96m -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED \
-        --add-exports java.base/sun.nio.ch=ALL-UNNAMED -jar "$1" serve --cgi "/cgi-bin/=$work/cgi-bin" \
+    # shellcheck disable=SC2086
+    "$JAVA_HOME/bin/java" -Xmx96m --enable-native-access=ALL-UNNAMED \
+        --add-exports java.base/sun.nio.ch=ALL-UNNAMED ${4:-} -jar "$1" serve --cgi "/cgi-bin/=$work/cgi-bin" \
         --listen "127.0.0.1:$2" --log-dir "$work/logs-$3" >"$work/$3.out" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$2/cgi-bin/hello" >/dev/null 2>&1 && return; sleep 0.2; done
@@ -50,11 +53,11 @@ rps() { wrk -t1 -c"$2" -d"$DUR" "http://127.0.0.1:$1/cgi-bin/hello" | awk '/Requ
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
 jar_a=$(build "$A" a); jar_b=$(build "$B" b)
-start "$jar_a" "$PORT_A" a; start "$jar_b" "$PORT_B" b
+start "$jar_a" "$PORT_A" a "${JAVA_OPTS_A:-}"; start "$jar_b" "$PORT_B" b "${JAVA_OPTS_B:-}"
 wrk -t1 -c8 -d"$WARM" "http://127.0.0.1:$PORT_A/cgi-bin/hello" >/dev/null
 wrk -t1 -c8 -d"$WARM" "http://127.0.0.1:$PORT_B/cgi-bin/hello" >/dev/null
 
-echo "A = $A ($(git -C "$root" rev-parse --short "$A")), B = $B ($(git -C "$root" rev-parse --short "$B")); DUR=$DUR REPS=$REPS"
+echo "A = $A ($(git -C "$root" rev-parse --short "$A"))${JAVA_OPTS_A:+ with $JAVA_OPTS_A}, B = $B ($(git -C "$root" rev-parse --short "$B"))${JAVA_OPTS_B:+ with $JAVA_OPTS_B}; DUR=$DUR REPS=$REPS"
 echo "| c | A req/s (runs) | B req/s (runs) | B/A |"
 echo "|---|---|---|---|"
 for c in $CONNS; do

@@ -4,7 +4,9 @@
 #                    (the launcher's JVM options), access log off like nginx's;
 #   nginx_fpm        nginx → php-fpm (fastcgi_pass unix:…, nginx's defaults as in shared/bench/php_peers.sh);
 #   tracegate_phpcgi Tracegate's managed php-cgi pool (command = ["/usr/bin/php-cgi"]) — only when the jar has
-#                    managed pools (probed at start; the row is left out with a note otherwise).
+#                    managed pools (probed at start; the row is left out with a note otherwise);
+#   java_ceiling     bench/FastCgiCeiling.java: not a server, the JVM doing only the bytes on one event loop that
+#                    holds the HTTP and the FastCGI connections (nginx's shape) — what Java can reach here.
 # One php-fpm master with one pool per server, both from the same lines (pm = static, FPM_CHILDREN children,
 # default the CPU count, pm.max_requests = 0): Tracegate keeps its connections (KEEP_CONN) and php-fpm pins a
 # worker to a kept connection, so a shared pool would hand nginx's requests to workers parked on Tracegate's
@@ -15,7 +17,7 @@
 # of the server plus its php-fpm pool's workers (bench/rss_sampler.py). /proc/loadavg is logged per run.
 #
 # Usage: bench/fastcgi.sh     env: CONNS="1 8 64" DUR=10s REPS=3 WARM=20s WRK_THREADS=1 FPM_CHILDREN=$(nproc)
-#                                  SERVERS="tracegate_fpm nginx_fpm [tracegate_phpcgi]" PORT_BASE=18380
+#                                  SERVERS="tracegate_fpm nginx_fpm [tracegate_phpcgi] java_ceiling" PORT_BASE=18380
 #                                  RESULTS=<dir, kept> TRACEGATE_JAVA_OPTS (added to the launcher's options)
 #                                  AB_JAR=<another tracegate.jar>: adds the row tracegate_fpm_ab, that jar behind the
 #                                  same launcher (a copy of bin/) on a third pool of the same lines, for an A/B of a
@@ -25,6 +27,7 @@
 # At the defaults: ~2 servers × 3 c × 3 reps × 10 s + warm-up ≈ 5 min. Every process is stopped by its own PID.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bin/jdk.sh"
 CONNS=${CONNS:-"1 8 64"}; DUR=${DUR:-10s}; REPS=${REPS:-3}; WARM=${WARM:-20s}; WRK_THREADS=${WRK_THREADS:-1}
 FPM_CHILDREN=${FPM_CHILDREN:-$(nproc)}; PORT_BASE=${PORT_BASE:-18380}
 RESULTS=${RESULTS:-/tmp/tracegate-fastcgi.$(date +%Y%m%d-%H%M%S)}
@@ -54,7 +57,7 @@ trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 port() { case $1 in tracegate_fpm) echo $PORT_BASE;; nginx_fpm) echo $((PORT_BASE+1));; tracegate_phpcgi) echo $((PORT_BASE+2));;
-    tracegate_fpm_ab) echo $((PORT_BASE+3));; esac; }
+    tracegate_fpm_ab) echo $((PORT_BASE+3));; java_ceiling) echo $((PORT_BASE+4));; esac; }
 url() { echo "http://127.0.0.1:$(port "$1")/php/hello.php"; }
 
 # ---- php-fpm: one master, the same pool lines twice (adapted from shared/bench/php_peers.sh) ------------
@@ -70,7 +73,7 @@ pm.max_requests = 0
 EOC
 }
 { printf '[global]\npid = %s\nerror_log = %s\ndaemonize = no\n' "$work/fpm/php-fpm.pid" "$work/fpm/php-fpm.log"
-  pool tg; pool ngx; [ -z "${AB_JAR:-}" ] || pool tgab; } > "$work/fpm/php-fpm.conf"
+  pool tg; pool ngx; pool ceil; [ -z "${AB_JAR:-}" ] || pool tgab; } > "$work/fpm/php-fpm.conf"
 
 cat > "$work/nginx/nginx.conf" <<EOC
 daemon off; master_process on; worker_processes 1; user www-data; pid $work/nginx/nginx.pid;
@@ -115,14 +118,14 @@ waitup() { for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "
                kill -0 "$(cat "$work/pids/$2.pid")" 2>/dev/null || return 1; sleep 0.1; done; return 1; }
 # The PIDs whose trees make up a server, and the workers of its php-fpm pool (pm = static: they stay put).
 roots() { case $1 in nginx_fpm) cat "$work/pids/nginx.pid";; *) cat "$work/pids/$1.pid";; esac; }
-pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; *) return 0;; esac
+pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; java_ceiling) name=ceil;; *) return 0;; esac
     local f; for f in $(grep -l "^php-fpm: pool $name" /proc/[0-9]*/cmdline 2>/dev/null); do
         [ "$(tr -d '\0' < "$f" 2>/dev/null)" = "php-fpm: pool $name" ] && { f=${f#/proc/}; printf '%s ' "${f%/cmdline}"; }; done; }
 
 "$root/bin/tracegate" --version >/dev/null 2>&1   # builds the jar now if the sources are newer, outside any timing
 startbg fpm "$FPM" -y "$work/fpm/php-fpm.conf" -R
-for _ in $(seq 100); do [ -S "$work/fpm/tg.sock" ] && [ -S "$work/fpm/ngx.sock" ] && break; sleep 0.1; done
-SERVERS=${SERVERS:-"tracegate_fpm nginx_fpm tracegate_phpcgi${AB_JAR:+ tracegate_fpm_ab}"}
+for _ in $(seq 100); do [ -S "$work/fpm/tg.sock" ] && [ -S "$work/fpm/ngx.sock" ] && [ -S "$work/fpm/ceil.sock" ] && break; sleep 0.1; done
+SERVERS=${SERVERS:-"tracegate_fpm nginx_fpm tracegate_phpcgi${AB_JAR:+ tracegate_fpm_ab} java_ceiling"}
 notes=""
 up=""
 for s in $SERVERS; do
@@ -132,6 +135,8 @@ for s in $SERVERS; do
         tracegate_fpm_ab)
             TRACEGATE_JAVA_OPTS="${AB_JAVA_OPTS:-${TRACEGATE_JAVA_OPTS:-}}" startbg "$s" "$work/ab/bin/tracegate" serve --config "$work/tg-fpm_ab/tracegate.toml" --access-log off;;
         nginx_fpm) startbg nginx nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/";;
+        java_ceiling) startbg "$s" "$JAVA_HOME/bin/java" "$root/bench/FastCgiCeiling.java" "$(port "$s")" "$W/php/hello.php" \
+                          "$work/fpm/ceil.sock" "$FPM_CHILDREN";;
     esac
     if waitup "$s" "$([ "$s" = nginx_fpm ] && echo nginx || echo "$s")"; then
         up="$up $s"

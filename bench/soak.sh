@@ -102,7 +102,7 @@ EOF
 # ---- the server: the jar, with bin/tracegate's JVM options ------------------------------------------------------
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx96m ${TRACEGATE_JAVA_OPTS:-} \
+    -XX:+UseSerialGC -Xss512k -Xmx96m ${TRACEGATE_JAVA_OPTS:-} \
     -Djava.io.tmpdir="$work/tmp" -Dtracegate.home="$root" -jar "$jar" serve --config "$work/soak.toml" \
     > "$work/server.out" 2> "$work/server.err" &
 server=$!

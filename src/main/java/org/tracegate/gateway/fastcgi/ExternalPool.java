@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ExternalPool implements FastCgiBackend {
     private final FastCgiAddress address;
+    /** The address as the evidence names it; a record's toString would build it again for every request. */
+    private final String addressText;
     private final int maxConnections;
     private final int queueLength;
     private final Duration connectTimeout;
@@ -25,6 +27,7 @@ public final class ExternalPool implements FastCgiBackend {
 
     public ExternalPool(FastCgiAddress address, int maxConnections, int queueLength, Duration connectTimeout) {
         this.address = address;
+        this.addressText = address.toString();
         this.maxConnections = maxConnections;
         this.queueLength = queueLength;
         this.connectTimeout = connectTimeout;
@@ -50,13 +53,13 @@ public final class ExternalPool implements FastCgiBackend {
             }
         }
         FastCgiConnection kept = takeIdle();
-        if (kept != null) return new Lease(kept, -1, kept.requestsStarted() + 1, false, address.toString(), null);
+        if (kept != null) return new Lease(kept, -1, kept.requestsStarted() + 1, false, addressText, null);
         try {
             FastCgiConnection c = FastCgiConnection.open(address, connectTimeout);
-            return new Lease(c, -1, 1, true, address.toString(), null);
+            return new Lease(c, -1, 1, true, addressText, null);
         } catch (FastCgiConnectException e) {
             slots.release();
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(address.toString(), e.errnoName(), e.getMessage()));
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(addressText, e.errnoName(), e.getMessage()));
         }
     }
 
@@ -64,10 +67,10 @@ public final class ExternalPool implements FastCgiBackend {
     public Lease renew(Lease stale) throws FastCgiUnavailable {
         stale.connection().close();
         try {
-            return new Lease(FastCgiConnection.open(address, connectTimeout), -1, 1, true, address.toString(), null);
+            return new Lease(FastCgiConnection.open(address, connectTimeout), -1, 1, true, addressText, null);
         } catch (FastCgiConnectException e) {
             slots.release();
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(address.toString(), e.errnoName(), e.getMessage()));
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(addressText, e.errnoName(), e.getMessage()));
         }
     }
 
@@ -105,7 +108,7 @@ public final class ExternalPool implements FastCgiBackend {
     }
 
     @Override
-    public String describe() { return address.toString(); }
+    public String describe() { return addressText; }
 
     @Override
     public void close() {

@@ -19,7 +19,9 @@ public enum ProtocolStatus {
 
     /** The status with this code, or null for one the spec does not define. */
     public static ProtocolStatus of(int code) {
-        for (ProtocolStatus s : values()) if (s.code == code) return s;
+        for (ProtocolStatus s : ALL) if (s.code == code) return s;
         return null;
     }
+
+    private static final ProtocolStatus[] ALL = values(); // values() copies the array on every call
 }
