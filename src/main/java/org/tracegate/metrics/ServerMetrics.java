@@ -193,7 +193,7 @@ public final class ServerMetrics implements TraceSink, AutoCloseable {
                 : Routes.path(start.requestUrl());
         if (end.httpStatus() >= 500) failed.add(trace);
         recent.add(new RecentRequests.Done(System.currentTimeMillis(), nanos / 1000, end.httpStatus(),
-                end.httpSubStatus(), script, trace.context().requestId(), cause), start.requestUrl());
+                end.httpSubStatus(), script, trace.context().activityId(), cause), start.requestUrl());
     }
 
     private Counter badGateways(BadGatewayCause cause) {

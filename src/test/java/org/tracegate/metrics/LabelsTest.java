@@ -41,7 +41,7 @@ class LabelsTest {
         RecentRequests r = new RecentRequests(now::get);
         for (int i = 1; i <= 100; i++) {
             r.add(new RecentRequests.Done(now.get(), i * 1000L, i <= 10 ? 502 : 200, i <= 10 ? 2 : 0,
-                    i <= 10 ? "/bad.sh" : "/good.sh", "id" + i, i <= 10 ? BadGatewayCause.EXITED_BEFORE_HEADERS : null), "/u");
+                    i <= 10 ? "/bad.sh" : "/good.sh", new java.util.UUID(0, i), i <= 10 ? BadGatewayCause.EXITED_BEFORE_HEADERS : null), "/u");
         }
         RecentRequests.Window w = r.window(Duration.ofMinutes(5));
         assertThat(w.requests()).isEqualTo(100);
@@ -51,7 +51,8 @@ class LabelsTest {
         assertThat(r.topFailing(Duration.ofMinutes(5), 5)).extracting(RecentRequests.ScriptStats::script).containsExactly("/bad.sh");
         assertThat(r.slowest(Duration.ofMinutes(5), 1).getFirst().script()).isEqualTo("/good.sh");
         assertThat(r.badGatewayCounts()).containsEntry(BadGatewayCause.EXITED_BEFORE_HEADERS, 10L);
-        assertThat(r.latest(BadGatewayCause.EXITED_BEFORE_HEADERS).requestId()).isEqualTo("id10");
+        assertThat(r.latest(BadGatewayCause.EXITED_BEFORE_HEADERS).requestId()).isEqualTo(new java.util.UUID(0, 10).toString());
+        assertThat(r.topFailing(Duration.ofMinutes(5), 1).getFirst().exampleRequestId()).isEqualTo(new java.util.UUID(0, 10).toString());
         now.addAndGet(Duration.ofMinutes(6).toMillis());
         assertThat(r.window(Duration.ofMinutes(5)).requests()).isZero();
         assertThat(r.window(RecentRequests.HOUR).requests()).isEqualTo(100);
