@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Kept as columns of primitives in a ring, not as an object per request: at thousands of FastCGI requests a
  * second, 200,000 records with their id strings (~45 MB) lived just long enough to reach the old generation and
- * filled the 96 MiB heap, a full collection of 70–90 ms every ~5 s (bench/README.md, "The tail at c=64"). The
+ * filled the 96 MiB heap, a full collection of 70–90 ms every ~5 s (bench/README.md, "FastCGI (issue 10)"). The
  * columns are allocated as they fill, and a script's path is shared with the previous requests for it.
  */
 public final class RecentRequests {
