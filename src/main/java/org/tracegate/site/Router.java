@@ -19,6 +19,7 @@ import org.tracegate.config.InterpreterMapping;
 import org.tracegate.config.Restrictions;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.gateway.Refusal;
+import org.tracegate.text.PathGlob;
 
 /**
  * The site model: which of the configured places serves a URL, and how. In order: {@code [[deny]]} rules; the
@@ -57,7 +58,7 @@ public final class Router {
         this.fastcgiByName = config.fastcgi().stream().filter(f -> f.name() != null)
                 .collect(Collectors.toUnmodifiableMap(FastCgiMapping::name, f -> f));
         this.restrictions = config.restrictions();
-        this.deny = config.deny().stream().map(r -> new Deny(r, r.isGlob() ? glob(r.pattern()) : null)).toList();
+        this.deny = config.deny().stream().map(r -> new Deny(r, r.isGlob() ? PathGlob.compile(r.pattern()) : null)).toList();
     }
 
     private static Location location(String key, CgiMapping m) {
@@ -289,28 +290,6 @@ public final class Router {
 
     private static boolean isStaticLooking(String name) {
         return name.matches("(?i).*\\.(png|gif|jpe?g|svg|ico|css|js|html?|txt|woff2?|ttf|map)$");
-    }
-
-    /** "**" across segments ("**&#47;" also matching no directory at all), "*" and "?" within one. */
-    static Pattern glob(String g) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < g.length(); i++) {
-            char c = g.charAt(i);
-            if (c == '*' && i + 2 < g.length() && g.charAt(i + 1) == '*' && g.charAt(i + 2) == '/') {
-                re.append("(?:.*/)?");
-                i += 2;
-            } else if (c == '*' && i + 1 < g.length() && g.charAt(i + 1) == '*') {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^/]*");
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 
     /** Whether {@code dir} holds a regular file named {@code name}, without following a final symlink. */

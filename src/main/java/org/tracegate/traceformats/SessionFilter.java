@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
+import org.tracegate.text.PathGlob;
 import org.tracegate.trace.Area;
 import org.tracegate.trace.TraceEvent;
 import org.tracegate.trace.TraceRecord;
@@ -46,7 +46,7 @@ public record SessionFilter(String urlGlob, Set<Area> areas) {
 
     public boolean matchesUrl(String requestUrl) {
         if (urlGlob == null) return true;
-        return globPattern(urlGlob).matcher(pathOf(requestUrl)).matches();
+        return PathGlob.compile(urlGlob).matcher(pathOf(requestUrl)).matches();
     }
 
     static String pathOf(String requestUrl) {
@@ -69,23 +69,5 @@ public record SessionFilter(String urlGlob, Set<Area> areas) {
         }
         int q = s.indexOf('?');
         return q < 0 ? s : s.substring(0, q);
-    }
-
-    static Pattern globPattern(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^/]*");
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

@@ -78,6 +78,15 @@ class SessionWriterTest {
         assertThat(read.events()).extracting(RecordedEvent::contextId).containsOnly(SeedRecords.CONTEXT.contextId());
     }
 
+    /** A session's url glob is the deny rules' glob: "**&#47;" also matches no directory (PathGlob). */
+    @Test
+    void aSessionsUrlGlobMatchesAsTheDenyRulesDo() {
+        SessionFilter f = new SessionFilter("/cgi-bin/**/x.exe", EnumSet.of(Area.CGI));
+        assertThat(f.matchesUrl("http://h/cgi-bin/x.exe?a=1")).isTrue();
+        assertThat(f.matchesUrl("http://h/cgi-bin/a/b/x.exe")).isTrue();
+        assertThat(f.matchesUrl("http://h/cgi-binx.exe")).isFalse();
+    }
+
     @Test
     void tornLastLineAndMissingEndAreToleratedAndReported() throws IOException {
         Path file = dir.resolve("crash.jsonl");
