@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.tracegate.text.PathGlob;
 import org.tracegate.trace.Area;
 import org.tracegate.trace.TraceEvent;
@@ -15,16 +16,27 @@ import org.tracegate.trace.TraceRecord;
  * <p>The URL glob is matched against the path of the request's GENERAL_REQUEST_START RequestURL (no
  * scheme, host or query): {@code *} matches within one path segment, {@code **} across segments,
  * {@code ?} one character. A null glob matches every request.
- *
- * @param urlGlob e.g. {@code /cgi-bin/**}, or null for all
- * @param areas   the areas whose events are kept (IIS's trace areas), never empty
  */
-public record SessionFilter(String urlGlob, Set<Area> areas) {
+public final class SessionFilter {
+    private final String urlGlob;
+    private final Set<Area> areas;
+    /** Compiled once: it is matched for every request while a filtered session records. */
+    private final Pattern url;
 
-    public SessionFilter {
+    /**
+     * @param urlGlob e.g. {@code /cgi-bin/**}, or null for all
+     * @param areas   the areas whose events are kept (IIS's trace areas), never empty
+     */
+    public SessionFilter(String urlGlob, Set<Area> areas) {
         if (areas == null || areas.isEmpty()) throw new IllegalArgumentException("a session needs at least one area");
-        areas = Set.copyOf(areas);
+        this.urlGlob = urlGlob;
+        this.areas = Set.copyOf(areas);
+        this.url = urlGlob == null ? null : PathGlob.compile(urlGlob);
     }
+
+    public String urlGlob() { return urlGlob; }
+
+    public Set<Area> areas() { return areas; }
 
     /** Every request, every area. */
     public static SessionFilter all() {
@@ -46,7 +58,7 @@ public record SessionFilter(String urlGlob, Set<Area> areas) {
 
     public boolean matchesUrl(String requestUrl) {
         if (urlGlob == null) return true;
-        return PathGlob.compile(urlGlob).matcher(pathOf(requestUrl)).matches();
+        return url.matcher(pathOf(requestUrl)).matches();
     }
 
     static String pathOf(String requestUrl) {
