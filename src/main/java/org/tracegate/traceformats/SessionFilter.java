@@ -13,9 +13,8 @@ import org.tracegate.trace.TraceRecord;
 /**
  * Which requests and areas a session records.
  *
- * <p>The URL glob is matched against the path of the request's GENERAL_REQUEST_START RequestURL (no
- * scheme, host or query): {@code *} matches within one path segment, {@code **} across segments,
- * {@code ?} one character. A null glob matches every request.
+ * <p>The URL glob ({@link PathGlob}, the deny rules' syntax) is matched against the path of the request's
+ * GENERAL_REQUEST_START RequestURL (no scheme, host or query). A null glob matches every request.
  */
 public final class SessionFilter {
     private final String urlGlob;
