@@ -11,6 +11,7 @@ import org.tracegate.gateway.fastcgi.ExternalPool;
 import org.tracegate.gateway.fastcgi.FastCgiAddress;
 import org.tracegate.gateway.fastcgi.FastCgiBackend;
 import org.tracegate.gateway.fastcgi.ManagedPool;
+import org.tracegate.gateway.fastcgi.PushBinder;
 import org.tracegate.process.ProcessLauncher;
 import org.tracegate.trace.ErrorLog;
 
@@ -24,12 +25,13 @@ final class FastCgiBackends {
     /**
      * @param launcher starts a managed pool's processes, as it starts CGI programs: their user and limits are the
      *                 global program policy's
+     * @param binder   puts an external server's connections on the site's selector (see {@link SiteConnector})
      */
     static FastCgiBackend of(FastCgiMapping m, ServerConfig config, ProgramPolicies policies, ErrorLog errorLog,
-                             ProcessLauncher launcher) {
+                             ProcessLauncher launcher, PushBinder binder) {
         if (!m.managed()) {
             return new ExternalPool(FastCgiAddress.parse(m.address()), m.pool().maxInstances(), m.pool().queueLength(),
-                    CONNECT_TIMEOUT);
+                    CONNECT_TIMEOUT, binder);
         }
         try {
             // No core files from pool processes: crash dumps are captured for CGI programs, whose one request is

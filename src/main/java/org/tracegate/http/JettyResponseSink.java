@@ -6,18 +6,21 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseSink;
 import org.tracegate.gateway.fastcgi.LastWriteChannel;
+import org.tracegate.gateway.fastcgi.PushSink;
 
 /** Writes a program's response through Jetty, which frames it (chunked for HTTP/1.1, close for 1.0). */
-final class JettyResponseSink implements ResponseSink {
+final class JettyResponseSink implements ResponseSink, PushSink {
     private final Request request;
     private final Response response;
     /** Request attribute: an AtomicLong of NPH bytes, which go to the connection, not Jetty's response. */
@@ -32,6 +35,12 @@ final class JettyResponseSink implements ResponseSink {
 
     @Override
     public WritableByteChannel begin(int status, String reason, List<ResponseHead.Header> headers) throws IOException {
+        start(status, reason, headers);
+        return new BlockingChannel((last, buf, callback) -> response.write(last, buf, callback));
+    }
+
+    @Override
+    public void start(int status, String reason, List<ResponseHead.Header> headers) {
         response.setStatus(status);
         var fields = response.getHeaders();
         for (ResponseHead.Header h : headers) {
@@ -42,7 +51,13 @@ final class JettyResponseSink implements ResponseSink {
                 fields.add(h.name(), h.value());
             }
         }
-        return new BlockingChannel((last, buf, callback) -> response.write(last, buf, callback));
+    }
+
+    /** The push path's write: its completion runs in place (on the selector when the client was slow). */
+    @Override
+    public void write(ByteBuffer content, boolean last, Consumer<IOException> done) {
+        response.write(last, content, Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> done.accept(null),
+                x -> done.accept(x instanceof IOException io ? io : new IOException(x))));
     }
 
     /** Content bytes sent for this request: Jetty's count plus an NPH program's raw bytes. */

@@ -135,7 +135,7 @@ public final class TracegateServer implements AutoCloseable {
                 config.limits().idleTimeout().toMillis()) + 10_000);
         for (String listen : config.listen()) {
             // HeadGateConnectionFactory: Jetty's HTTP/1.1, with request heads gathered off the thread pool (slowloris).
-            ServerConnector c = new ServerConnector(server, new HeadGateConnectionFactory(http));
+            ServerConnector c = new SiteConnector(server, new HeadGateConnectionFactory(http));
             c.setIdleTimeout(idleMillis);
             URI u = URI.create("http://" + listen);
             c.setHost(u.getHost());
@@ -171,7 +171,8 @@ public final class TracegateServer implements AutoCloseable {
             if (!sc.fastcgi().isEmpty()) {
                 Map<FastCgiMapping, FastCgiGateway.Application> apps = new LinkedHashMap<>();
                 for (FastCgiMapping m : sc.fastcgi()) {
-                    FastCgiBackend backend = FastCgiBackends.of(m, sc, sitePolicies, errorLog, launcher);
+                    FastCgiBackend backend = FastCgiBackends.of(m, sc, sitePolicies, errorLog, launcher,
+                            connectors.isEmpty() ? null : (SiteConnector) connectors.getFirst());
                     fastCgiBackends.add(backend);
                     if (metrics != null && backend.processes() != null) {
                         metrics.pool(new PoolGauge(m.prefix() == null ? m.describe() : m.prefix(),

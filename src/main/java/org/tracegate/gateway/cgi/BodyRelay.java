@@ -104,8 +104,8 @@ public final class BodyRelay {
         return cut != null ? new RelayEnd.Cut(cut, sent) : new RelayEnd.Completed(sent);
     }
 
-    /** Appends the buffer's first bytes to {@code kept}, up to ENTITY_BUFFER_BYTES in all. */
-    private static byte[] keepFirst(byte[] kept, ByteBuffer b) {
+    /** Appends the buffer's first bytes to {@code kept}, up to ENTITY_BUFFER_BYTES in all (FastCGI's push relay too). */
+    public static byte[] keepFirst(byte[] kept, ByteBuffer b) {
         int n = Math.min(ENTITY_BUFFER_BYTES - kept.length, b.remaining());
         if (n <= 0) return kept;
         byte[] more = Arrays.copyOf(kept, kept.length + n);
@@ -113,7 +113,8 @@ public final class BodyRelay {
         return more;
     }
 
-    private static List<ResponseHead.Header> endToEnd(List<ResponseHead.Header> headers) {
+    /** The headers without the hop-by-hop ones, which are the HTTP layer's to set. */
+    public static List<ResponseHead.Header> endToEnd(List<ResponseHead.Header> headers) {
         List<ResponseHead.Header> out = new ArrayList<>(headers.size());
         for (ResponseHead.Header h : headers) {
             if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) out.add(h);
@@ -121,7 +122,8 @@ public final class BodyRelay {
         return out;
     }
 
-    private static String headersText(int status, String reason, List<ResponseHead.Header> headers) {
+    /** GENERAL_RESPONSE_HEADERS' text. */
+    public static String headersText(int status, String reason, List<ResponseHead.Header> headers) {
         StringBuilder sb = new StringBuilder(256).append("HTTP/1.1 ").append(status);
         if (reason != null && !reason.isEmpty()) sb.append(' ').append(reason);
         sb.append("\r\n");

@@ -1,77 +1,167 @@
 package org.tracegate.gateway.fastcgi;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.tracegate.process.Watchdog;
 
 /**
  * Connections to an external FastCGI server (php-fpm, say), kept and reused (KEEP_CONN) in a bounded pool:
- * at most {@code maxConnections} at once, since each one occupies one of the server's workers, and a fair
- * queue of at most {@code queueLength} requests waiting for one. A connect failure is an
- * {@link FastCgiUnavailable.Unreachable} with the errno, at once, never a hang.
+ * at most {@code maxConnections} at once, since each one occupies one of the server's workers, and one FIFO of at
+ * most {@code queueLength} requests waiting for one — a lane's blocking {@link #lease} and an event-driven
+ * {@link #leaseAsync} alike. A connect failure is an {@link FastCgiUnavailable.Unreachable} with the errno, at once,
+ * never a hang.
+ *
+ * <p>With a {@link PushBinder}, every new connection is put on the HTTP server's event loop: requests without a body
+ * then run there as {@link PushExchange}s, and a lane's request waits on the same connection through it.
  */
 public final class ExternalPool implements FastCgiBackend {
+    /** Grants queued while a grant runs on this thread: a chain of requests failing at once must not nest. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> GRANTING = new ThreadLocal<>();
+
     private final FastCgiAddress address;
     /** The address as the evidence names it; a record's toString would build it again for every request. */
     private final String addressText;
     private final int maxConnections;
     private final int queueLength;
     private final Duration connectTimeout;
-    private final Semaphore slots;
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final PushBinder binder;
+    private final Object lock = new Object();
+    private int leased;                                   // guarded by lock
+    private final Deque<Waiter> waiters = new ArrayDeque<>(); // guarded by lock
     private final Deque<FastCgiConnection> idle = new ArrayDeque<>(); // guarded by itself
     private volatile boolean closed;
 
     public ExternalPool(FastCgiAddress address, int maxConnections, int queueLength, Duration connectTimeout) {
+        this(address, maxConnections, queueLength, connectTimeout, null);
+    }
+
+    /** @param binder puts new connections on the HTTP server's event loop; null keeps them blocking */
+    public ExternalPool(FastCgiAddress address, int maxConnections, int queueLength, Duration connectTimeout,
+                        PushBinder binder) {
         this.address = address;
         this.addressText = address.toString();
         this.maxConnections = maxConnections;
         this.queueLength = queueLength;
         this.connectTimeout = connectTimeout;
-        this.slots = new Semaphore(maxConnections, true);
+        this.binder = binder;
+    }
+
+    /** Whether requests without a body can run as {@link PushExchange}s here ({@link #leaseAsync}). */
+    public boolean pushes() { return binder != null; }
+
+    /** One request waiting for a connection: granted a slot once, or refused once. */
+    private abstract static class Waiter {
+        final AtomicBoolean claimed = new AtomicBoolean();
+
+        /** The slot is this request's now: it gets a connection (or, failing that, gives the slot back). */
+        abstract void granted();
+
+        abstract void refused(FastCgiUnavailable.Reason why);
     }
 
     @Override
     public Lease lease(Duration wait) throws FastCgiUnavailable {
-        if (!slots.tryAcquire()) {
-            if (waiting.incrementAndGet() > queueLength) {
-                waiting.decrementAndGet();
-                throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
-            }
+        CompletableFuture<Void> slot = new CompletableFuture<>();
+        Waiter w = new Waiter() {
+            @Override
+            void granted() { slot.complete(null); }
+
+            @Override
+            void refused(FastCgiUnavailable.Reason why) { slot.completeExceptionally(new FastCgiUnavailable(why)); }
+        };
+        if (take(w) != Taken.TAKEN) {
             try {
-                if (!slots.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                    throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, wait));
-                }
+                slot.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (cancel(w)) throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, wait));
+                slot.join();                           // granted just now
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
-            } finally {
-                waiting.decrementAndGet();
+                if (cancel(w)) throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
+                slot.join();
+            } catch (ExecutionException e) {
+                throw (FastCgiUnavailable) e.getCause();
             }
         }
         FastCgiConnection kept = takeIdle();
         if (kept != null) return new Lease(kept, -1, kept.requestsStarted() + 1, false, addressText, null);
-        try {
-            FastCgiConnection c = FastCgiConnection.open(address, connectTimeout);
-            return new Lease(c, -1, 1, true, addressText, null);
-        } catch (FastCgiConnectException e) {
-            slots.release();
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(addressText, e.errnoName(), e.getMessage()));
+        return new Lease(openBlocking(), -1, 1, true, addressText, null);
+    }
+
+    /**
+     * As {@link #lease}, without waiting: {@code ready} gets the lease, or {@code refused} why there is none — on this
+     * thread when a kept connection is free or the queue is full, else on the thread that frees one, the one that
+     * connected a new one, or (the wait ran out) a thread of its own. Only with a {@link PushBinder}.
+     */
+    public void leaseAsync(Duration wait, Watchdog watchdog, Consumer<Lease> ready, Consumer<FastCgiUnavailable.Reason> refused) {
+        AsyncWaiter w = new AsyncWaiter(ready, refused);
+        switch (take(w)) {
+            case TAKEN -> grant(w);
+            case QUEUED -> w.arm(watchdog, wait);
+            case REFUSED -> { } // told already
+        }
+    }
+
+    private final class AsyncWaiter extends Waiter {
+        private final Consumer<Lease> ready;
+        private final Consumer<FastCgiUnavailable.Reason> refused;
+        private volatile Watchdog.Deadline deadline;
+
+        AsyncWaiter(Consumer<Lease> ready, Consumer<FastCgiUnavailable.Reason> refused) {
+            this.ready = ready;
+            this.refused = refused;
+        }
+
+        /** Refuses the request if no slot comes within {@code wait}; a slot granted first makes this a no-op. */
+        void arm(Watchdog watchdog, Duration wait) {
+            deadline = watchdog.arm(wait, () -> {
+                if (cancel(this)) {
+                    // On a thread of its own, so that answering a slow client cannot stall the watchdog.
+                    Thread.ofVirtual().name("tracegate-fastcgi-busy").start(() ->
+                            refused.accept(new FastCgiUnavailable.Busy(maxConnections, wait)));
+                }
+            });
+        }
+
+        @Override
+        void granted() {
+            Watchdog.Deadline d = deadline;
+            if (d != null) d.cancel();
+            FastCgiConnection kept = takeIdle();
+            if (kept != null) {
+                ready.accept(new Lease(kept, -1, kept.requestsStarted() + 1, false, addressText, null));
+            } else {
+                // Connecting may wait (a TCP connect): never on the event loop.
+                Thread.ofVirtual().name("tracegate-fastcgi-connect").start(() -> openBound(ready, refused));
+            }
+        }
+
+        @Override
+        void refused(FastCgiUnavailable.Reason why) {
+            Watchdog.Deadline d = deadline;
+            if (d != null) d.cancel();
+            refused.accept(why);
         }
     }
 
     /** A fresh connection in place of a kept one that the server had closed meanwhile. */
     public Lease renew(Lease stale) throws FastCgiUnavailable {
         stale.connection().close();
-        try {
-            return new Lease(FastCgiConnection.open(address, connectTimeout), -1, 1, true, addressText, null);
-        } catch (FastCgiConnectException e) {
-            slots.release();
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(addressText, e.errnoName(), e.getMessage()));
-        }
+        return new Lease(openBlocking(), -1, 1, true, addressText, null);
+    }
+
+    /** As {@link #renew}, without waiting: the new connection is made on a thread of its own. */
+    public void renewAsync(Lease stale, Consumer<Lease> ready, Consumer<FastCgiUnavailable.Reason> refused) {
+        stale.connection().close();
+        Thread.ofVirtual().name("tracegate-fastcgi-connect").start(() -> openBound(ready, refused));
     }
 
     @Override
@@ -84,7 +174,109 @@ public final class ExternalPool implements FastCgiBackend {
         } else {
             c.close();
         }
-        slots.release();
+        releaseSlot();
+    }
+
+    private enum Taken { TAKEN, QUEUED, REFUSED }
+
+    /** Takes a slot at once, or queues {@code w}, or refuses it at once (told so) when the queue is full. */
+    private Taken take(Waiter w) {
+        FastCgiUnavailable.Reason refuse = null;
+        synchronized (lock) {
+            if (closed) {
+                refuse = new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO);
+            } else if (leased < maxConnections && waiters.isEmpty()) {
+                leased++;
+                w.claimed.set(true);
+                return Taken.TAKEN;
+            } else if (waiters.size() >= queueLength) {
+                refuse = new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO);
+            } else {
+                waiters.add(w);
+                return Taken.QUEUED;
+            }
+        }
+        w.claimed.set(true);
+        w.refused(refuse);
+        return Taken.REFUSED;
+    }
+
+    /** Takes {@code w} out of the queue if no slot was granted to it yet. */
+    private boolean cancel(Waiter w) {
+        if (!w.claimed.compareAndSet(false, true)) return false;
+        synchronized (lock) {
+            waiters.remove(w);
+        }
+        return true;
+    }
+
+    /** A slot is free: it goes to the first request waiting, or back to the pool. */
+    private void releaseSlot() {
+        Waiter next;
+        synchronized (lock) {
+            do {
+                next = waiters.poll();
+            } while (next != null && !next.claimed.compareAndSet(false, true));
+            if (next == null) leased--;
+        }
+        if (next != null) grant(next);
+    }
+
+    private void grant(Waiter w) {
+        ArrayDeque<Runnable> queued = GRANTING.get();
+        if (queued != null) {
+            queued.add(w::granted);
+            return;
+        }
+        queued = new ArrayDeque<>();
+        GRANTING.set(queued);
+        try {
+            w.granted();
+            for (Runnable r; (r = queued.poll()) != null; ) r.run();
+        } finally {
+            GRANTING.remove();
+        }
+    }
+
+    /** Connects for a slot already taken; on failure gives the slot back. */
+    private FastCgiConnection openBlocking() throws FastCgiUnavailable {
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        openBound(got::complete, got::complete);
+        Object o = got.join();
+        if (o instanceof Lease l) return l.connection();
+        throw new FastCgiUnavailable((FastCgiUnavailable.Reason) o);
+    }
+
+    /** Connects (and binds, with a binder) for a slot already taken; on failure gives the slot back. */
+    private void openBound(Consumer<Lease> ready, Consumer<FastCgiUnavailable.Reason> refused) {
+        FastCgiConnection c;
+        try {
+            c = FastCgiConnection.open(address, connectTimeout);
+        } catch (FastCgiConnectException e) {
+            releaseSlot();
+            refused.accept(new FastCgiUnavailable.Unreachable(addressText, e.errnoName(), e.getMessage()));
+            return;
+        }
+        Lease lease = new Lease(c, -1, 1, true, addressText, null);
+        if (binder == null) {
+            ready.accept(lease);
+            return;
+        }
+        try {
+            binder.bind(c.nonBlockingChannel(), t -> {
+                c.bind(t);
+                ready.accept(lease);
+            }, failure -> {
+                c.close();
+                releaseSlot();
+                refused.accept(new FastCgiUnavailable.Unreachable(addressText, "EBIND",
+                        "the server could not take the connection: " + failure));
+            });
+        } catch (IOException e) {
+            c.close();
+            releaseSlot();
+            refused.accept(new FastCgiUnavailable.Unreachable(addressText, SocketErrors.errnoName(e), SocketErrors.detail(e)));
+        }
     }
 
     private FastCgiConnection takeIdle() {
@@ -99,7 +291,11 @@ public final class ExternalPool implements FastCgiBackend {
     }
 
     /** Connections open now, idle ones included. */
-    public int open() { return maxConnections - slots.availablePermits() + idleCount(); }
+    public int open() {
+        synchronized (lock) {
+            return leased + idleCount();
+        }
+    }
 
     public int idleCount() {
         synchronized (idle) {
@@ -110,9 +306,18 @@ public final class ExternalPool implements FastCgiBackend {
     @Override
     public String describe() { return addressText; }
 
+    /** Closes the idle connections and refuses the requests still waiting. */
     @Override
     public void close() {
-        closed = true;
+        Deque<Waiter> left;
+        synchronized (lock) {
+            closed = true;
+            left = new ArrayDeque<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : left) {
+            if (w.claimed.compareAndSet(false, true)) w.refused(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
+        }
         synchronized (idle) {
             for (FastCgiConnection c : idle) c.close();
             idle.clear();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -25,7 +26,8 @@ import org.tracegate.trace.RequestTrace;
 
 /**
  * One connection to a FastCGI server (unix-domain or TCP), in blocking mode on platform threads like the
- * CGI pumps. It carries one request at a time (php-fpm does not multiplex: FCGI_MPXS_CONNS = 0), several in
+ * CGI pumps, or {@link #bind bound} to the HTTP server's event loop, where a {@link PushExchange} runs a request
+ * without any thread waiting on the socket. It carries one request at a time (php-fpm does not multiplex: FCGI_MPXS_CONNS = 0), several in
  * turn when the server keeps it (KEEP_CONN). Records are written whole under a lock, since the request
  * thread, the stdin pump and an abort may all write; only the thread driving the current exchange reads.
  */
@@ -40,6 +42,8 @@ public final class FastCgiConnection implements AutoCloseable {
     private int lastRequestId;
     private int requests;
     private volatile boolean busy;
+    /** Set once the socket is on the server's event loop ({@link #bind}): from then on it is non-blocking. */
+    private volatile PushTransport push;
 
     private FastCgiConnection(FastCgiAddress address, SocketChannel channel) {
         this.address = address;
@@ -106,6 +110,36 @@ public final class FastCgiConnection implements AutoCloseable {
         return new FastCgiExchange(this, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
     }
 
+    /**
+     * Starts the next request as a {@link PushExchange} (no body), on a connection {@link #bind bound} to the event
+     * loop; {@link PushExchange#run} sends it. The previous request must be finished.
+     */
+    PushExchange startPush(ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace,
+                           Consumer<String> log) {
+        if (push == null) throw new IllegalStateException("the connection to " + address + " is not on the event loop");
+        if (request.body() != null) throw new IllegalArgumentException("a request with a body runs on a lane");
+        if (busy) throw new IllegalStateException("a request is still running on " + address);
+        busy = true;
+        lastRequestId = lastRequestId % 0xffff + 1;
+        int prior = requests++;
+        return new PushExchange(this, push, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
+    }
+
+    /** The socket, to {@link #bind} it: made non-blocking first. */
+    SocketChannel nonBlockingChannel() throws IOException {
+        channel.configureBlocking(false);
+        return channel;
+    }
+
+    /**
+     * The socket is on the event loop now: {@link PushExchange}s read and write through {@code transport}, and
+     * {@link #read}/{@link #write} wait on it for the requests that still run on a lane.
+     */
+    void bind(PushTransport transport) { this.push = transport; }
+
+    /** Whether the socket is on the event loop ({@link #bind}). */
+    public boolean bound() { return push != null; }
+
     /** Open and idle: the last request ended cleanly and the server kept the connection. */
     public boolean reusable() { return !busy && channel.isOpen(); }
 
@@ -115,7 +149,11 @@ public final class FastCgiConnection implements AutoCloseable {
     public FastCgiAddress address() { return address; }
 
     @Override
-    public void close() { closeQuietly(channel); }
+    public void close() {
+        PushTransport t = push;
+        if (t != null) t.close();
+        closeQuietly(channel);
+    }
 
     /** The next record, blocking; null at EOF (see {@link #decoder()} for where it stopped). */
     FastCgiRecord read() throws IOException, FastCgiProtocolException {
@@ -123,14 +161,37 @@ public final class FastCgiConnection implements AutoCloseable {
             FastCgiRecord r = decoder.next(in);
             if (r != null) return r;
             in.clear();                                // next() returns null only once `in` is used up
-            int n = channel.read(in);
+            int n = push == null ? channel.read(in) : push.read(in);
             in.flip();
             if (n < 0) return null;
+            if (n == 0) awaitReadable();               // only when bound: a blocking channel waits in read
+        }
+    }
+
+    private void awaitReadable() {
+        CompletableFuture<Void> readable = new CompletableFuture<>();
+        push.demand(() -> readable.complete(null));
+        readable.join();
+    }
+
+    /**
+     * Push mode: reads what has arrived into the (used up) input buffer without waiting; -1 at EOF, 0 when nothing
+     * has. Then {@link #readBuffered} decodes it.
+     */
+    int fill() throws IOException {
+        in.clear();
+        try {
+            return push.read(in);
+        } finally {
+            in.flip();
         }
     }
 
     /** The next record among bytes already read, or null: never waits on the socket. */
     FastCgiRecord readBuffered() throws FastCgiProtocolException { return decoder.next(in); }
+
+    /** Bytes read into the buffer and not yet handed to the decoder (push mode: decode them before reading again). */
+    boolean hasBufferedBytes() { return in.hasRemaining(); }
 
     /** Bytes read but not yet decoded: anything after END_REQUEST makes the connection unfit for reuse. */
     boolean hasUnreadBytes() { return in.hasRemaining() || !decoder.atRecordBoundary(); }
@@ -141,6 +202,13 @@ public final class FastCgiConnection implements AutoCloseable {
     void write(ByteBuffer... parts) throws IOException {
         writeLock.lock();
         try {
+            if (push != null) {
+                CompletableFuture<IOException> written = new CompletableFuture<>();
+                push.write(parts, written::complete);
+                IOException failed = written.join();
+                if (failed != null) throw failed;
+                return;
+            }
             long left = 0;
             for (ByteBuffer p : parts) left += p.remaining();
             while (left > 0) left -= channel.write(parts);

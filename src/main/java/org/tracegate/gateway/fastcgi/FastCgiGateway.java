@@ -103,12 +103,20 @@ public final class FastCgiGateway {
 
     /**
      * Queues one request on the application's lanes ({@link RequestLanes}) and returns at once; {@code then} hears
-     * its outcome. As {@link #serve}, but the caller's thread does not wait for a connection or the response.
+     * its outcome. As {@link #serve}, but the caller's thread does not wait for a connection or the response. A
+     * request without a body for an external server whose connections are on the event loop ({@link ExternalPool#pushes})
+     * runs as a {@link PushExchange} instead, when {@code sink} is also a {@link PushSink}: no lane, and no thread waits.
      */
     public void submit(GatewayRequest request, Application app, String scriptFilename, InputStream body,
                        ResponseSink sink, RequestTrace trace, Completion then) {
         Run run = new Run(request, app, scriptFilename, body, sink, trace);
         run.started();
+        // Without a body, on an external server whose connections are on the event loop: no lane, no thread waits.
+        if (body == null && app.backend() instanceof ExternalPool pool && pool.pushes() && sink instanceof PushSink push) {
+            pool.leaseAsync(app.mapping().pool().queueTimeout(), watchdog, lease -> run.push(pool, lease, true, push, then),
+                    reason -> then.outcome(run.unavailable(reason)));
+            return;
+        }
         app.lanes().submit(new RequestLanes.Job() {
             @Override
             public void run(Duration waited, Runnable instanceFree) {
@@ -174,12 +182,7 @@ public final class FastCgiGateway {
             trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
                     lease.requestNumber()));
             Attempt a = attempt(lease);
-            // A kept connection the server closed while it was idle fails before any output and before the body
-            // was read: then, and only then, the request is safely sent again on a fresh connection.
-            if (!a.lease.fresh() && a.report.end() instanceof RequestEnd.ConnectionLost lost
-                    && lost.stage() == Stage.BEFORE_STDOUT && a.report.bytesFromClient() == 0
-                    && !(a.head instanceof HeadRead.Complete<ResponseHead>)
-                    && app.backend() instanceof ExternalPool pool) {
+            if (sendAgain(a) && app.backend() instanceof ExternalPool pool) {
                 try {
                     FastCgiBackend.Lease fresh = pool.renew(a.lease);
                     trace.emit(new TraceEvent.FastCgiAssignProcess(fresh.commandLine(), true, fresh.pid(),
@@ -201,9 +204,7 @@ public final class FastCgiGateway {
             Map<String, String> params = FastCgiParams.build(request, environment, serverEnvironment, scriptFilename);
             FastCgiExchange exchange = lease.connection().start(new ExchangeRequest(params, body, true), watchdog,
                     ABORT_GRACE, trace, m -> errorLog.log(requestId, m));
-            var pool = app.mapping().pool();
-            Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
-                    pool.activityTimeout(), 0, why -> exchange.abort());
+            Deadlines deadlines = deadlines(exchange::abort);
             sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
             running.put(requestId, deadlines);
             trace.emit(new TraceEvent.FastCgiWaitingForResponse());
@@ -231,7 +232,22 @@ public final class FastCgiGateway {
                 running.remove(requestId, deadlines);
                 if (reusable) RelayBuffers.give(buf);
             }
-            ExchangeReport report = exchange.finish();
+            return concluded(lease, head, relay, notFound, deadlines, exchange.finish());
+        }
+
+        /**
+         * A kept connection the server closed while it was idle fails before any output and before the body was read:
+         * then, and only then, the request is safely sent again on a fresh connection.
+         */
+        private boolean sendAgain(Attempt a) {
+            return !a.lease.fresh() && a.report.end() instanceof RequestEnd.ConnectionLost lost
+                    && lost.stage() == Stage.BEFORE_STDOUT && a.report.bytesFromClient() == 0
+                    && !(a.head instanceof HeadRead.Complete<ResponseHead>);
+        }
+
+        /** The request's facts once its exchange is over, by either path: a timed-out instance ends, FASTCGI_END. */
+        private Attempt concluded(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay, boolean notFound,
+                                  Deadlines deadlines, ExchangeReport report) {
             deadlines.close();
             if (deadlines.cutoff() == Cutoff.HEADER_TIMEOUT || deadlines.cutoff() == Cutoff.TOTAL_TIMEOUT
                     || deadlines.cutoff() == Cutoff.IDLE_TIMEOUT || deadlines.cutoff() == Cutoff.OPERATOR) {
@@ -242,6 +258,53 @@ public final class FastCgiGateway {
                     end instanceof RequestEnd.Ended e ? e.protocolStatus().name() : "", report.stdoutBytes(),
                     report.stderrBytes(), report.connectionKept()));
             return new Attempt(lease, head, relay, notFound, deadlines.cutoff(), report);
+        }
+
+        /**
+         * The event-driven path ({@link PushExchange}) on a leased connection of the event loop; {@code then} hears the
+         * outcome, judged as the lane path's. Sent again once on a fresh connection as {@link #sendAgain} allows.
+         */
+        void push(ExternalPool pool, FastCgiBackend.Lease lease, boolean mayRetry, PushSink push, Completion then) {
+            trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
+                    lease.requestNumber()));
+            Map<String, String> params = FastCgiParams.build(request, environment, serverEnvironment, scriptFilename);
+            PushExchange exchange = lease.connection().startPush(new ExchangeRequest(params, null, true), watchdog,
+                    ABORT_GRACE, trace, m -> errorLog.log(requestId, m));
+            Deadlines deadlines = deadlines(exchange::abort);
+            push.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            running.put(requestId, deadlines);
+            trace.emit(new TraceEvent.FastCgiWaitingForResponse());
+            exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, r -> {
+                running.remove(requestId, deadlines);
+                if (r.head() != null) headerBytes = r.head().headerBytes();
+                if (r.relay() != null) bodyBytes = r.relay().bodyBytes();
+                Attempt a = concluded(lease, r.head(), r.relay(), r.replaced(), deadlines, r.report());
+                if (mayRetry && sendAgain(a)) {
+                    pool.renewAsync(a.lease, fresh -> push(pool, fresh, false, push, then),
+                            reason -> then.outcome(unavailable(reason)));
+                    return;
+                }
+                app.backend().release(a.lease, a.report, trace);
+                then.outcome(outcome(a));
+            }, t -> {
+                running.remove(requestId, deadlines);
+                deadlines.close();
+                app.backend().release(lease, null, trace);
+                then.fault(t);
+            });
+        }
+
+        /** The head as the push path relays it, or null for php-fpm's "Primary script unknown" (answered 404 by us). */
+        private ResponseHead accepted(ResponseHead head, byte[] bytes, String stderrTail) {
+            trace.emit(new TraceEvent.FastCgiResponseHeaders(latin1(bytes)));
+            ResponseHead h = asClientRedirect(head);
+            return h.status() == 404 && stderrTail.contains("Primary script unknown") ? null : h;
+        }
+
+        private Deadlines deadlines(Runnable abort) {
+            var pool = app.mapping().pool();
+            return new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(), pool.activityTimeout(), 0,
+                    why -> abort.run());
         }
 
         /** Judges the request from the facts, after the close path. */

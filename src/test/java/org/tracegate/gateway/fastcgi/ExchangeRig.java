@@ -32,6 +32,17 @@ final class ExchangeRig implements AutoCloseable {
     Duration headerTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ofSeconds(10);
     volatile FastCgiExchange exchange;
+    /** Set for a rig of the push path: requests without a body run as {@link PushExchange}s on this loop. */
+    private final EventLoop loop;
+
+    ExchangeRig() { this(false); }
+
+    private ExchangeRig(boolean push) { this.loop = push ? new EventLoop() : null; }
+
+    /** A rig whose connections are bound to an event loop: bodiless requests take the push path, the rest wait through it. */
+    static ExchangeRig push() { return new ExchangeRig(true); }
+
+    boolean pushes() { return loop != null; }
 
     /** What one request gave: the head read, the relay's end (null when no body was relayed), the report. */
     record Result(HeadRead<ResponseHead> head, RelayEnd relay, ExchangeReport report, Cutoff cutoff) {
@@ -47,6 +58,14 @@ final class ExchangeRig implements AutoCloseable {
 
     /** {@code discard}: drop the body instead of relaying it, as for a response the gateway replaces. */
     Result serve(FastCgiConnection c, Map<String, String> params, InputStream body, boolean keepConn, boolean discard) {
+        if (loop != null && !c.bound()) {
+            try {
+                loop.bindNow(c);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (loop != null && body == null) return servePush(c, params, keepConn, discard);
         FastCgiExchange ex = c.start(new ExchangeRequest(params, body, keepConn), watchdog, ABORT_GRACE, trace, log::add);
         exchange = ex;
         Deadlines deadlines = new Deadlines(watchdog, headerTimeout, idleTimeout, why -> ex.abort());
@@ -63,6 +82,32 @@ final class ExchangeRig implements AutoCloseable {
         return new Result(head, relay, report, deadlines.cutoff());
     }
 
+    private Result servePush(FastCgiConnection c, Map<String, String> params, boolean keepConn, boolean discard) {
+        return servePush(c, params, keepConn, discard, sink).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
+    /** Starts one request on the push path into {@code into} (binding {@code c} to this rig's loop first). */
+    java.util.concurrent.CompletableFuture<Result> servePush(FastCgiConnection c, Map<String, String> params,
+                                                             boolean keepConn, boolean discard, RecordingSink into) {
+        if (!c.bound()) {
+            try {
+                loop.bindNow(c);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        PushExchange ex = c.startPush(new ExchangeRequest(params, null, keepConn), watchdog, ABORT_GRACE, trace, log::add);
+        Deadlines deadlines = new Deadlines(watchdog, headerTimeout, idleTimeout, why -> ex.abort());
+        into.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+        java.util.concurrent.CompletableFuture<PushExchange.Result> done = new java.util.concurrent.CompletableFuture<>();
+        ex.run(ResponseHeadParser.Limits.defaults(), deadlines, "GET", into, (h, bytes, tail) -> discard ? null : h,
+                done::complete, done::completeExceptionally);
+        return done.thenApply(r -> {
+            deadlines.close();
+            return new Result(r.head(), r.replaced() ? null : r.relay(), r.report(), deadlines.cutoff());
+        });
+    }
+
     /** Minimal PARAMS for a fake server. */
     static Map<String, String> params(String scriptFilename) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -77,5 +122,8 @@ final class ExchangeRig implements AutoCloseable {
     List<String> stderrLines() { return log.stream().filter(l -> l.startsWith("fastcgi: stderr: ")).toList(); }
 
     @Override
-    public void close() { watchdog.close(); }
+    public void close() {
+        watchdog.close();
+        if (loop != null) loop.close();
+    }
 }

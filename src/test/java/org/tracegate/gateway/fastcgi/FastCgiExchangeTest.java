@@ -34,8 +34,11 @@ class FastCgiExchangeTest {
 
     @TempDir
     Path dir;
-    private final ExchangeRig rig = new ExchangeRig();
-    private FakeFastCgiServer server;
+    final ExchangeRig rig = newRig();
+
+    /** The rig each test runs on: the lane path's here, the push path's in {@link PushExchangeTest}. */
+    ExchangeRig newRig() { return new ExchangeRig(); }
+    FakeFastCgiServer server;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -152,7 +155,7 @@ class FastCgiExchangeTest {
     @Test
     void eachRefusingProtocolStatusIsReported() throws Exception {
         for (ProtocolStatus status : List.of(ProtocolStatus.CANT_MPX_CONN, ProtocolStatus.OVERLOADED, ProtocolStatus.UNKNOWN_ROLE)) {
-            try (ExchangeRig rig = new ExchangeRig();
+            try (ExchangeRig rig = newRig();
                  FakeFastCgiServer s = FakeFastCgiServer.unix(dir, p -> {
                      p.readRequest();
                      p.end(1, 0, status);

@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseSink;
 
-/** A {@link ResponseSink} in memory that can play a client going away; writes take the whole buffer. */
-final class RecordingSink implements ResponseSink {
+/**
+ * A {@link ResponseSink} (and {@link PushSink}) in memory that can play a client going away; writes take the whole
+ * buffer. {@link #holdWrites} plays a slow client for the push path: its writes complete only when released.
+ */
+final class RecordingSink implements ResponseSink, PushSink {
     volatile int status = -1;
     volatile List<ResponseHead.Header> headers;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -50,6 +53,54 @@ final class RecordingSink implements ResponseSink {
                 ended = true;
             }
         };
+    }
+
+    @Override
+    public void start(int status, String reason, List<ResponseHead.Header> headers) {
+        this.status = status;
+        this.headers = headers;
+    }
+
+    private volatile boolean hold;
+    private final java.util.concurrent.LinkedBlockingQueue<Runnable> held = new java.util.concurrent.LinkedBlockingQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger pushWrites = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How long each push write takes, on the writing thread: a client that is slower than the application. */
+    volatile long writeNanos;
+
+    @Override
+    public void write(ByteBuffer content, boolean last, java.util.function.Consumer<IOException> done) {
+        pushWrites.incrementAndGet();
+        if (writeNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(writeNanos);
+        byte[] b = new byte[content.remaining()];
+        content.get(b);
+        synchronized (body) {
+            body.writeBytes(b);
+        }
+        if (b.length > 0) firstWrite.countDown();
+        Runnable complete = () -> {
+            if (last) ended = true;
+            done.accept(null);
+        };
+        if (hold) held.add(complete);
+        else complete.run();
+    }
+
+    /** From now on push writes complete only when {@link #releaseOne} says so: a client that does not read. */
+    void holdWrites() { hold = true; }
+
+    /** Completes the oldest held write (waiting for one); false if none came within 10 s. */
+    boolean releaseOne() throws InterruptedException {
+        Runnable r = held.poll(10, TimeUnit.SECONDS);
+        if (r == null) return false;
+        r.run();
+        return true;
+    }
+
+    /** Completes every write from now on at once, and those held. */
+    void releaseAll() {
+        hold = false;
+        for (Runnable r; (r = held.poll()) != null; ) r.run();
     }
 
     @Override

@@ -1,0 +1,443 @@
+package org.tracegate.gateway.fastcgi;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.tracegate.gateway.cgi.BodyRelay;
+import org.tracegate.gateway.cgi.Cutoff;
+import org.tracegate.gateway.cgi.Deadlines;
+import org.tracegate.gateway.cgi.HeadRead;
+import org.tracegate.gateway.cgi.InvalidResponseHeadException;
+import org.tracegate.gateway.cgi.MetaVariables;
+import org.tracegate.gateway.cgi.RelayEnd;
+import org.tracegate.gateway.cgi.ResponseHead;
+import org.tracegate.gateway.cgi.ResponseHeadParser;
+import org.tracegate.gateway.cgi.StderrCapture;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.EndRequest;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.GetValuesResult;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.Stream;
+import org.tracegate.gateway.fastcgi.FastCgiRecord.UnknownType;
+import org.tracegate.process.Watchdog;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+
+/**
+ * One FastCGI request without a body, driven by events on the HTTP server's event loop instead of a thread that
+ * waits on the socket: bytes arrive → records → CGI's strict head parser (fed as they come) → the body to a
+ * {@link PushSink}, whose completion reads on (back-pressure: nothing more is read from the application while the
+ * client has not taken what it was sent). Why: a lane sleeping in {@code read} and being woken for every request
+ * cost Tracegate twice nginx's CPU per request on two cores (bench/README.md, "FastCGI").
+ *
+ * <p>It gives the same facts as {@link FastCgiExchange} — the head read, how the relay ended, the
+ * {@link ExchangeReport} — judged by the same rules: the conversation rules of {@link StdoutChannel}, the body rules
+ * of {@link BodyRelay} (declared Content-Length, HEAD, 204/304, the output limit), the same bounded STDERR capture,
+ * ABORT_REQUEST on a cut with the connection closed after the abort grace, and the connection kept only after a clean
+ * END_REQUEST with nothing after it. {@link FastCgiGateway} judges both alike.
+ *
+ * <p>Every event (bytes readable, a client write done, a deadline cut, the grace) runs through one
+ * {@link SerialRunner}, so the state below is only ever touched by one thread at a time.
+ */
+public final class PushExchange {
+    private static final int MAX_STDERR_EVENTS = 200;
+    /** Socket reads in one turn before the selector gets its thread back (1 MiB with the 64 KiB buffer). */
+    private static final int MAX_FILLS = 16;
+    private static final byte[] NONE = new byte[0];
+
+    /** How the request went: {@code head} null only if it never got that far; {@code relay} null without a body relayed. */
+    public record Result(HeadRead<ResponseHead> head, RelayEnd relay, boolean replaced, ExchangeReport report) {}
+
+    /** What the gateway decides once the head is in. */
+    public interface HeadPolicy {
+        /**
+         * The head to relay, or null when the gateway answers itself and the body is dropped (php-fpm's "Primary
+         * script unknown"); {@code stderrTail} is STDERR so far.
+         */
+        ResponseHead accepted(ResponseHead head, byte[] headerBytes, String stderrTail);
+    }
+
+    private enum Phase { HEAD, BODY, DISCARD, DRAIN, DONE }
+
+    private final FastCgiConnection connection;
+    private final PushTransport transport;
+    private final int requestId;
+    private final int priorRequests;
+    private final Map<String, String> params;
+    private final boolean keepConn;
+    private final Watchdog watchdog;
+    private final Duration abortGrace;
+    private final RequestTrace trace;
+    private final Consumer<String> log;
+    private final String where;
+    private final long startNanos = System.nanoTime();
+    private final StderrCapture stderr = new StderrCapture();
+    private final List<ByteBuffer> held = new ArrayList<>(4);
+    private SerialRunner serial;
+    private ResponseHeadParser parser;
+    private Deadlines deadlines;
+    private String method;
+    private PushSink sink;
+    private HeadPolicy policy;
+    private Consumer<Result> done;
+
+    private Phase phase = Phase.HEAD;
+    private HeadRead<ResponseHead> head;
+    private RelayEnd relay;
+    private RequestEnd end;
+    private boolean replaced;
+    private boolean writing;
+    private boolean bodyAllowed;
+    private long declared = -1;
+    private long sent;
+    private byte[] first = NONE;
+    private boolean idleArmed;
+    private boolean idleOver;
+    private boolean relayed;
+    private long stdoutBytes;
+    private long stderrBytes;
+    private int stderrEvents;
+    private boolean stdoutEnded;
+    private boolean stderrEnded;
+    private boolean aborted;
+    private boolean abandoned;
+    private Watchdog.Deadline abortDeadline;
+
+    PushExchange(FastCgiConnection connection, PushTransport transport, int requestId, int priorRequests,
+                 ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace, Consumer<String> log) {
+        this.connection = connection;
+        this.transport = transport;
+        this.requestId = requestId;
+        this.priorRequests = priorRequests;
+        this.params = request.params();
+        this.keepConn = request.keepConn();
+        this.watchdog = watchdog;
+        this.abortGrace = abortGrace;
+        this.trace = trace;
+        this.log = log;
+        this.where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
+                + params.get(MetaVariables.SCRIPT_FILENAME) + ")";
+    }
+
+    /**
+     * Sends the request and returns at once; {@code done} hears how it went (on whichever thread ends it), or
+     * {@code fault} of a bug of ours, after which the connection is closed and {@code done} is not called.
+     *
+     * @param deadlines whose cuts call {@link #abort}: the header deadline is started here, the idle one with the body
+     */
+    public void run(ResponseHeadParser.Limits limits, Deadlines deadlines, String method, PushSink sink, HeadPolicy policy,
+                    Consumer<Result> done, Consumer<Throwable> fault) {
+        this.parser = new ResponseHeadParser(limits);
+        this.deadlines = deadlines;
+        this.method = method;
+        this.sink = sink;
+        this.policy = policy;
+        this.done = done;
+        this.serial = new SerialRunner(t -> {
+            if (phase == Phase.DONE) return;
+            phase = Phase.DONE;
+            connection.finished(false);
+            fault.accept(t);
+        });
+        serial.run(this::send);
+    }
+
+    /** Gives up on the request (a deadline, the client, the operator): ABORT_REQUEST, then the grace. Any thread. */
+    public void abort() { serial.run(this::abortNow); }
+
+    private void send() {
+        byte[] request = RecordEncoder.requestHead(requestId, keepConn, params, true);
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(request)}, failed -> {
+            // Reading will report how the connection ended; a server that refused us may still have answered.
+            if (failed != null) {
+                log.accept("fastcgi: sending the request failed: " + SocketErrors.errnoName(failed) + " ("
+                        + SocketErrors.detail(failed) + ")" + where);
+            }
+        });
+        deadlines.headerStarted();
+        awaitApplication();
+    }
+
+    private void awaitApplication() {
+        if (idleArmed && !idleOver) deadlines.awaitingProgram();
+        transport.demand(() -> serial.run(this::readable));
+    }
+
+    /** Takes every record that has arrived; reads the socket only once those are used up. */
+    private void readable() {
+        if (phase == Phase.DONE || writing) return;
+        if (idleArmed && !idleOver) deadlines.programAnswered();
+        int fills = 0;
+        while (phase != Phase.DONE && !writing) {
+            FastCgiRecord r;
+            try {
+                r = connection.readBuffered();
+                if (r != null) {
+                    accept(r);
+                    continue;
+                }
+            } catch (FastCgiProtocolException e) {
+                ended(new RequestEnd.ProtocolViolation(stage(), e));
+                return;
+            }
+            if (flush(false)) return;                  // the body so far goes out first; its completion reads on
+            if (++fills > MAX_FILLS) {                 // a body dropped (HEAD, a drain) must not keep the selector either
+                awaitApplication();
+                return;
+            }
+            int n;
+            try {
+                n = connection.fill();
+            } catch (IOException e) {
+                ended(abandoned ? new RequestEnd.Abandoned(stage())
+                        : new RequestEnd.ConnectionLost(stage(), SocketErrors.errnoName(e), SocketErrors.detail(e)));
+                return;
+            }
+            if (n < 0) {
+                ended(abandoned ? new RequestEnd.Abandoned(stage()) : eof());
+                return;
+            }
+            if (n == 0) {
+                awaitApplication();
+                return;
+            }
+        }
+    }
+
+    /** The conversation's rules, as {@link StdoutChannel}'s. */
+    private void accept(FastCgiRecord r) throws FastCgiProtocolException {
+        if (r instanceof GetValuesResult || r instanceof UnknownType) return;
+        if (r.type().isManagement()) throw violation("a server does not send " + r.type());
+        if (r.requestId() != requestId) {
+            throw violation(r.type() + " record for request " + r.requestId() + ", but this connection's request is "
+                    + requestId);
+        }
+        switch (r) {
+            case Stream s when s.type() == RecordType.STDOUT -> {
+                if (s.isEnd()) {
+                    stdoutEnded = true;
+                } else {
+                    if (stdoutEnded) throw violation("STDOUT data after the empty record that ended STDOUT");
+                    stdout(s.content());
+                }
+            }
+            case Stream s when s.type() == RecordType.STDERR -> {
+                if (s.isEnd()) {
+                    stderrEnded = true;
+                } else {
+                    if (stderrEnded) throw violation("STDERR data after the empty record that ended STDERR");
+                    stderr(s.content());
+                }
+            }
+            case EndRequest e -> ended(new RequestEnd.Ended(e.appStatus(), e.protocolStatus()));
+            default -> throw violation("a server does not send " + r.type());
+        }
+    }
+
+    private void stdout(byte[] b) {
+        stdoutBytes += b.length;
+        if (phase == Phase.HEAD) headBytes(b);
+        else if (phase == Phase.BODY) body(b, 0, b.length);
+        // DISCARD, DRAIN: dropped
+    }
+
+    private void headBytes(byte[] b) {
+        int consumed;
+        try {
+            consumed = parser.feed(b, 0, b.length);
+        } catch (InvalidResponseHeadException e) {
+            deadlines.headerEnded();
+            head = new HeadRead.Invalid<>(e, parser.received());
+            phase = Phase.DRAIN;
+            abortNow();
+            return;
+        }
+        if (!parser.isComplete()) return;
+        deadlines.headerEnded();
+        byte[] headerBytes = parser.received();
+        head = new HeadRead.Complete<>(parser.result(), headerBytes);
+        ResponseHead h = policy.accepted(parser.result(), headerBytes, stderr.tail());
+        deadlines.bodyStarted();
+        idleArmed = true;
+        if (h == null) {
+            replaced = true;
+            phase = Phase.DISCARD;
+            return;
+        }
+        List<ResponseHead.Header> headers = BodyRelay.endToEnd(h.headers());
+        sink.start(h.status(), h.reason(), headers);
+        trace.emit(new TraceEvent.GeneralResponseHeaders(BodyRelay.headersText(h.status(), h.reason(), headers)));
+        bodyAllowed = !"HEAD".equals(method) && h.status() != 204 && h.status() != 304;
+        declared = h.contentLength();
+        relayed = true;
+        phase = Phase.BODY;
+        if (consumed < b.length) body(b, consumed, b.length - consumed);
+    }
+
+    /** BodyRelay's rules: the declared length, the output limit; a HEAD's body is counted, not sent. */
+    private void body(byte[] b, int off, int len) {
+        if (declared >= 0 && sent + len > declared) {
+            stopBody(new RelayEnd.TooLong(declared, sent));
+            return;
+        }
+        if (!deadlines.outputWithin(sent + len)) {
+            stopBody(new RelayEnd.Cut(Cutoff.OUTPUT_LIMIT, sent));
+            return;
+        }
+        ByteBuffer part = ByteBuffer.wrap(b, off, len);
+        first = BodyRelay.keepFirst(first, part);
+        if (bodyAllowed) held.add(part);
+        sent += len;
+    }
+
+    /** The relay stops before the request ended: what the client would have had goes out, the rest is dropped. */
+    private void stopBody(RelayEnd why) {
+        relay = why;
+        phase = Phase.DRAIN;
+        abortNow();
+        if (!flush(false)) bodyOver();
+    }
+
+    /**
+     * Sends what is held: all that one read brought, or with the end of the response in one write (a small page is one
+     * write to the client, framed by Content-Length). True when a write is now under way; its completion goes on.
+     */
+    private boolean flush(boolean last) {
+        if (held.isEmpty() && !last) return false;
+        ByteBuffer out = switch (held.size()) {
+            case 0 -> ByteBuffer.allocate(0);
+            case 1 -> held.getFirst();
+            default -> {
+                int n = 0;
+                for (ByteBuffer p : held) n += p.remaining();
+                ByteBuffer all = ByteBuffer.allocate(n);
+                for (ByteBuffer p : held) all.put(p);
+                yield all.flip();
+            }
+        };
+        held.clear();
+        writing = true;
+        sink.write(out, last, failed -> serial.run(() -> written(failed, last)));
+        return true;
+    }
+
+    private void written(IOException failed, boolean last) {
+        writing = false;
+        if (failed != null && relay == null) relay = new RelayEnd.ClientLeft(failed, sent);
+        else if (last && relay == null) relay = new RelayEnd.Completed(sent);
+        if (relay != null) bodyOver();
+        if (end != null) {
+            finish();
+            return;
+        }
+        if (relay != null && phase != Phase.DRAIN) {
+            phase = Phase.DRAIN;
+            abortNow();
+        }
+        // Back to the selector between reads, rather than reading on here: a stream from a fast application to a fast
+        // client would otherwise keep this thread, and every other connection on the selector would wait.
+        if (connection.hasBufferedBytes()) readable();
+        else awaitApplication();
+    }
+
+    /** The request ended (END_REQUEST, or the connection failed): how the relay ends follows from where it stood. */
+    private void ended(RequestEnd e) {
+        end = e;
+        if (!(e instanceof RequestEnd.Ended)) connection.close(); // a broken connection carries nothing more
+        switch (phase) {
+            case HEAD -> {
+                deadlines.headerEnded();
+                head = new HeadRead.Ended<>(parser.received());
+                finish();
+            }
+            case BODY -> {
+                Cutoff cut = deadlines.cutoff();
+                if (cut != null) relay = new RelayEnd.Cut(cut, sent);
+                else if (bodyAllowed && declared >= 0 && sent != declared) relay = new RelayEnd.TooShort(declared, sent);
+                else if (!endedCleanly()) relay = new RelayEnd.Completed(sent); // left open: the gateway aborts it
+                if (relay == null) {
+                    flush(true);                       // the clean end: Completed once the client has it
+                } else if (!flush(false)) {
+                    bodyOver();
+                    finish();
+                }
+            }
+            default -> finish();
+        }
+    }
+
+    private void bodyOver() {
+        if (idleArmed && !idleOver) {
+            idleOver = true;
+            deadlines.bodyEnded();
+        }
+        if (relayed) {
+            relayed = false;
+            trace.emit(new TraceEvent.GeneralResponseEntityBuffer(new String(first, StandardCharsets.ISO_8859_1), sent));
+        }
+    }
+
+    private void abortNow() {
+        if (end != null || aborted) return;
+        aborted = true;
+        abortDeadline = watchdog.arm(abortGrace, () -> serial.run(this::abandon));
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(RecordEncoder.encode(new AbortRequest(requestId)))}, failed -> {
+            // The connection is gone already; the grace closes our end.
+        });
+    }
+
+    /** The abort grace expired: close the connection unless the request ended meanwhile; the read then fails. */
+    private void abandon() {
+        if (end != null) return;
+        abandoned = true;
+        connection.close();
+    }
+
+    /** The one close path, once the request has ended and no write is under way. */
+    private void finish() {
+        if (phase == Phase.DONE) return;
+        phase = Phase.DONE;
+        bodyOver();
+        Watchdog.Deadline d = abortDeadline;
+        if (d != null) d.cancel();
+        boolean keep = keepConn && endedCleanly() && !aborted && !connection.hasUnreadBytes();
+        connection.finished(keep);
+        ExchangeReport report = new ExchangeReport(connection.address(), requestId, priorRequests, end, 0, 0,
+                stdoutBytes, stderrBytes, stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);
+        done.accept(new Result(head, relay, replaced, report));
+    }
+
+    private void stderr(byte[] content) {
+        stderrBytes += content.length;
+        stderr.drain(new ByteArrayInputStream(content), line -> {
+            log.accept("fastcgi: stderr: " + line + where);
+            if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
+        });
+    }
+
+    private boolean endedCleanly() {
+        return end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+    }
+
+    private Stage stage() {
+        if (stdoutEnded) return Stage.AFTER_STDOUT;
+        if (stdoutBytes == 0) return Stage.BEFORE_STDOUT;
+        return head instanceof HeadRead.Complete<ResponseHead> ? Stage.IN_BODY : Stage.IN_HEAD;
+    }
+
+    private RequestEnd eof() {
+        RecordDecoder d = connection.decoder();
+        return new RequestEnd.ConnectionLost(stage(), "EOF", "the server closed the connection after " + d.position()
+                + " bytes, " + (d.atRecordBoundary() ? "between records" : "inside a record (" + d.partialRecord() + ")"));
+    }
+
+    private FastCgiProtocolException violation(String reason) {
+        RecordDecoder d = connection.decoder();
+        return new FastCgiProtocolException(d.lastRecordStart(), reason, d.lastHeader());
+    }
+}

@@ -1,0 +1,57 @@
+package org.tracegate.http;
+
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.tracegate.gateway.fastcgi.PushBinder;
+import org.tracegate.gateway.fastcgi.PushTransport;
+
+/**
+ * A site's connector, whose selector also carries the connections to external FastCGI servers ({@link PushBinder}):
+ * a socket handed to {@link #bind} becomes a {@link FastCgiChannel} on the same selector as the HTTP clients, and is
+ * not counted or gated as a client (it never passes the acceptor).
+ */
+final class SiteConnector extends ServerConnector implements PushBinder {
+
+    /** What a FastCGI socket's registration is waiting for. */
+    private record Binding(SocketChannel channel, Consumer<PushTransport> bound, Consumer<Throwable> failed) {}
+
+    SiteConnector(Server server, ConnectionFactory factory) { super(server, factory); }
+
+    @Override
+    public void bind(SocketChannel channel, Consumer<PushTransport> bound, Consumer<Throwable> failed) {
+        getSelectorManager().accept(channel, new Binding(channel, bound, failed));
+    }
+
+    @Override
+    protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
+        return new ServerConnectorManager(executor, scheduler, selectors) {
+            @Override
+            public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) throws IOException {
+                if (attachment instanceof Binding b) return new FastCgiChannel(endPoint, getExecutor(), b.channel());
+                return super.newConnection(channel, endPoint, attachment);
+            }
+
+            @Override
+            public void connectionOpened(Connection connection, Object context) {
+                super.connectionOpened(connection, context);
+                if (context instanceof Binding b) b.bound().accept((FastCgiChannel) connection);
+            }
+
+            @Override
+            protected void onAcceptFailed(SelectableChannel channel, Throwable cause, Object attachment) {
+                super.onAcceptFailed(channel, cause, attachment);
+                if (attachment instanceof Binding b) b.failed().accept(cause);
+            }
+        };
+    }
+}

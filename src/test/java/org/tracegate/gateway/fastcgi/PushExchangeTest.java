@@ -1,0 +1,89 @@
+package org.tracegate.gateway.fastcgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.tracegate.gateway.cgi.RelayEnd;
+
+/**
+ * Every case of {@link FastCgiExchangeTest} again on the push path ({@link PushExchange} on an event loop, no thread
+ * waiting on the socket): the same facts from the same server answers. Requests with a body still run blocking, over
+ * the bound connection. Plus what only the push path has: back-pressure from a client that does not read.
+ */
+class PushExchangeTest extends FastCgiExchangeTest {
+
+    @Override
+    ExchangeRig newRig() { return ExchangeRig.push(); }
+
+    @Test
+    void aClientThatDoesNotReadStopsTheReadsFromTheServerUntilItDoes() throws Exception {
+        int records = 256;                               // 8 MiB: far more than the sockets between us can hold
+        byte[] chunk = new byte[32 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        String text = new String(chunk, java.nio.charset.StandardCharsets.ISO_8859_1);
+        AtomicLong sentByServer = new AtomicLong();
+        server = FakeFastCgiServer.unix(dir, p -> {
+            p.readRequest();
+            p.stdout(1, "Content-Type: text/plain\r\n\r\n");
+            for (int i = 0; i < records; i++) {
+                p.stdout(1, text);
+                sentByServer.addAndGet(chunk.length);
+            }
+            p.end(1, 0, ProtocolStatus.REQUEST_COMPLETE);
+        });
+        rig.sink.holdWrites();
+        FastCgiConnection c = FastCgiConnection.open(server.address(), java.time.Duration.ofSeconds(2));
+        CompletableFuture<ExchangeRig.Result> f = CompletableFuture.supplyAsync(
+                () -> rig.serve(c, ExchangeRig.params("/srv/x.php"), null, true));
+        assertThat(rig.sink.awaitFirstWrite()).isTrue();
+        Thread.sleep(300);                               // the server writes until the sockets are full
+        long whileHeld = sentByServer.get();
+        Thread.sleep(300);
+        assertThat(sentByServer.get()).as("the server is stopped by the full sockets, not read on").isEqualTo(whileHeld);
+        assertThat(whileHeld).isLessThan((long) records * chunk.length / 2);
+        assertThat(rig.sink.pushWrites.get()).as("one write in flight, no more").isEqualTo(1);
+        rig.sink.releaseAll();
+        ExchangeRig.Result r = f.get(20, TimeUnit.SECONDS);
+        assertThat(r.relay()).isEqualTo(new RelayEnd.Completed((long) records * chunk.length));
+        assertThat(rig.sink.body()).hasSize(records * chunk.length);
+        assertThat(rig.sink.ended).isTrue();
+        assertThat(r.report().connectionKept()).isTrue();
+    }
+
+    @Test
+    void aStreamThatNeverLetsUpDoesNotKeepTheEventLoopFromOtherRequests() throws Exception {
+        byte[] chunk = new byte[32 * 1024];
+        String text = new String(chunk, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.concurrent.atomic.AtomicBoolean streaming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.nio.file.Path a = java.nio.file.Files.createDirectory(dir.resolve("a"));
+        java.nio.file.Path b = java.nio.file.Files.createDirectory(dir.resolve("b"));
+        server = FakeFastCgiServer.unix(a, p -> {
+            p.readRequest();
+            p.stdout(1, "Content-Type: text/plain\r\n\r\n");
+            for (int i = 0; i < 1024 && streaming.get(); i++) p.stdout(1, text);   // up to 32 MiB, as fast as it goes
+            p.end(1, 0, ProtocolStatus.REQUEST_COMPLETE);
+        });
+        try (FakeFastCgiServer small = FakeFastCgiServer.unix(b, p -> {
+            p.readRequest();
+            p.stdout(1, "Content-Type: text/plain\r\n\r\nsmall");
+            p.end(1, 0, ProtocolStatus.REQUEST_COMPLETE);
+        })) {
+            rig.sink.writeNanos = 1_000_000;       // each write completes, slowly: the application always has more ready
+            CompletableFuture<ExchangeRig.Result> big = rig.servePush(
+                    FastCgiConnection.open(server.address(), java.time.Duration.ofSeconds(2)),
+                    ExchangeRig.params("/srv/big.php"), true, false, rig.sink);
+            assertThat(rig.sink.awaitFirstWrite()).isTrue();
+            RecordingSink other = new RecordingSink();
+            ExchangeRig.Result r = rig.servePush(FastCgiConnection.open(small.address(), java.time.Duration.ofSeconds(2)),
+                    ExchangeRig.params("/srv/small.php"), true, false, other).get(10, TimeUnit.SECONDS);
+            assertThat(big).as("the stream still runs while the small request was answered").isNotDone();
+            assertThat(other.bodyText()).isEqualTo("small");
+            assertThat(r.relay()).isEqualTo(new RelayEnd.Completed(5));
+            streaming.set(false);
+            assertThat(big.get(30, TimeUnit.SECONDS).relay()).isInstanceOf(RelayEnd.Completed.class);
+        }
+    }
+}
