@@ -50,6 +50,7 @@ public final class StderrCapture {
 
     /** The last bytes of stderr, oldest first. */
     public synchronized String tail() {
+        if (total == 0) return "";
         int len = (int) Math.min(total, TAIL_BYTES);
         byte[] out = new byte[len];
         long start = total - len;

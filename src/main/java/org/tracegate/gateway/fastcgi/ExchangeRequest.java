@@ -2,18 +2,18 @@ package org.tracegate.gateway.fastcgi;
 
 import java.io.InputStream;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What one FastCGI request sends.
  *
- * @param params   the PARAMS, in order: octet strings (see {@link FastCgiParams})
+ * @param params   the PARAMS, in order: octet strings (see {@link FastCgiParams}); kept as given (a view that cannot
+ *                 change it), not copied: the caller hands over a map of its own
  * @param body     the request body (exactly CONTENT_LENGTH bytes), streamed as STDIN; null for none
  * @param keepConn ask the server to keep the connection for another request (BEGIN_REQUEST's KEEP_CONN)
  */
 public record ExchangeRequest(Map<String, String> params, InputStream body, boolean keepConn) {
     public ExchangeRequest {
-        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        params = Collections.unmodifiableMap(params);
     }
 }

@@ -248,9 +248,16 @@ public final class FastCgiGateway {
         /** The request's facts once its exchange is over, by either path: a timed-out instance ends, FASTCGI_END. */
         private Attempt concluded(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay, boolean notFound,
                                   Deadlines deadlines, ExchangeReport report) {
+            return concluded(lease, head, relay, notFound, deadlines, report, true);
+        }
+
+        /** @param ours whether the instance is still this request's (not handed on after a clean END_REQUEST) */
+        private Attempt concluded(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay, boolean notFound,
+                                  Deadlines deadlines, ExchangeReport report, boolean ours) {
             deadlines.close();
-            if (deadlines.cutoff() == Cutoff.HEADER_TIMEOUT || deadlines.cutoff() == Cutoff.TOTAL_TIMEOUT
-                    || deadlines.cutoff() == Cutoff.IDLE_TIMEOUT || deadlines.cutoff() == Cutoff.OPERATOR) {
+            Cutoff cut = deadlines.cutoff();
+            if (ours && (cut == Cutoff.HEADER_TIMEOUT || cut == Cutoff.TOTAL_TIMEOUT || cut == Cutoff.IDLE_TIMEOUT
+                    || cut == Cutoff.OPERATOR)) {
                 app.backend().endInstance(lease);
             }
             RequestEnd end = report.end();
@@ -274,11 +281,19 @@ public final class FastCgiGateway {
             push.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
             running.put(requestId, deadlines);
             trace.emit(new TraceEvent.FastCgiWaitingForResponse());
-            exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, r -> {
+            boolean[] handedOff = {false};              // the exchange's calls come one at a time, in order
+            exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, report -> {
+                handedOff[0] = true;
+                app.backend().release(lease, report, trace);
+            }, r -> {
                 running.remove(requestId, deadlines);
                 if (r.head() != null) headerBytes = r.head().headerBytes();
                 if (r.relay() != null) bodyBytes = r.relay().bodyBytes();
-                Attempt a = concluded(lease, r.head(), r.relay(), r.replaced(), deadlines, r.report());
+                Attempt a = concluded(lease, r.head(), r.relay(), r.replaced(), deadlines, r.report(), !handedOff[0]);
+                if (handedOff[0]) {
+                    then.outcome(outcome(a));
+                    return;
+                }
                 if (mayRetry && sendAgain(a)) {
                     pool.renewAsync(a.lease, fresh -> push(pool, fresh, false, push, then),
                             reason -> then.outcome(unavailable(reason)));
@@ -289,16 +304,16 @@ public final class FastCgiGateway {
             }, t -> {
                 running.remove(requestId, deadlines);
                 deadlines.close();
-                app.backend().release(lease, null, trace);
+                if (!handedOff[0]) app.backend().release(lease, null, trace);
                 then.fault(t);
             });
         }
 
         /** The head as the push path relays it, or null for php-fpm's "Primary script unknown" (answered 404 by us). */
-        private ResponseHead accepted(ResponseHead head, byte[] bytes, String stderrTail) {
+        private ResponseHead accepted(ResponseHead head, byte[] bytes, java.util.function.Supplier<String> stderrTail) {
             trace.emit(new TraceEvent.FastCgiResponseHeaders(latin1(bytes)));
             ResponseHead h = asClientRedirect(head);
-            return h.status() == 404 && stderrTail.contains("Primary script unknown") ? null : h;
+            return h.status() == 404 && stderrTail.get().contains("Primary script unknown") ? null : h;
         }
 
         private Deadlines deadlines(Runnable abort) {

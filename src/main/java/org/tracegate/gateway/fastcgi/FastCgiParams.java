@@ -1,6 +1,5 @@
 package org.tracegate.gateway.fastcgi;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.gateway.GatewayRequest;
@@ -18,7 +17,7 @@ public final class FastCgiParams {
     /** {@code scriptFilename} may differ from the request's script file when the server sees another tree. */
     public static Map<String, String> build(GatewayRequest request, EnvironmentPolicy policy,
                                             Map<String, String> serverEnv, String scriptFilename) {
-        Map<String, String> params = new LinkedHashMap<>(CgiEnvironment.build(request, policy, serverEnv));
+        Map<String, String> params = CgiEnvironment.build(request, policy, serverEnv); // a fresh map of its own
         params.put(MetaVariables.SCRIPT_FILENAME, CgiEnvironment.octets(scriptFilename));
         return params;
     }

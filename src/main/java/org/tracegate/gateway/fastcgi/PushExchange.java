@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.tracegate.gateway.cgi.BodyRelay;
 import org.tracegate.gateway.cgi.Cutoff;
 import org.tracegate.gateway.cgi.Deadlines;
@@ -57,9 +58,9 @@ public final class PushExchange {
     public interface HeadPolicy {
         /**
          * The head to relay, or null when the gateway answers itself and the body is dropped (php-fpm's "Primary
-         * script unknown"); {@code stderrTail} is STDERR so far.
+         * script unknown"); {@code stderrTail} gives STDERR so far (its last 8 KiB).
          */
-        ResponseHead accepted(ResponseHead head, byte[] headerBytes, String stderrTail);
+        ResponseHead accepted(ResponseHead head, byte[] headerBytes, Supplier<String> stderrTail);
     }
 
     private enum Phase { HEAD, BODY, DISCARD, DRAIN, DONE }
@@ -74,17 +75,22 @@ public final class PushExchange {
     private final Duration abortGrace;
     private final RequestTrace trace;
     private final Consumer<String> log;
-    private final String where;
+    private String where;
     private final long startNanos = System.nanoTime();
     private final StderrCapture stderr = new StderrCapture();
     private final List<ByteBuffer> held = new ArrayList<>(4);
-    private SerialRunner serial;
+    private final SerialRunner serial = new SerialRunner(this::faulted);
+    private Consumer<Throwable> fault;
+    private boolean requestSent;
+    private boolean abortAsked;
     private ResponseHeadParser parser;
     private Deadlines deadlines;
     private String method;
     private PushSink sink;
     private HeadPolicy policy;
     private Consumer<Result> done;
+    private Consumer<ExchangeReport> handOff;
+    private ExchangeReport report;
 
     private Phase phase = Phase.HEAD;
     private HeadRead<ResponseHead> head;
@@ -120,35 +126,43 @@ public final class PushExchange {
         this.abortGrace = abortGrace;
         this.trace = trace;
         this.log = log;
-        this.where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
-                + params.get(MetaVariables.SCRIPT_FILENAME) + ")";
     }
 
     /**
      * Sends the request and returns at once; {@code done} hears how it went (on whichever thread ends it), or
-     * {@code fault} of a bug of ours, after which the connection is closed and {@code done} is not called.
+     * {@code fault} of a bug of ours, after which the connection is closed and {@code done} is not called. After a
+     * clean END_REQUEST, {@code handOff} gets the report first, before the client is sent the end of the response:
+     * the connection is free then (kept or closed as the report says), and must be given back at once; {@code done}
+     * follows with the same report.
      *
      * @param deadlines whose cuts call {@link #abort}: the header deadline is started here, the idle one with the body
      */
     public void run(ResponseHeadParser.Limits limits, Deadlines deadlines, String method, PushSink sink, HeadPolicy policy,
-                    Consumer<Result> done, Consumer<Throwable> fault) {
+                    Consumer<ExchangeReport> handOff, Consumer<Result> done, Consumer<Throwable> fault) {
         this.parser = new ResponseHeadParser(limits);
         this.deadlines = deadlines;
         this.method = method;
         this.sink = sink;
         this.policy = policy;
         this.done = done;
-        this.serial = new SerialRunner(t -> {
-            if (phase == Phase.DONE) return;
-            phase = Phase.DONE;
-            connection.finished(false);
-            fault.accept(t);
-        });
+        this.handOff = handOff;
+        this.fault = fault;
         serial.run(this::send);
     }
 
-    /** Gives up on the request (a deadline, the client, the operator): ABORT_REQUEST, then the grace. Any thread. */
+    /**
+     * Gives up on the request (a deadline, the client, the operator): ABORT_REQUEST, then the grace. Any thread, any
+     * time: asked before the request is sent, it is aborted right after.
+     */
     public void abort() { serial.run(this::abortNow); }
+
+    /** A task threw (a bug of ours): the connection is closed unless it was handed on, and the gateway is told. */
+    private void faulted(Throwable t) {
+        if (phase == Phase.DONE) return;
+        phase = Phase.DONE;
+        if (report == null) connection.finished(false);
+        fault.accept(t);
+    }
 
     private void send() {
         byte[] request = RecordEncoder.requestHead(requestId, keepConn, params, true);
@@ -156,11 +170,13 @@ public final class PushExchange {
             // Reading will report how the connection ended; a server that refused us may still have answered.
             if (failed != null) {
                 log.accept("fastcgi: sending the request failed: " + SocketErrors.errnoName(failed) + " ("
-                        + SocketErrors.detail(failed) + ")" + where);
+                        + SocketErrors.detail(failed) + ")" + where());
             }
         });
+        requestSent = true;
         deadlines.headerStarted();
         awaitApplication();
+        if (abortAsked) abortNow();
     }
 
     private void awaitApplication() {
@@ -261,7 +277,7 @@ public final class PushExchange {
         deadlines.headerEnded();
         byte[] headerBytes = parser.received();
         head = new HeadRead.Complete<>(parser.result(), headerBytes);
-        ResponseHead h = policy.accepted(parser.result(), headerBytes, stderr.tail());
+        ResponseHead h = policy.accepted(parser.result(), headerBytes, stderr::tail);
         deadlines.bodyStarted();
         idleArmed = true;
         if (h == null) {
@@ -361,7 +377,11 @@ public final class PushExchange {
                 else if (bodyAllowed && declared >= 0 && sent != declared) relay = new RelayEnd.TooShort(declared, sent);
                 else if (!endedCleanly()) relay = new RelayEnd.Completed(sent); // left open: the gateway aborts it
                 if (relay == null) {
-                    flush(true);                       // the clean end: Completed once the client has it
+                    // The clean end. The connection goes to the next request before the client is written to, so
+                    // php-fpm's worker starts on it while we send this response: Completed once the client has it.
+                    connectionOver();
+                    handOff.accept(report);
+                    flush(true);
                 } else if (!flush(false)) {
                     bodyOver();
                     finish();
@@ -383,6 +403,10 @@ public final class PushExchange {
     }
 
     private void abortNow() {
+        if (!requestSent) {
+            abortAsked = true;
+            return;
+        }
         if (end != null || aborted) return;
         aborted = true;
         abortDeadline = watchdog.arm(abortGrace, () -> serial.run(this::abandon));
@@ -403,21 +427,39 @@ public final class PushExchange {
         if (phase == Phase.DONE) return;
         phase = Phase.DONE;
         bodyOver();
+        connectionOver();
+        done.accept(new Result(head, relay, replaced, report));
+    }
+
+    /**
+     * The connection's part is over: kept only after a clean END_REQUEST with nothing after it, else closed; the
+     * report is made. Once; the connection is not touched after this (it may already carry the next request).
+     */
+    private void connectionOver() {
+        if (report != null) return;
         Watchdog.Deadline d = abortDeadline;
         if (d != null) d.cancel();
         boolean keep = keepConn && endedCleanly() && !aborted && !connection.hasUnreadBytes();
         connection.finished(keep);
-        ExchangeReport report = new ExchangeReport(connection.address(), requestId, priorRequests, end, 0, 0,
-                stdoutBytes, stderrBytes, stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);
-        done.accept(new Result(head, relay, replaced, report));
+        report = new ExchangeReport(connection.address(), requestId, priorRequests, end, 0, 0, stdoutBytes,
+                stderrBytes, stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);
     }
 
     private void stderr(byte[] content) {
         stderrBytes += content.length;
         stderr.drain(new ByteArrayInputStream(content), line -> {
-            log.accept("fastcgi: stderr: " + line + where);
+            log.accept("fastcgi: stderr: " + line + where());
             if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
         });
+    }
+
+    /** " (fastcgi unix:/run/php.sock, request 1, script /srv/a.php)": ends this request's log lines; made when first needed. */
+    private String where() {
+        if (where == null) {
+            where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
+                    + params.get(MetaVariables.SCRIPT_FILENAME) + ")";
+        }
+        return where;
     }
 
     private boolean endedCleanly() {

@@ -32,6 +32,8 @@ final class ExchangeRig implements AutoCloseable {
     Duration headerTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ofSeconds(10);
     volatile FastCgiExchange exchange;
+    /** Reports the push path handed back before the response was complete (after a clean END_REQUEST). */
+    final List<ExchangeReport> handedOff = new CopyOnWriteArrayList<>();
     /** Set for a rig of the push path: requests without a body run as {@link PushExchange}s on this loop. */
     private final EventLoop loop;
 
@@ -101,7 +103,7 @@ final class ExchangeRig implements AutoCloseable {
         into.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
         java.util.concurrent.CompletableFuture<PushExchange.Result> done = new java.util.concurrent.CompletableFuture<>();
         ex.run(ResponseHeadParser.Limits.defaults(), deadlines, "GET", into, (h, bytes, tail) -> discard ? null : h,
-                done::complete, done::completeExceptionally);
+                report -> handedOff.add(report), done::complete, done::completeExceptionally);
         return done.thenApply(r -> {
             deadlines.close();
             return new Result(r.head(), r.replaced() ? null : r.relay(), r.report(), deadlines.cutoff());

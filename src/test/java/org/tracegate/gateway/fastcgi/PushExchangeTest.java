@@ -86,4 +86,35 @@ class PushExchangeTest extends FastCgiExchangeTest {
             assertThat(big.get(30, TimeUnit.SECONDS).relay()).isInstanceOf(RelayEnd.Completed.class);
         }
     }
+
+    @Test
+    void afterACleanEndTheConnectionCarriesTheNextRequestWhileTheClientIsStillBeingSentTheFirst() throws Exception {
+        server = FakeFastCgiServer.unix(dir, p -> {
+            for (int id = 1; id <= 2; id++) {
+                p.readRequest();
+                p.send(new FastCgiRecord.Stream(RecordType.STDOUT, id,                 // in one write, as php-fpm's
+                                ("Content-Type: text/plain\r\n\r\nr" + id).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                        new FastCgiRecord.EndRequest(id, 0, ProtocolStatus.REQUEST_COMPLETE));
+            }
+        });
+        FastCgiConnection c = FastCgiConnection.open(server.address(), java.time.Duration.ofSeconds(2));
+        rig.sink.holdWrites();                           // the first client takes nothing yet
+        CompletableFuture<ExchangeRig.Result> first = rig.servePush(c, ExchangeRig.params("/srv/x.php"), true, false, rig.sink);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (rig.handedOff.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(rig.handedOff).as("the connection was given back at END_REQUEST").hasSize(1);
+        assertThat(rig.handedOff.getFirst().connectionKept()).isTrue();
+        assertThat(first).as("its response is not complete: the client has not taken it").isNotDone();
+
+        RecordingSink second = new RecordingSink();
+        ExchangeRig.Result r2 = rig.servePush(c, ExchangeRig.params("/srv/x.php"), true, false, second).get(10, TimeUnit.SECONDS);
+        assertThat(second.bodyText()).isEqualTo("r2");
+        assertThat(r2.report().priorRequests()).isEqualTo(1);
+
+        rig.sink.releaseAll();
+        ExchangeRig.Result r1 = first.get(10, TimeUnit.SECONDS);
+        assertThat(r1.relay()).isEqualTo(new RelayEnd.Completed(2));
+        assertThat(rig.sink.bodyText()).isEqualTo("r1");
+        assertThat(r1.report()).isSameAs(rig.handedOff.getFirst());
+    }
 }
