@@ -3,6 +3,8 @@ package org.tracegate.http;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
@@ -27,8 +29,12 @@ final class SiteConnector extends ServerConnector implements PushBinder {
 
     SiteConnector(Server server, ConnectionFactory factory) { super(server, factory); }
 
+    /** FastCGI sockets being registered: the connector's accept listeners never hear of them. */
+    private final Set<SelectableChannel> binding = ConcurrentHashMap.newKeySet();
+
     @Override
     public void bind(SocketChannel channel, Consumer<PushTransport> bound, Consumer<Throwable> failed) {
+        binding.add(channel);
         getSelectorManager().accept(channel, new Binding(channel, bound, failed));
     }
 
@@ -41,16 +47,39 @@ final class SiteConnector extends ServerConnector implements PushBinder {
                 return super.newConnection(channel, endPoint, attachment);
             }
 
+            /**
+             * Not for a FastCGI socket: the accept listeners count clients. Told of one, the per-client cap would count
+             * php-fpm's TCP address as a client, and Jetty's ConnectionLimit would count it as a connection being
+             * accepted forever (only an HTTP connection's open ends that), one more for every php-fpm connection ever
+             * made, until the server stopped accepting anyone; at the limit it would even close it.
+             */
+            @Override
+            protected void onAccepting(SelectableChannel channel) {
+                if (!binding.contains(channel)) super.onAccepting(channel);
+            }
+
+            @Override
+            protected void onAccepted(SelectableChannel channel) {
+                if (!binding.contains(channel)) super.onAccepted(channel);
+            }
+
             @Override
             public void connectionOpened(Connection connection, Object context) {
                 super.connectionOpened(connection, context);
-                if (context instanceof Binding b) b.bound().accept((FastCgiChannel) connection);
+                if (context instanceof Binding b) {
+                    binding.remove(b.channel());
+                    b.bound().accept((FastCgiChannel) connection);
+                }
             }
 
             @Override
             protected void onAcceptFailed(SelectableChannel channel, Throwable cause, Object attachment) {
-                super.onAcceptFailed(channel, cause, attachment);
-                if (attachment instanceof Binding b) b.failed().accept(cause);
+                if (attachment instanceof Binding b) {
+                    binding.remove(channel);
+                    b.failed().accept(cause);
+                } else {
+                    super.onAcceptFailed(channel, cause, attachment);
+                }
             }
         };
     }

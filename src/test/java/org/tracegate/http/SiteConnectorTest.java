@@ -1,0 +1,112 @@
+package org.tracegate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+import org.tracegate.gateway.fastcgi.PushTransport;
+
+/** A FastCGI socket on the site's selector: reads, writes and close through it, and no client counter hears of it. */
+class SiteConnectorTest {
+
+    @Test
+    void aFastCgiSocketIsCarriedByTheSelectorAndNeverCountedAsAClient() throws Exception {
+        Server server = new Server();
+        SiteConnector connector = new SiteConnector(server, new HttpConnectionFactory());
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        List<SelectableChannel> heard = new CopyOnWriteArrayList<>();
+        connector.addBean(new SelectorManager.AcceptListener() {
+            @Override
+            public void onAccepting(SelectableChannel channel) { heard.add(channel); }
+
+            @Override
+            public void onAccepted(SelectableChannel channel) { heard.add(channel); }
+
+            @Override
+            public void onAcceptFailed(SelectableChannel channel, Throwable cause) { heard.add(channel); }
+        });
+        server.addConnector(connector);
+        server.start();
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             SocketChannel ours = SocketChannel.open(listener.getLocalAddress());
+             SocketChannel app = listener.accept()) {
+            ours.configureBlocking(false);
+            CompletableFuture<PushTransport> bound = new CompletableFuture<>();
+            connector.bind(ours, bound::complete, bound::completeExceptionally);
+            PushTransport t = bound.get(5, TimeUnit.SECONDS);
+
+            CompletableFuture<Void> readable = new CompletableFuture<>();
+            t.demand(() -> readable.complete(null));
+            app.write(ByteBuffer.wrap("hi".getBytes(StandardCharsets.US_ASCII)));
+            readable.get(5, TimeUnit.SECONDS);
+            ByteBuffer in = ByteBuffer.allocate(16);
+            assertThat(t.read(in)).isEqualTo(2);
+
+            CompletableFuture<IOException> written = new CompletableFuture<>();
+            t.write(new ByteBuffer[] {ByteBuffer.wrap("o".getBytes(StandardCharsets.US_ASCII)),
+                    ByteBuffer.wrap("k".getBytes(StandardCharsets.US_ASCII))}, written::complete);
+            assertThat(written.get(5, TimeUnit.SECONDS)).isNull();
+            ByteBuffer out = ByteBuffer.allocate(2);
+            while (out.hasRemaining()) app.read(out);
+            assertThat(new String(out.array(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+
+            CompletableFuture<Void> told = new CompletableFuture<>();
+            t.demand(() -> told.complete(null));
+            t.close();
+            told.get(5, TimeUnit.SECONDS);                 // a pending demand learns of the close: its read fails
+            assertThat(ours.isOpen()).isFalse();
+            assertThat(heard).as("the accept listeners count clients only").isEmpty();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * The regression: Jetty's ConnectionLimit counted each FastCGI socket as a connection being accepted, forever; with
+     * a limit of 1, two php-fpm connections made (and closed) stopped the server accepting any client.
+     */
+    @Test
+    void fastCgiSocketsDoNotUseUpTheConnectionLimit() throws Exception {
+        Server server = new Server();
+        SiteConnector connector = new SiteConnector(server, new HttpConnectionFactory());
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.addBean(new org.eclipse.jetty.server.ConnectionLimit(1, connector));
+        server.start();
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < 3; i++) {
+                SocketChannel ours = SocketChannel.open(listener.getLocalAddress());
+                try (SocketChannel app = listener.accept()) {
+                    ours.configureBlocking(false);
+                    CompletableFuture<PushTransport> bound = new CompletableFuture<>();
+                    connector.bind(ours, bound::complete, bound::completeExceptionally);
+                    bound.get(5, TimeUnit.SECONDS).close();
+                }
+            }
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", connector.getLocalPort())) {
+                client.setSoTimeout(5000);
+                client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String status = new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(status).as("a client is still accepted").startsWith("HTTP/1.1 404");
+            }
+        } finally {
+            server.stop();
+        }
+    }
+}
