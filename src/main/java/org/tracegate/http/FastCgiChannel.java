@@ -21,7 +21,7 @@ import org.tracegate.gateway.fastcgi.PushTransport;
  *
  * <p>Reads go to the socket directly (non-blocking, NIO's conventions); writes go through the endpoint, which waits
  * for the socket to take them, one at a time in order. No idle timeout: the gateway's deadlines time a request, and
- * an idle kept connection stays until the server or we close it.
+ * an idle kept connection stays until php-fpm or we close it, or the server stops.
  */
 final class FastCgiChannel extends AbstractConnection.NonBlocking implements PushTransport {
     private final SocketChannel channel;
@@ -53,8 +53,15 @@ final class FastCgiChannel extends AbstractConnection.NonBlocking implements Pus
     @Override
     public void onFillInterestedFailed(Throwable cause) { runReadable(); }
 
+    /** Between requests: only then may the endpoint's idle timeout close it (it has one only while the server stops). */
+    private volatile boolean idle;
+
     @Override
-    public boolean onIdleExpired(TimeoutException timeout) { return false; }
+    public void idle(boolean idle) { this.idle = idle; }
+
+    /** Only while the server stops (it sets a short idle timeout on every endpoint): a kept, unused connection closes. */
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) { return idle; }
 
     @Override
     public void onClose(Throwable cause) {

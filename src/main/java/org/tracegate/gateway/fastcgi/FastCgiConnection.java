@@ -105,6 +105,7 @@ public final class FastCgiConnection implements AutoCloseable {
         if (busy) throw new IllegalStateException("a request is still running on " + address);
         if (!channel.isOpen()) throw new IllegalStateException("the connection to " + address + " is closed");
         busy = true;
+        if (push != null) push.idle(false);
         lastRequestId = lastRequestId % 0xffff + 1;      // 1..65535, then round again
         int prior = requests++;
         return new FastCgiExchange(this, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
@@ -120,6 +121,7 @@ public final class FastCgiConnection implements AutoCloseable {
         if (request.body() != null) throw new IllegalArgumentException("a request with a body runs on a lane");
         if (busy) throw new IllegalStateException("a request is still running on " + address);
         busy = true;
+        push.idle(false);
         lastRequestId = lastRequestId % 0xffff + 1;
         int prior = requests++;
         return new PushExchange(this, push, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
@@ -236,6 +238,7 @@ public final class FastCgiConnection implements AutoCloseable {
     void finished(boolean keep) {
         busy = false;
         if (!keep) close();
+        else if (push != null) push.idle(true);
     }
 
     private ValuesAnswer getValues(Duration timeout) {

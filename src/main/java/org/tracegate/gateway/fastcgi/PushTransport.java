@@ -20,6 +20,12 @@ public interface PushTransport {
     /** Writes all of {@code parts} in order after any earlier write; then {@code done} gets null, or why it failed. */
     void write(ByteBuffer[] parts, Consumer<IOException> done);
 
+    /**
+     * Whether the connection is between requests (kept, unused): the server may close such a one when it shuts down,
+     * never one carrying a request.
+     */
+    default void idle(boolean idle) {}
+
     /** Closes the socket; a pending {@link #demand} then runs (its read fails). */
     void close();
 }
