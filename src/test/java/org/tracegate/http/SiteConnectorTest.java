@@ -22,14 +22,35 @@ import org.tracegate.gateway.fastcgi.PushTransport;
 /** A FastCGI socket on the site's selector: reads, writes and close through it, and no client counter hears of it. */
 class SiteConnectorTest {
 
+    /** A started server with one site connector on 127.0.0.1; {@code limit} > 0 adds Jetty's ConnectionLimit. */
+    private record Rig(Server server, SiteConnector connector) implements AutoCloseable {
+        static Rig start(int limit, Object... beans) throws Exception {
+            Server server = new Server();
+            SiteConnector c = new SiteConnector(server, new HttpConnectionFactory());
+            c.setHost("127.0.0.1");
+            c.setPort(0);
+            for (Object b : beans) c.addBean(b);
+            server.addConnector(c);
+            if (limit > 0) server.addBean(new org.eclipse.jetty.server.ConnectionLimit(limit, c));
+            server.start();
+            return new Rig(server, c);
+        }
+
+        @Override
+        public void close() throws Exception { server.stop(); }
+    }
+
+    /** Binds a connected, non-blocking socket and waits for its transport. */
+    private static PushTransport bind(SiteConnector connector, SocketChannel channel) throws Exception {
+        CompletableFuture<PushTransport> bound = new CompletableFuture<>();
+        connector.bind(channel, bound::complete, bound::completeExceptionally);
+        return bound.get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void aFastCgiSocketIsCarriedByTheSelectorAndNeverCountedAsAClient() throws Exception {
-        Server server = new Server();
-        SiteConnector connector = new SiteConnector(server, new HttpConnectionFactory());
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
         List<SelectableChannel> heard = new CopyOnWriteArrayList<>();
-        connector.addBean(new SelectorManager.AcceptListener() {
+        SelectorManager.AcceptListener counter = new SelectorManager.AcceptListener() {
             @Override
             public void onAccepting(SelectableChannel channel) { heard.add(channel); }
 
@@ -38,16 +59,14 @@ class SiteConnectorTest {
 
             @Override
             public void onAcceptFailed(SelectableChannel channel, Throwable cause) { heard.add(channel); }
-        });
-        server.addConnector(connector);
-        server.start();
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        };
+        try (Rig rig = Rig.start(0, counter);
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              SocketChannel ours = SocketChannel.open(listener.getLocalAddress());
              SocketChannel app = listener.accept()) {
+            SiteConnector connector = rig.connector();
             ours.configureBlocking(false);
-            CompletableFuture<PushTransport> bound = new CompletableFuture<>();
-            connector.bind(ours, bound::complete, bound::completeExceptionally);
-            PushTransport t = bound.get(5, TimeUnit.SECONDS);
+            PushTransport t = bind(connector, ours);
 
             CompletableFuture<Void> readable = new CompletableFuture<>();
             t.demand(() -> readable.complete(null));
@@ -70,8 +89,6 @@ class SiteConnectorTest {
             told.get(5, TimeUnit.SECONDS);                 // a pending demand learns of the close: its read fails
             assertThat(ours.isOpen()).isFalse();
             assertThat(heard).as("the accept listeners count clients only").isEmpty();
-        } finally {
-            server.stop();
         }
     }
 
@@ -81,21 +98,14 @@ class SiteConnectorTest {
      */
     @Test
     void fastCgiSocketsDoNotUseUpTheConnectionLimit() throws Exception {
-        Server server = new Server();
-        SiteConnector connector = new SiteConnector(server, new HttpConnectionFactory());
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.addBean(new org.eclipse.jetty.server.ConnectionLimit(1, connector));
-        server.start();
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+        try (Rig rig = Rig.start(1);
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            SiteConnector connector = rig.connector();
             for (int i = 0; i < 3; i++) {
                 SocketChannel ours = SocketChannel.open(listener.getLocalAddress());
                 try (SocketChannel app = listener.accept()) {
                     ours.configureBlocking(false);
-                    CompletableFuture<PushTransport> bound = new CompletableFuture<>();
-                    connector.bind(ours, bound::complete, bound::completeExceptionally);
-                    bound.get(5, TimeUnit.SECONDS).close();
+                    bind(connector, ours).close();
                 }
             }
             try (java.net.Socket client = new java.net.Socket("127.0.0.1", connector.getLocalPort())) {
@@ -105,8 +115,6 @@ class SiteConnectorTest {
                 String status = new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
                 assertThat(status).as("a client is still accepted").startsWith("HTTP/1.1 404");
             }
-        } finally {
-            server.stop();
         }
     }
 
@@ -116,20 +124,13 @@ class SiteConnectorTest {
      */
     @Test
     void aStoppingServersIdleTimeoutClosesAKeptConnectionButNeverOneInUse() throws Exception {
-        Server server = new Server();
-        SiteConnector connector = new SiteConnector(server, new HttpConnectionFactory());
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.start();
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        try (Rig rig = Rig.start(0);
+             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              SocketChannel inUse = SocketChannel.open(listener.getLocalAddress());
              SocketChannel kept = SocketChannel.open(listener.getLocalAddress())) {
             for (SocketChannel ch : List.of(inUse, kept)) {
                 ch.configureBlocking(false);
-                CompletableFuture<PushTransport> bound = new CompletableFuture<>();
-                connector.bind(ch, bound::complete, bound::completeExceptionally);
-                FastCgiChannel t = (FastCgiChannel) bound.get(5, TimeUnit.SECONDS);
+                FastCgiChannel t = (FastCgiChannel) bind(rig.connector(), ch);
                 t.idle(ch == kept);
                 t.getEndPoint().setIdleTimeout(100);       // as Jetty's graceful stop does
             }
@@ -138,8 +139,6 @@ class SiteConnectorTest {
             assertThat(kept.isOpen()).as("the kept connection is closed").isFalse();
             Thread.sleep(300);
             assertThat(inUse.isOpen()).as("the one carrying a request is not").isTrue();
-        } finally {
-            server.stop();
         }
     }
 }

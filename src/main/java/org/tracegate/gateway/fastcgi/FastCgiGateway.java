@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.Limits;
@@ -201,13 +202,9 @@ public final class FastCgiGateway {
                                boolean replacedByNotFound, Cutoff cutoff, ExchangeReport report) {}
 
         private Attempt attempt(FastCgiBackend.Lease lease) {
-            Map<String, String> params = FastCgiParams.build(request, environment, serverEnvironment, scriptFilename);
-            FastCgiExchange exchange = lease.connection().start(new ExchangeRequest(params, body, true), watchdog,
-                    ABORT_GRACE, trace, m -> errorLog.log(requestId, m));
-            Deadlines deadlines = deadlines(exchange::abort);
-            sink.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
-            running.put(requestId, deadlines);
-            trace.emit(new TraceEvent.FastCgiWaitingForResponse());
+            FastCgiExchange exchange = lease.connection().start(exchangeRequest(body), watchdog, ABORT_GRACE, trace,
+                    this::log);
+            Deadlines deadlines = watched(exchange::abort, sink::onClientGone);
             ByteBuffer buf = RelayBuffers.take();
             HeadRead<ResponseHead> head = null;
             RelayEnd relay = null;
@@ -274,13 +271,9 @@ public final class FastCgiGateway {
         void push(ExternalPool pool, FastCgiBackend.Lease lease, boolean mayRetry, PushSink push, Completion then) {
             trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
                     lease.requestNumber()));
-            Map<String, String> params = FastCgiParams.build(request, environment, serverEnvironment, scriptFilename);
-            PushExchange exchange = lease.connection().startPush(new ExchangeRequest(params, null, true), watchdog,
-                    ABORT_GRACE, trace, m -> errorLog.log(requestId, m));
-            Deadlines deadlines = deadlines(exchange::abort);
-            push.onClientGone(() -> deadlines.cut(Cutoff.CLIENT_GONE));
-            running.put(requestId, deadlines);
-            trace.emit(new TraceEvent.FastCgiWaitingForResponse());
+            PushExchange exchange = lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace,
+                    this::log);
+            Deadlines deadlines = watched(exchange::abort, push::onClientGone);
             boolean[] handedOff = {false};              // the exchange's calls come one at a time, in order
             exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, report -> {
                 handedOff[0] = true;
@@ -316,10 +309,23 @@ public final class FastCgiGateway {
             return h.status() == 404 && stderrTail.get().contains("Primary script unknown") ? null : h;
         }
 
-        private Deadlines deadlines(Runnable abort) {
+        private ExchangeRequest exchangeRequest(InputStream body) {
+            return new ExchangeRequest(FastCgiParams.build(request, environment, serverEnvironment, scriptFilename), body,
+                    true);
+        }
+
+        /**
+         * The request's deadlines, whose cuts {@code abort} the exchange: started now (the request timeout), cut when
+         * the client goes, and findable by {@link #end}; then FASTCGI_WAITING_FOR_RESPONSE.
+         */
+        private Deadlines watched(Runnable abort, Consumer<Runnable> onClientGone) {
             var pool = app.mapping().pool();
-            return new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(), pool.activityTimeout(), 0,
-                    why -> abort.run());
+            Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
+                    pool.activityTimeout(), 0, why -> abort.run());
+            onClientGone.accept(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            running.put(requestId, deadlines);
+            trace.emit(new TraceEvent.FastCgiWaitingForResponse());
+            return deadlines;
         }
 
         /** Judges the request from the facts, after the close path. */

@@ -21,10 +21,6 @@ import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseHeadParser;
 import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.EndRequest;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.GetValuesResult;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.Stream;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.UnknownType;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
@@ -37,7 +33,7 @@ import org.tracegate.trace.TraceEvent;
  * cost Tracegate twice nginx's CPU per request on two cores (bench/README.md, "FastCGI").
  *
  * <p>It gives the same facts as {@link FastCgiExchange} — the head read, how the relay ended, the
- * {@link ExchangeReport} — judged by the same rules: the conversation rules of {@link StdoutChannel}, the body rules
+ * {@link ExchangeReport} — judged by the same rules: the conversation's ({@link Conversation}), the body rules
  * of {@link BodyRelay} (declared Content-Length, HEAD, 204/304, the output limit), the same bounded STDERR capture,
  * ABORT_REQUEST on a cut with the connection closed after the abort grace, and the connection kept only after a clean
  * END_REQUEST with nothing after it. {@link FastCgiGateway} judges both alike.
@@ -79,6 +75,17 @@ public final class PushExchange {
     private final long startNanos = System.nanoTime();
     private final StderrCapture stderr = new StderrCapture();
     private final List<ByteBuffer> held = new ArrayList<>(4);
+    private final Conversation conversation;
+    private final Conversation.Listener listener = new Conversation.Listener() {
+        @Override
+        public void stdout(byte[] content) { PushExchange.this.stdout(content); }
+
+        @Override
+        public void stderr(byte[] content) { PushExchange.this.stderr(content); }
+
+        @Override
+        public void ended(RequestEnd.Ended e) { PushExchange.this.ended(e); }
+    };
     private final SerialRunner serial = new SerialRunner(this::faulted);
     private Consumer<Throwable> fault;
     private boolean requestSent;
@@ -108,8 +115,6 @@ public final class PushExchange {
     private long stdoutBytes;
     private long stderrBytes;
     private int stderrEvents;
-    private boolean stdoutEnded;
-    private boolean stderrEnded;
     private boolean aborted;
     private boolean abandoned;
     private Watchdog.Deadline abortDeadline;
@@ -126,6 +131,7 @@ public final class PushExchange {
         this.abortGrace = abortGrace;
         this.trace = trace;
         this.log = log;
+        this.conversation = new Conversation(requestId, connection.decoder());
     }
 
     /**
@@ -194,7 +200,7 @@ public final class PushExchange {
             try {
                 r = connection.readBuffered();
                 if (r != null) {
-                    accept(r);
+                    conversation.accept(r, listener);
                     continue;
                 }
             } catch (FastCgiProtocolException e) {
@@ -222,36 +228,6 @@ public final class PushExchange {
                 awaitApplication();
                 return;
             }
-        }
-    }
-
-    /** The conversation's rules, as {@link StdoutChannel}'s. */
-    private void accept(FastCgiRecord r) throws FastCgiProtocolException {
-        if (r instanceof GetValuesResult || r instanceof UnknownType) return;
-        if (r.type().isManagement()) throw violation("a server does not send " + r.type());
-        if (r.requestId() != requestId) {
-            throw violation(r.type() + " record for request " + r.requestId() + ", but this connection's request is "
-                    + requestId);
-        }
-        switch (r) {
-            case Stream s when s.type() == RecordType.STDOUT -> {
-                if (s.isEnd()) {
-                    stdoutEnded = true;
-                } else {
-                    if (stdoutEnded) throw violation("STDOUT data after the empty record that ended STDOUT");
-                    stdout(s.content());
-                }
-            }
-            case Stream s when s.type() == RecordType.STDERR -> {
-                if (s.isEnd()) {
-                    stderrEnded = true;
-                } else {
-                    if (stderrEnded) throw violation("STDERR data after the empty record that ended STDERR");
-                    stderr(s.content());
-                }
-            }
-            case EndRequest e -> ended(new RequestEnd.Ended(e.appStatus(), e.protocolStatus()));
-            default -> throw violation("a server does not send " + r.type());
         }
     }
 
@@ -466,20 +442,11 @@ public final class PushExchange {
         return end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
     }
 
-    private Stage stage() {
-        if (stdoutEnded) return Stage.AFTER_STDOUT;
-        if (stdoutBytes == 0) return Stage.BEFORE_STDOUT;
-        return head instanceof HeadRead.Complete<ResponseHead> ? Stage.IN_BODY : Stage.IN_HEAD;
-    }
+    private Stage stage() { return conversation.stage(stdoutBytes, head instanceof HeadRead.Complete<ResponseHead>); }
 
     private RequestEnd eof() {
         RecordDecoder d = connection.decoder();
         return new RequestEnd.ConnectionLost(stage(), "EOF", "the server closed the connection after " + d.position()
                 + " bytes, " + (d.atRecordBoundary() ? "between records" : "inside a record (" + d.partialRecord() + ")"));
-    }
-
-    private FastCgiProtocolException violation(String reason) {
-        RecordDecoder d = connection.decoder();
-        return new FastCgiProtocolException(d.lastRecordStart(), reason, d.lastHeader());
     }
 }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.EndRequest;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.GetValuesResult;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.Stream;
-import org.tracegate.gateway.fastcgi.FastCgiRecord.UnknownType;
 
 /**
  * One request's STDOUT stream as a channel, for HeadReader and BodyRelay; reading it also takes in the
@@ -14,10 +12,7 @@ import org.tracegate.gateway.fastcgi.FastCgiRecord.UnknownType;
  * END_REQUEST, or by the connection failing, a protocol violation or our abandoning it — and never throws:
  * {@link #end()} says which. Only the thread driving the exchange reads.
  *
- * <p>The conversation is checked here, the record rules in {@link RecordDecoder}: a record for another
- * request id, a type a server does not send (BEGIN_REQUEST, PARAMS, STDIN, …), or data after its stream's
- * empty record is a violation. A late GET_VALUES_RESULT or an UNKNOWN_TYPE concerns the connection and is
- * skipped. The STDOUT empty record is optional before END_REQUEST: php-fpm never sends it.
+ * <p>The conversation's rules are {@link Conversation}'s, the record rules {@link RecordDecoder}'s.
  */
 final class StdoutChannel implements ReadableByteChannel {
 
@@ -41,8 +36,18 @@ final class StdoutChannel implements ReadableByteChannel {
     private FastCgiRecord deferred;
     private int pendingAt;
     private long stdoutBytes;
-    private boolean stdoutEnded;
-    private boolean stderrEnded;
+    private final Conversation conversation;
+    /** What the conversation's records say, as this channel takes them. */
+    private final Conversation.Listener listener = new Conversation.Listener() {
+        @Override
+        public void stdout(byte[] content) { StdoutChannel.this.stdout(content); }
+
+        @Override
+        public void stderr(byte[] content) { events.stderr(content); }
+
+        @Override
+        public void ended(RequestEnd.Ended e) { end(e); }
+    };
     private boolean headComplete;
     private volatile RequestEnd end;
 
@@ -50,6 +55,7 @@ final class StdoutChannel implements ReadableByteChannel {
         this.connection = connection;
         this.requestId = requestId;
         this.events = events;
+        this.conversation = new Conversation(requestId, connection.decoder());
     }
 
     /**
@@ -102,11 +108,7 @@ final class StdoutChannel implements ReadableByteChannel {
 
     long stdoutBytes() { return stdoutBytes; }
 
-    Stage stage() {
-        if (stdoutEnded) return Stage.AFTER_STDOUT;
-        if (stdoutBytes == 0) return Stage.BEFORE_STDOUT;
-        return headComplete ? Stage.IN_BODY : Stage.IN_HEAD;
-    }
+    Stage stage() { return conversation.stage(stdoutBytes, headComplete); }
 
     @Override
     public boolean isOpen() { return end == null; }
@@ -121,7 +123,7 @@ final class StdoutChannel implements ReadableByteChannel {
             FastCgiRecord r = deferred != null ? deferred : connection.read();
             deferred = null;
             if (r != null) {
-                accept(r);
+                conversation.accept(r, listener);
             } else {
                 RecordDecoder d = connection.decoder();
                 end(new RequestEnd.ConnectionLost(stage(), "EOF", "the server closed the connection after "
@@ -151,57 +153,18 @@ final class StdoutChannel implements ReadableByteChannel {
             return false;
         }
         if (r == null) return false;
-        if (!isStdoutData(r)) {
+        if (!conversation.isStdoutData(r)) {
             deferred = r;
             return false;
         }
-        stdout((Stream) r);
+        stdout(((Stream) r).content());
         return true;
     }
 
-    private boolean isStdoutData(FastCgiRecord r) {
-        return r instanceof Stream s && s.type() == RecordType.STDOUT && s.requestId() == requestId && !s.isEnd()
-                && !stdoutEnded;
-    }
-
-    private void accept(FastCgiRecord r) throws FastCgiProtocolException {
-        if (r instanceof GetValuesResult || r instanceof UnknownType) return;
-        if (r.type().isManagement()) throw violation("a server does not send " + r.type());
-        if (r.requestId() != requestId) {
-            throw violation(r.type() + " record for request " + r.requestId() + ", but this connection's request is "
-                    + requestId);
-        }
-        switch (r) {
-            case Stream s when s.type() == RecordType.STDOUT -> {
-                if (s.isEnd()) {
-                    stdoutEnded = true;
-                } else {
-                    if (stdoutEnded) throw violation("STDOUT data after the empty record that ended STDOUT");
-                    stdout(s);
-                }
-            }
-            case Stream s when s.type() == RecordType.STDERR -> {
-                if (s.isEnd()) {
-                    stderrEnded = true;
-                } else {
-                    if (stderrEnded) throw violation("STDERR data after the empty record that ended STDERR");
-                    events.stderr(s.content());
-                }
-            }
-            case EndRequest e -> end(new RequestEnd.Ended(e.appStatus(), e.protocolStatus()));
-            default -> throw violation("a server does not send " + r.type());
-        }
-    }
-
-    private void stdout(Stream s) {
-        pending = s.content();
+    private void stdout(byte[] content) {
+        pending = content;
         pendingAt = 0;
         stdoutBytes += pending.length;
-    }
-
-    private FastCgiProtocolException violation(String reason) {
-        RecordDecoder d = connection.decoder();
-        return new FastCgiProtocolException(d.lastRecordStart(), reason, d.lastHeader());
     }
 
     private void end(RequestEnd e) {
