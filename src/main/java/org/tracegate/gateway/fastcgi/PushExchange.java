@@ -320,6 +320,7 @@ public final class PushExchange {
 
     private void written(IOException failed, boolean last) {
         writing = false;
+        if (phase == Phase.DONE) return;               // a fault ended it meanwhile
         if (failed != null && relay == null) relay = new RelayEnd.ClientLeft(failed, sent);
         else if (last && relay == null) relay = new RelayEnd.Completed(sent);
         if (relay != null) bodyOver();
@@ -383,7 +384,7 @@ public final class PushExchange {
             abortAsked = true;
             return;
         }
-        if (end != null || aborted) return;
+        if (end != null || aborted || phase == Phase.DONE) return;
         aborted = true;
         abortDeadline = watchdog.arm(abortGrace, () -> serial.run(this::abandon));
         transport.write(new ByteBuffer[] {ByteBuffer.wrap(RecordEncoder.encode(new AbortRequest(requestId)))}, failed -> {
