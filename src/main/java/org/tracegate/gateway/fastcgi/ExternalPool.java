@@ -80,13 +80,13 @@ public final class ExternalPool implements FastCgiBackend {
         if (take(w) != Taken.TAKEN) {
             try {
                 slot.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                if (cancel(w)) throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, wait));
-                slot.join();                           // granted just now
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (cancel(w)) throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
-                slot.join();
+            } catch (TimeoutException | InterruptedException e) {
+                boolean interrupted = e instanceof InterruptedException;
+                if (interrupted) Thread.currentThread().interrupt();
+                if (cancel(w)) {
+                    throw new FastCgiUnavailable(new FastCgiUnavailable.Busy(maxConnections, interrupted ? Duration.ZERO : wait));
+                }
+                settled(slot);                         // granted (or refused) just now
             } catch (ExecutionException e) {
                 throw (FastCgiUnavailable) e.getCause();
             }
@@ -149,6 +149,15 @@ public final class ExternalPool implements FastCgiBackend {
             Watchdog.Deadline d = deadline;
             if (d != null) d.cancel();
             refused.accept(why);
+        }
+    }
+
+    /** Waits for a slot decided a moment ago: returns when granted, throws why when refused. */
+    private static void settled(CompletableFuture<Void> slot) throws FastCgiUnavailable {
+        try {
+            slot.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (FastCgiUnavailable) e.getCause();
         }
     }
 
@@ -266,17 +275,19 @@ public final class ExternalPool implements FastCgiBackend {
             binder.bind(c.nonBlockingChannel(), t -> {
                 c.bind(t);
                 ready.accept(lease);
-            }, failure -> {
-                c.close();
-                releaseSlot();
-                refused.accept(new FastCgiUnavailable.Unreachable(addressText, "EBIND",
-                        "the server could not take the connection: " + failure));
-            });
+            }, failure -> notBound(c, refused, "EBIND", "the server could not take the connection: " + failure));
         } catch (IOException e) {
-            c.close();
-            releaseSlot();
-            refused.accept(new FastCgiUnavailable.Unreachable(addressText, SocketErrors.errnoName(e), SocketErrors.detail(e)));
+            notBound(c, refused, SocketErrors.errnoName(e), SocketErrors.detail(e));
+        } catch (RuntimeException e) {                 // the server's selector is gone: it is stopping
+            notBound(c, refused, "EBIND", "the server could not take the connection: " + e);
         }
+    }
+
+    /** A connection the server's event loop could not take: closed, its slot given back, the request refused. */
+    private void notBound(FastCgiConnection c, Consumer<FastCgiUnavailable.Reason> refused, String errno, String detail) {
+        c.close();
+        releaseSlot();
+        refused.accept(new FastCgiUnavailable.Unreachable(addressText, errno, detail));
     }
 
     private FastCgiConnection takeIdle() {
@@ -294,6 +305,13 @@ public final class ExternalPool implements FastCgiBackend {
     public int open() {
         synchronized (lock) {
             return leased + idleCount();
+        }
+    }
+
+    /** Requests waiting for a connection now. */
+    public int queued() {
+        synchronized (lock) {
+            return waiters.size();
         }
     }
 

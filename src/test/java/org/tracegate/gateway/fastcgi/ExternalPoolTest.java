@@ -1,0 +1,112 @@
+package org.tracegate.gateway.fastcgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tracegate.process.Watchdog;
+
+/**
+ * The external pool's one FIFO, shared by the lanes' blocking lease and the selector path's leaseAsync: at most
+ * maxConnections at once, queueLength more waiting, the next one refused at once (503.2), one that waits past its
+ * wait refused then, a freed connection going to the first in the queue.
+ */
+class ExternalPoolTest {
+    @TempDir
+    Path dir;
+    private FakeFastCgiServer server;
+    private final Watchdog watchdog = new Watchdog();
+    private ExternalPool pool;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = FakeFastCgiServer.unix(dir, p -> {
+            try {
+                p.read();                              // holds the connection until we close it
+            } catch (Exception closed) {
+                // the test closed it
+            }
+        });
+        pool = new ExternalPool(server.address(), 1, 1, Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.close();
+        watchdog.close();
+        server.close();
+    }
+
+    /** A leaseAsync's answer: the lease, or why there is none. */
+    private CompletableFuture<Object> leaseAsync(Duration wait) {
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        pool.leaseAsync(wait, watchdog, got::complete, got::complete);
+        return got;
+    }
+
+    @Test
+    void oneRunsOneWaitsTheNextIsRefusedAtOnceAndAFreedConnectionGoesToTheFirstWaiting() throws Exception {
+        FastCgiBackend.Lease first = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Object> second = leaseAsync(Duration.ofSeconds(10));
+        Object third = leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+        assertThat(second).isNotDone();
+        assertThat(third).isEqualTo(new FastCgiUnavailable.Busy(1, Duration.ZERO));
+
+        pool.release(first, new ExchangeReport(server.address(), 1, 0, new RequestEnd.Ended(0, ProtocolStatus.REQUEST_COMPLETE),
+                0, 0, 0, 0, "", true, 0));
+        FastCgiBackend.Lease next = (FastCgiBackend.Lease) second.get(5, TimeUnit.SECONDS);
+        assertThat(next.connection()).as("the kept connection, handed on").isSameAs(first.connection());
+        assertThat(next.fresh()).isFalse();
+        pool.release(next, null);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestWaitingPastItsWaitIsRefusedThen() throws Exception {
+        FastCgiBackend.Lease first = pool.lease(Duration.ofSeconds(1));
+        long t0 = System.nanoTime();
+        Object late = leaseAsync(Duration.ofMillis(200)).get(5, TimeUnit.SECONDS);
+        assertThat(late).isEqualTo(new FastCgiUnavailable.Busy(1, Duration.ofMillis(200)));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(150);
+        assertThatThrownBy(() -> pool.lease(Duration.ofMillis(100))).isInstanceOf(FastCgiUnavailable.class);
+        pool.release(first, null);
+    }
+
+    @Test
+    void aLanesBlockingLeaseAndAnAsyncOneShareOneQueueInOrder() throws Exception {
+        pool.close();
+        pool = new ExternalPool(server.address(), 1, 5, Duration.ofSeconds(2));
+        FastCgiBackend.Lease first = pool.lease(Duration.ofSeconds(1));
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<FastCgiBackend.Lease> lane = CompletableFuture.supplyAsync(() -> {
+            try {
+                FastCgiBackend.Lease l = pool.lease(Duration.ofSeconds(10));
+                order.add("lane");
+                return l;
+            } catch (FastCgiUnavailable e) {
+                throw new AssertionError(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!lane.isDone() && System.nanoTime() < deadline && pool.queued() < 1) Thread.sleep(5);
+        CompletableFuture<Object> async = leaseAsync(Duration.ofSeconds(10)).thenApply(l -> {
+            order.add("async");
+            return l;
+        });
+        pool.release(first, null);                     // not kept: the first in the queue connects anew
+        FastCgiBackend.Lease l = lane.get(5, TimeUnit.SECONDS);
+        assertThat(async).as("the later one still waits").isNotDone();
+        pool.release(l, null);
+        async.get(5, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("lane", "async");
+    }
+}
