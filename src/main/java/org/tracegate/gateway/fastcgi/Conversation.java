@@ -74,6 +74,13 @@ final class Conversation {
         return headComplete ? Stage.IN_BODY : Stage.IN_HEAD;
     }
 
+    /** The server closed the connection before END_REQUEST: where, by the decoder's count. */
+    RequestEnd.ConnectionLost eof(Stage stage) {
+        return new RequestEnd.ConnectionLost(stage, "EOF", "the server closed the connection after " + decoder.position()
+                + " bytes, " + (decoder.atRecordBoundary() ? "between records" : "inside a record ("
+                + decoder.partialRecord() + ")"));
+    }
+
     FastCgiProtocolException violation(String reason) {
         return new FastCgiProtocolException(decoder.lastRecordStart(), reason, decoder.lastHeader());
     }

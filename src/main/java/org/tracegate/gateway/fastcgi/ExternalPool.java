@@ -92,8 +92,7 @@ public final class ExternalPool implements FastCgiBackend {
             }
         }
         FastCgiConnection kept = takeIdle();
-        if (kept != null) return new Lease(kept, -1, kept.requestsStarted() + 1, false, addressText, null);
-        return new Lease(openBlocking(), -1, 1, true, addressText, null);
+        return kept != null ? kept(kept) : openBlocking();
     }
 
     /**
@@ -137,7 +136,7 @@ public final class ExternalPool implements FastCgiBackend {
             if (d != null) d.cancel();
             FastCgiConnection kept = takeIdle();
             if (kept != null) {
-                ready.accept(new Lease(kept, -1, kept.requestsStarted() + 1, false, addressText, null));
+                ready.accept(kept(kept));
             } else {
                 // Connecting may wait (a TCP connect): never on the event loop.
                 Thread.ofVirtual().name("tracegate-fastcgi-connect").start(() -> openBound(ready, refused));
@@ -164,7 +163,7 @@ public final class ExternalPool implements FastCgiBackend {
     /** A fresh connection in place of a kept one that the server had closed meanwhile. */
     public Lease renew(Lease stale) throws FastCgiUnavailable {
         stale.connection().close();
-        return new Lease(openBlocking(), -1, 1, true, addressText, null);
+        return openBlocking();
     }
 
     /** As {@link #renew}, without waiting: the new connection is made on a thread of its own. */
@@ -247,12 +246,15 @@ public final class ExternalPool implements FastCgiBackend {
         }
     }
 
-    /** Connects for a slot already taken; on failure gives the slot back. */
-    private FastCgiConnection openBlocking() throws FastCgiUnavailable {
+    /** A kept connection's lease: the next of its requests. */
+    private Lease kept(FastCgiConnection c) { return new Lease(c, -1, c.requestsStarted() + 1, false, addressText, null); }
+
+    /** Connects on this thread for a slot already taken, waiting for the binding if any; on failure gives the slot back. */
+    private Lease openBlocking() throws FastCgiUnavailable {
         CompletableFuture<Object> got = new CompletableFuture<>();
         openBound(got::complete, got::complete);
         Object o = got.join();
-        if (o instanceof Lease l) return l.connection();
+        if (o instanceof Lease l) return l;
         throw new FastCgiUnavailable((FastCgiUnavailable.Reason) o);
     }
 

@@ -102,13 +102,9 @@ public final class FastCgiConnection implements AutoCloseable {
      */
     public FastCgiExchange start(ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace,
                                  Consumer<String> log) {
-        if (busy) throw new IllegalStateException("a request is still running on " + address);
         if (!channel.isOpen()) throw new IllegalStateException("the connection to " + address + " is closed");
-        busy = true;
-        if (push != null) push.idle(false);
-        lastRequestId = lastRequestId % 0xffff + 1;      // 1..65535, then round again
-        int prior = requests++;
-        return new FastCgiExchange(this, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
+        int id = claim();
+        return new FastCgiExchange(this, id, requests++, request, watchdog, abortGrace, trace, log);
     }
 
     /**
@@ -119,12 +115,22 @@ public final class FastCgiConnection implements AutoCloseable {
                            Consumer<String> log) {
         if (push == null) throw new IllegalStateException("the connection to " + address + " is not on the event loop");
         if (request.body() != null) throw new IllegalArgumentException("a request with a body runs on a lane");
+        int id = claim();
+        return new PushExchange(this, push, id, requests++, request, watchdog, abortGrace, trace, log);
+    }
+
+    /** The connection is the next request's: its id, 1..65535, then round again. The previous must be finished. */
+    private int claim() {
         if (busy) throw new IllegalStateException("a request is still running on " + address);
         busy = true;
-        push.idle(false);
+        if (push != null) push.idle(false);
         lastRequestId = lastRequestId % 0xffff + 1;
-        int prior = requests++;
-        return new PushExchange(this, push, lastRequestId, prior, request, watchdog, abortGrace, trace, log);
+        return lastRequestId;
+    }
+
+    /** " (fastcgi unix:/run/php.sock, request 1, script /srv/a.php)": ends the log lines about one request. */
+    String where(int requestId, String scriptFilename) {
+        return " (fastcgi " + address + ", request " + requestId + ", script " + scriptFilename + ")";
     }
 
     /** The socket, to {@link #bind} it: made non-blocking first. */

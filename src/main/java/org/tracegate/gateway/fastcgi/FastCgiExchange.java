@@ -1,6 +1,5 @@
 package org.tracegate.gateway.fastcgi;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,12 +20,10 @@ import org.tracegate.gateway.cgi.RelayEnd;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseHeadParser;
 import org.tracegate.gateway.cgi.ResponseSink;
-import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.gateway.cgi.StdinPump;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.RequestTrace;
-import org.tracegate.trace.TraceEvent;
 
 /**
  * One FastCGI request (RESPONDER role) on a {@link FastCgiConnection}, all its state in one object like
@@ -41,17 +38,13 @@ import org.tracegate.trace.TraceEvent;
  * </ol>
  * {@link #abort} may come from any thread at any time (ResponseSink.onClientGone, a Deadlines cut).
  *
- * <p>STDERR is handled as it arrives, record by record, by CGI's bounded capture: lines to the error log
- * tagged with server, request and script, the first 200 also as CGI_STDERR events, the last 8 KiB kept
- * exactly as sent, so nothing is cut at 1 KiB. Synchronously, so that {@link #stderrTail} is complete once
- * the head is read. A record's end also ends a log line: php-fpm's STDERR has no newline at all (it joins a
- * request's messages with "; ") and is cut into records wherever its 8 KiB buffer fills.
+ * <p>STDERR is handled as it arrives, record by record ({@link StderrRecords}: CGI's bounded capture, so nothing is
+ * cut at 1 KiB), synchronously, so that {@link #stderrTail} is complete once the head is read.
  */
 public final class FastCgiExchange {
     /** Platform threads, as for the CGI pumps: blocking socket and body I/O must not pin virtual carriers. */
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("fcgi-pump-", 0).factory());
-    private static final int MAX_STDERR_EVENTS = 200;
 
     private final FastCgiConnection connection;
     private final int requestId;
@@ -66,14 +59,12 @@ public final class FastCgiExchange {
     private final long startNanos = System.nanoTime();
     private final StdoutChannel stdout;
     private final StdinRecords stdin;
-    private final StderrCapture stderr = new StderrCapture();
+    private final StderrRecords stderr;
     private final AtomicBoolean aborted = new AtomicBoolean();
     private StdinPump stdinPump;
     private Future<?> stdinDone;
     private volatile boolean abandoned;
     private volatile Watchdog.Deadline abortDeadline;
-    private long stderrBytes;
-    private int stderrEvents;
     private boolean finished;
 
     FastCgiExchange(FastCgiConnection connection, int requestId, int priorRequests, ExchangeRequest request,
@@ -86,8 +77,8 @@ public final class FastCgiExchange {
         this.abortGrace = abortGrace;
         this.trace = trace;
         this.log = log;
-        this.where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
-                + request.params().get(MetaVariables.SCRIPT_FILENAME) + ")";
+        this.where = connection.where(requestId, request.params().get(MetaVariables.SCRIPT_FILENAME));
+        this.stderr = new StderrRecords(trace, log, () -> where);
         this.stdout = new StdoutChannel(connection, requestId, new Events());
         this.stdin = new StdinRecords(connection, requestId, () -> stdout.end() != null || aborted.get());
         send(request);
@@ -183,7 +174,7 @@ public final class FastCgiExchange {
         long fromClient = stdinPump == null ? 0 : stdinPump.bytesFromClient();
         long toServer = stdinPump == null ? 0 : stdinPump.bytesToProgram();
         return new ExchangeReport(connection.address(), requestId, priorRequests, end, fromClient, toServer,
-                stdout.stdoutBytes(), stderrBytes, stderr.tail(), keep && connection.reusable(),
+                stdout.stdoutBytes(), stderr.bytes(), stderr.tail(), keep && connection.reusable(),
                 System.nanoTime() - startNanos);
     }
 
@@ -223,7 +214,7 @@ public final class FastCgiExchange {
     }
 
     private boolean endedCleanly() {
-        return stdout.end() instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+        return RequestEnd.completed(stdout.end());
     }
 
     /** The abort grace expired: close the connection unless the request ended meanwhile. */
@@ -249,14 +240,7 @@ public final class FastCgiExchange {
     /** Called by the stdout channel, on the request thread. */
     private final class Events implements StdoutChannel.Events {
         @Override
-        public void stderr(byte[] content) {
-            stderrBytes += content.length;
-            // A fresh stream per record: StderrCapture ends a line at the end of what it drains.
-            stderr.drain(new ByteArrayInputStream(content), line -> {
-                log.accept("fastcgi: stderr: " + line + where);
-                if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
-            });
-        }
+        public void stderr(byte[] content) { stderr.take(content); }
 
         @Override
         public void ended(RequestEnd end) {

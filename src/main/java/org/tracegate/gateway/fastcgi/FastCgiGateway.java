@@ -214,9 +214,8 @@ public final class FastCgiGateway {
                 head = exchange.readHead(buf, headerLimits, deadlines);
                 headerBytes = head.headerBytes();
                 if (head instanceof HeadRead.Complete<ResponseHead> c) {
-                    ResponseHead h = asClientRedirect(c.head());
-                    trace.emit(new TraceEvent.FastCgiResponseHeaders(latin1(headerBytes)));
-                    if (h.status() == 404 && exchange.stderrTail().contains("Primary script unknown")) {
+                    ResponseHead h = accepted(c.head(), headerBytes, exchange::stderrTail);
+                    if (h == null) {
                         notFound = true;
                         exchange.discardBody(buf, deadlines);
                     } else {
@@ -229,7 +228,7 @@ public final class FastCgiGateway {
                 running.remove(requestId, deadlines);
                 if (reusable) RelayBuffers.give(buf);
             }
-            return concluded(lease, head, relay, notFound, deadlines, exchange.finish());
+            return concluded(lease, head, relay, notFound, deadlines, exchange.finish(), true);
         }
 
         /**
@@ -242,13 +241,11 @@ public final class FastCgiGateway {
                     && !(a.head instanceof HeadRead.Complete<ResponseHead>);
         }
 
-        /** The request's facts once its exchange is over, by either path: a timed-out instance ends, FASTCGI_END. */
-        private Attempt concluded(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay, boolean notFound,
-                                  Deadlines deadlines, ExchangeReport report) {
-            return concluded(lease, head, relay, notFound, deadlines, report, true);
-        }
-
-        /** @param ours whether the instance is still this request's (not handed on after a clean END_REQUEST) */
+        /**
+         * The request's facts once its exchange is over, by either path: a timed-out instance ends, FASTCGI_END.
+         *
+         * @param ours whether the instance is still this request's (not handed on after a clean END_REQUEST)
+         */
         private Attempt concluded(FastCgiBackend.Lease lease, HeadRead<ResponseHead> head, RelayEnd relay, boolean notFound,
                                   Deadlines deadlines, ExchangeReport report, boolean ours) {
             deadlines.close();
@@ -302,7 +299,10 @@ public final class FastCgiGateway {
             });
         }
 
-        /** The head as the push path relays it, or null for php-fpm's "Primary script unknown" (answered 404 by us). */
+        /**
+         * The head as either path relays it (FASTCGI_RESPONSE_HEADERS emitted), or null for php-fpm's "Primary script
+         * unknown", which we answer 404 ourselves.
+         */
         private ResponseHead accepted(ResponseHead head, byte[] bytes, java.util.function.Supplier<String> stderrTail) {
             trace.emit(new TraceEvent.FastCgiResponseHeaders(latin1(bytes)));
             ResponseHead h = asClientRedirect(head);
@@ -349,7 +349,7 @@ public final class FastCgiGateway {
             }
             int status = asClientRedirect(complete.head()).status();
             return switch (a.relay) {
-                case RelayEnd.Completed c when clean(end) -> new CgiOutcome.Completed(status, report);
+                case RelayEnd.Completed c when RequestEnd.completed(end) -> new CgiOutcome.Completed(status, report);
                 case RelayEnd.Completed c -> aborted(a, status, "its connection " + broke(end) + " after " + c.bodyBytes()
                         + " body bytes", report);
                 case RelayEnd.Cut c -> aborted(a, status, switch (c.cutoff()) {
@@ -484,9 +484,6 @@ public final class FastCgiGateway {
         return new ResponseHead(ResponseHead.Kind.CLIENT_REDIRECT, 302, null, h.headers(), h.location(), h.contentLength());
     }
 
-    private static boolean clean(RequestEnd end) {
-        return end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
-    }
 
     private static String broke(RequestEnd end) {
         return switch (end) {

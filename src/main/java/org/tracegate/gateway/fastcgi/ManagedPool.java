@@ -258,7 +258,7 @@ public final class ManagedPool implements FastCgiBackend {
         i.serving = null;
         try {
             RequestEnd end = report == null ? null : report.end();
-            boolean complete = end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+            boolean complete = RequestEnd.completed(end);
             if (!complete && (i.killed || end instanceof RequestEnd.ConnectionLost)) {
                 i.awaitExit(DEATH_WAIT); // the socket broke, or we killed it: let the reaper say how it ended
             }

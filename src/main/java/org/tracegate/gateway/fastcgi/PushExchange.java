@@ -1,6 +1,5 @@
 package org.tracegate.gateway.fastcgi;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import org.tracegate.gateway.cgi.MetaVariables;
 import org.tracegate.gateway.cgi.RelayEnd;
 import org.tracegate.gateway.cgi.ResponseHead;
 import org.tracegate.gateway.cgi.ResponseHeadParser;
-import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.gateway.fastcgi.FastCgiRecord.AbortRequest;
 import org.tracegate.process.Watchdog;
 import org.tracegate.trace.RequestTrace;
@@ -42,7 +40,6 @@ import org.tracegate.trace.TraceEvent;
  * {@link SerialRunner}, so the state below is only ever touched by one thread at a time.
  */
 public final class PushExchange {
-    private static final int MAX_STDERR_EVENTS = 200;
     /** Socket reads in one turn before the selector gets its thread back (1 MiB with the 64 KiB buffer). */
     private static final int MAX_FILLS = 16;
     private static final byte[] NONE = new byte[0];
@@ -73,7 +70,7 @@ public final class PushExchange {
     private final Consumer<String> log;
     private String where;
     private final long startNanos = System.nanoTime();
-    private final StderrCapture stderr = new StderrCapture();
+    private final StderrRecords stderr;
     private final List<ByteBuffer> held = new ArrayList<>(4);
     private final Conversation conversation;
     private final Conversation.Listener listener = new Conversation.Listener() {
@@ -81,7 +78,7 @@ public final class PushExchange {
         public void stdout(byte[] content) { PushExchange.this.stdout(content); }
 
         @Override
-        public void stderr(byte[] content) { PushExchange.this.stderr(content); }
+        public void stderr(byte[] content) { stderr.take(content); }
 
         @Override
         public void ended(RequestEnd.Ended e) { PushExchange.this.ended(e); }
@@ -113,8 +110,6 @@ public final class PushExchange {
     private boolean idleOver;
     private boolean relayed;
     private long stdoutBytes;
-    private long stderrBytes;
-    private int stderrEvents;
     private boolean aborted;
     private boolean abandoned;
     private Watchdog.Deadline abortDeadline;
@@ -132,6 +127,7 @@ public final class PushExchange {
         this.trace = trace;
         this.log = log;
         this.conversation = new Conversation(requestId, connection.decoder());
+        this.stderr = new StderrRecords(trace, log, this::where);
     }
 
     /**
@@ -221,7 +217,7 @@ public final class PushExchange {
                 return;
             }
             if (n < 0) {
-                ended(abandoned ? new RequestEnd.Abandoned(stage()) : eof());
+                ended(abandoned ? new RequestEnd.Abandoned(stage()) : conversation.eof(stage()));
                 return;
             }
             if (n == 0) {
@@ -352,7 +348,7 @@ public final class PushExchange {
                 Cutoff cut = deadlines.cutoff();
                 if (cut != null) relay = new RelayEnd.Cut(cut, sent);
                 else if (bodyAllowed && declared >= 0 && sent != declared) relay = new RelayEnd.TooShort(declared, sent);
-                else if (!endedCleanly()) relay = new RelayEnd.Completed(sent); // left open: the gateway aborts it
+                else if (!RequestEnd.completed(end)) relay = new RelayEnd.Completed(sent); // left open: the gateway aborts it
                 if (relay == null) {
                     // The clean end. The connection goes to the next request before the client is written to, so
                     // php-fpm's worker starts on it while we send this response: Completed once the client has it.
@@ -416,38 +412,19 @@ public final class PushExchange {
         if (report != null) return;
         Watchdog.Deadline d = abortDeadline;
         if (d != null) d.cancel();
-        boolean keep = keepConn && endedCleanly() && !aborted && !connection.hasUnreadBytes();
+        boolean keep = keepConn && RequestEnd.completed(end) && !aborted && !connection.hasUnreadBytes();
         connection.finished(keep);
         report = new ExchangeReport(connection.address(), requestId, priorRequests, end, 0, 0, stdoutBytes,
-                stderrBytes, stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);
+                stderr.bytes(), stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);
     }
 
-    private void stderr(byte[] content) {
-        stderrBytes += content.length;
-        stderr.drain(new ByteArrayInputStream(content), line -> {
-            log.accept("fastcgi: stderr: " + line + where());
-            if (stderrEvents++ < MAX_STDERR_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
-        });
-    }
-
-    /** " (fastcgi unix:/run/php.sock, request 1, script /srv/a.php)": ends this request's log lines; made when first needed. */
+    /** Ends this request's log lines; made when first needed (most requests log nothing). */
     private String where() {
-        if (where == null) {
-            where = " (fastcgi " + connection.address() + ", request " + requestId + ", script "
-                    + params.get(MetaVariables.SCRIPT_FILENAME) + ")";
-        }
+        if (where == null) where = connection.where(requestId, params.get(MetaVariables.SCRIPT_FILENAME));
         return where;
     }
 
-    private boolean endedCleanly() {
-        return end instanceof RequestEnd.Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
-    }
 
     private Stage stage() { return conversation.stage(stdoutBytes, head instanceof HeadRead.Complete<ResponseHead>); }
 
-    private RequestEnd eof() {
-        RecordDecoder d = connection.decoder();
-        return new RequestEnd.ConnectionLost(stage(), "EOF", "the server closed the connection after " + d.position()
-                + " bytes, " + (d.atRecordBoundary() ? "between records" : "inside a record (" + d.partialRecord() + ")"));
-    }
 }

@@ -6,6 +6,11 @@ package org.tracegate.gateway.fastcgi;
  */
 public sealed interface RequestEnd {
 
+    /** Whether the server finished the request: END_REQUEST with REQUEST_COMPLETE (null: it has not ended). */
+    static boolean completed(RequestEnd end) {
+        return end instanceof Ended e && e.protocolStatus() == ProtocolStatus.REQUEST_COMPLETE;
+    }
+
     /**
      * END_REQUEST arrived.
      *

@@ -125,10 +125,7 @@ final class StdoutChannel implements ReadableByteChannel {
             if (r != null) {
                 conversation.accept(r, listener);
             } else {
-                RecordDecoder d = connection.decoder();
-                end(new RequestEnd.ConnectionLost(stage(), "EOF", "the server closed the connection after "
-                        + d.position() + " bytes, " + (d.atRecordBoundary() ? "between records" : "inside a record ("
-                        + d.partialRecord() + ")")));
+                end(conversation.eof(stage()));
             }
         } catch (FastCgiProtocolException e) {
             end(new RequestEnd.ProtocolViolation(stage(), e));
