@@ -38,16 +38,20 @@ public class FastCgiCeiling {
     private static final ArrayDeque<Upstream> idle = new ArrayDeque<>();
     private static final ArrayDeque<Client> waiting = new ArrayDeque<>();
     private static byte[] request;
+    private static boolean perRequest;   // 5th argument "per-request": a new connection per request, no KEEP_CONN (nginx's default)
+    private static Path socket;
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
+        perRequest = args.length > 4 && args[4].equals("per-request");
+        socket = Path.of(args[2]);
         request = fastCgiRequest(args[1]);
         Selector selector = Selector.open();
         ServerSocketChannel server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
-        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+        for (int i = 0; i < (perRequest ? 0 : Integer.parseInt(args[3])); i++) {
             Upstream u = new Upstream();
             u.channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[2])));
             u.channel.configureBlocking(false);
@@ -93,7 +97,7 @@ public class FastCgiCeiling {
                 System.arraycopy(b, i + 1, b, 0, len - i - 1); // a pipelined next request stays
                 c.in.position(len - i - 1);
                 c.key.interestOps(0);
-                Upstream u = idle.poll();
+                Upstream u = perRequest ? connect(c.key.selector()) : idle.poll();
                 if (u == null) waiting.add(c);
                 else send(u, c);
                 return;
@@ -144,10 +148,23 @@ public class FastCgiCeiling {
                 c.channel.close();
             }
         }
-        Client next = waiting.poll();
-        if (next != null) send(u, next);
-        else idle.add(u);
+        if (perRequest) {
+            u.key.cancel();
+            u.channel.close();
+        } else {
+            Client next = waiting.poll();
+            if (next != null) send(u, next);
+            else idle.add(u);
+        }
         if (c.channel.isOpen() && c.in.position() > 0) readRequest(c);
+    }
+
+    private static Upstream connect(Selector selector) throws IOException {
+        Upstream u = new Upstream();
+        u.channel = SocketChannel.open(UnixDomainSocketAddress.of(socket)); // a unix connect waits only if the backlog is full
+        u.channel.configureBlocking(false);
+        u.key = u.channel.register(selector, 0, u);
+        return u;
     }
 
     /** BEGIN_REQUEST (responder, keep the connection), the params, the empty PARAMS and the empty STDIN. */
@@ -165,7 +182,7 @@ public class FastCgiCeiling {
             p.writeBytes(v);
         }
         ByteArrayOutputStream r = new ByteArrayOutputStream();
-        record(r, 1, new byte[] {0, 1, 1, 0, 0, 0, 0, 0});
+        record(r, 1, new byte[] {0, 1, (byte) (perRequest ? 0 : 1), 0, 0, 0, 0, 0});
         record(r, 4, p.toByteArray());
         record(r, 4, new byte[0]);
         record(r, 5, new byte[0]);

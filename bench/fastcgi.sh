@@ -6,7 +6,9 @@
 #   tracegate_phpcgi Tracegate's managed php-cgi pool (command = ["/usr/bin/php-cgi"]) — only when the jar has
 #                    managed pools (probed at start; the row is left out with a note otherwise);
 #   java_ceiling     bench/FastCgiCeiling.java: not a server, the JVM doing only the bytes on one event loop that
-#                    holds the HTTP and the FastCGI connections (nginx's shape) — what Java can reach here.
+#                    holds the HTTP and the FastCGI connections (nginx's shape) — what Java can reach here;
+#   java_ceiling_pr  (only when named in SERVERS) the same with a new connection per request and no KEEP_CONN,
+#                    as nginx does by default: whether php-fpm's listen backlog, not kept connections, is nginx's edge.
 # One php-fpm master with one pool per server, both from the same lines (pm = static, FPM_CHILDREN children,
 # default the CPU count, pm.max_requests = 0): Tracegate keeps its connections (KEEP_CONN) and php-fpm pins a
 # worker to a kept connection, so a shared pool would hand nginx's requests to workers parked on Tracegate's
@@ -57,7 +59,7 @@ trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 port() { case $1 in tracegate_fpm) echo $PORT_BASE;; nginx_fpm) echo $((PORT_BASE+1));; tracegate_phpcgi) echo $((PORT_BASE+2));;
-    tracegate_fpm_ab) echo $((PORT_BASE+3));; java_ceiling) echo $((PORT_BASE+4));; esac; }
+    tracegate_fpm_ab) echo $((PORT_BASE+3));; java_ceiling) echo $((PORT_BASE+4));; java_ceiling_pr) echo $((PORT_BASE+5));; esac; }
 url() { echo "http://127.0.0.1:$(port "$1")/php/hello.php"; }
 
 # ---- php-fpm: one master, the same pool lines twice (adapted from shared/bench/php_peers.sh) ------------
@@ -73,7 +75,7 @@ pm.max_requests = 0
 EOC
 }
 { printf '[global]\npid = %s\nerror_log = %s\ndaemonize = no\n' "$work/fpm/php-fpm.pid" "$work/fpm/php-fpm.log"
-  pool tg; pool ngx; pool ceil; [ -z "${AB_JAR:-}" ] || pool tgab; } > "$work/fpm/php-fpm.conf"
+  pool tg; pool ngx; pool ceil; pool ceilpr; [ -z "${AB_JAR:-}" ] || pool tgab; } > "$work/fpm/php-fpm.conf"
 
 cat > "$work/nginx/nginx.conf" <<EOC
 daemon off; master_process on; worker_processes 1; user www-data; pid $work/nginx/nginx.pid;
@@ -118,7 +120,7 @@ waitup() { for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "
                kill -0 "$(cat "$work/pids/$2.pid")" 2>/dev/null || return 1; sleep 0.1; done; return 1; }
 # The PIDs whose trees make up a server, and the workers of its php-fpm pool (pm = static: they stay put).
 roots() { case $1 in nginx_fpm) cat "$work/pids/nginx.pid";; *) cat "$work/pids/$1.pid";; esac; }
-pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; java_ceiling) name=ceil;; *) return 0;; esac
+pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; java_ceiling) name=ceil;; java_ceiling_pr) name=ceilpr;; *) return 0;; esac
     local f; for f in $(grep -l "^php-fpm: pool $name" /proc/[0-9]*/cmdline 2>/dev/null); do
         [ "$(tr -d '\0' < "$f" 2>/dev/null)" = "php-fpm: pool $name" ] && { f=${f#/proc/}; printf '%s ' "${f%/cmdline}"; }; done; }
 
@@ -137,6 +139,8 @@ for s in $SERVERS; do
         nginx_fpm) startbg nginx nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/";;
         java_ceiling) startbg "$s" "$JAVA_HOME/bin/java" "$root/bench/FastCgiCeiling.java" "$(port "$s")" "$W/php/hello.php" \
                           "$work/fpm/ceil.sock" "$FPM_CHILDREN";;
+        java_ceiling_pr) startbg "$s" "$JAVA_HOME/bin/java" "$root/bench/FastCgiCeiling.java" "$(port "$s")" "$W/php/hello.php" \
+                          "$work/fpm/ceilpr.sock" "$FPM_CHILDREN" per-request;;
     esac
     if waitup "$s" "$([ "$s" = nginx_fpm ] && echo nginx || echo "$s")"; then
         up="$up $s"
