@@ -167,7 +167,7 @@ public class FastCgiCeiling {
         return u;
     }
 
-    /** BEGIN_REQUEST (responder, keep the connection), the params, the empty PARAMS and the empty STDIN. */
+    /** BEGIN_REQUEST (responder; KEEP_CONN unless per-request), the params, the empty PARAMS and the empty STDIN. */
     private static byte[] fastCgiRequest(String script) {
         String[][] params = {{"SCRIPT_FILENAME", script}, {"REQUEST_METHOD", "GET"}, {"SCRIPT_NAME", "/php/hello.php"},
                 {"REQUEST_URI", "/php/hello.php"}, {"QUERY_STRING", ""}, {"SERVER_PROTOCOL", "HTTP/1.1"},
