@@ -51,13 +51,7 @@ public class FastCgiCeiling {
         server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
-        for (int i = 0; i < (perRequest ? 0 : Integer.parseInt(args[3])); i++) {
-            Upstream u = new Upstream();
-            u.channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[2])));
-            u.channel.configureBlocking(false);
-            u.key = u.channel.register(selector, 0, u);
-            idle.add(u);
-        }
+        for (int i = 0; i < (perRequest ? 0 : Integer.parseInt(args[3])); i++) idle.add(connect(selector));
         while (true) {
             selector.select();
             for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {

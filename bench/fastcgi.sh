@@ -75,7 +75,8 @@ pm.max_requests = 0
 EOC
 }
 { printf '[global]\npid = %s\nerror_log = %s\ndaemonize = no\n' "$work/fpm/php-fpm.pid" "$work/fpm/php-fpm.log"
-  pool tg; pool ngx; pool ceil; pool ceilpr; [ -z "${AB_JAR:-}" ] || pool tgab; } > "$work/fpm/php-fpm.conf"
+  pool tg; pool ngx; pool ceil; [ -z "${AB_JAR:-}" ] || pool tgab
+  case " ${SERVERS:-} " in *" java_ceiling_pr "*) pool ceilpr;; esac; } > "$work/fpm/php-fpm.conf"
 
 cat > "$work/nginx/nginx.conf" <<EOC
 daemon off; master_process on; worker_processes 1; user www-data; pid $work/nginx/nginx.pid;

@@ -3,6 +3,7 @@ package org.tracegate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -171,8 +172,7 @@ class ConnectionCapTest {
         for (int i = 0; i < 3; i++) {             // the least of three: a collection racing a server thread
             System.gc();
             Thread.sleep(50);
-            java.lang.management.MemoryUsage u = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            least = Math.min(least, u.getUsed());
+            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return least;
     }
