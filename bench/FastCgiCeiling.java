@@ -32,18 +32,21 @@ public class FastCgiCeiling {
         SocketChannel channel;
         SelectionKey key;
         final ByteBuffer in = ByteBuffer.allocate(65536);
-        Client client;
+        final ArrayDeque<Client> clients = new ArrayDeque<>(); // in the order their requests were sent
     }
 
     private static final ArrayDeque<Upstream> idle = new ArrayDeque<>();
     private static final ArrayDeque<Client> waiting = new ArrayDeque<>();
     private static byte[] request;
     private static boolean perRequest;   // 5th argument "per-request": a new connection per request, no KEEP_CONN (nginx's default)
+    private static int depth = 1;        // 5th argument "pipelined": up to 2 requests sent ahead on a kept connection
+    private static final java.util.List<Upstream> all = new java.util.ArrayList<>();
     private static Path socket;
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         perRequest = args.length > 4 && args[4].equals("per-request");
+        if (args.length > 4 && args[4].equals("pipelined")) depth = 2;
         socket = Path.of(args[2]);
         request = fastCgiRequest(args[1]);
         Selector selector = Selector.open();
@@ -51,7 +54,8 @@ public class FastCgiCeiling {
         server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
-        for (int i = 0; i < (perRequest ? 0 : Integer.parseInt(args[3])); i++) idle.add(connect(selector));
+        for (int i = 0; i < (perRequest ? 0 : Integer.parseInt(args[3])); i++) all.add(connect(selector));
+        idle.addAll(all);
         while (true) {
             selector.select();
             for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
@@ -91,7 +95,7 @@ public class FastCgiCeiling {
                 System.arraycopy(b, i + 1, b, 0, len - i - 1); // a pipelined next request stays
                 c.in.position(len - i - 1);
                 c.key.interestOps(0);
-                Upstream u = perRequest ? connect(c.key.selector()) : idle.poll();
+                Upstream u = perRequest ? connect(c.key.selector()) : depth > 1 ? leastLoaded() : idle.poll();
                 if (u == null) waiting.add(c);
                 else send(u, c);
                 return;
@@ -99,30 +103,53 @@ public class FastCgiCeiling {
         }
     }
 
+    private static Upstream leastLoaded() {
+        Upstream best = null;
+        for (Upstream u : all) if (u.clients.size() < depth && (best == null || u.clients.size() < best.clients.size())) best = u;
+        return best;
+    }
+
     private static void send(Upstream u, Client c) throws IOException {
-        u.client = c;
+        u.clients.add(c);
         u.channel.write(ByteBuffer.wrap(request)); // ~400 bytes into an empty socket buffer: written at once
         u.key.interestOps(SelectionKey.OP_READ);
     }
 
-    /** Gathers records until END_REQUEST, then answers the client with STDOUT's body. */
+    /** Gathers records until END_REQUEST, then answers the oldest client sent on {@code u} with STDOUT's body. */
     private static void readResponse(Upstream u) throws IOException {
         if (u.channel.read(u.in) < 0) throw new IOException("php-fpm closed a kept connection");
-        ByteBuffer b = u.in.duplicate().flip();
+        ByteBuffer b = u.in.flip();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        boolean ended = false;
+        int consumed = 0;
         while (b.remaining() >= 8) {
             int p = b.position(), type = b.get(p + 1) & 0xff;
             int length = (b.get(p + 4) & 0xff) << 8 | b.get(p + 5) & 0xff, padding = b.get(p + 6) & 0xff;
             if (b.remaining() < 8 + length + padding) break;
             if (type == 6) stdout.write(b.array(), p + 8, length);
-            if (type == 3) ended = true;
             b.position(p + 8 + length + padding);
+            if (type == 3) {
+                answer(u.clients.poll(), stdout.toByteArray());
+                stdout.reset();
+                consumed = b.position();
+                if (perRequest) {
+                    u.key.cancel();
+                    u.channel.close();
+                    return;
+                }
+            }
         }
-        if (!ended) return;
-        u.in.clear();
-        u.key.interestOps(0);
-        byte[] s = stdout.toByteArray();
+        b.position(consumed);
+        b.compact();                       // an unfinished answer (stdout records gathered again next time) stays
+        if (u.clients.isEmpty()) u.key.interestOps(0);
+        while (u.clients.size() < depth) {
+            Client next = waiting.poll();
+            if (next == null) break;
+            send(u, next);
+        }
+        if (depth == 1 && u.clients.isEmpty()) idle.add(u);
+    }
+
+    private static void answer(Client c, byte[] s) throws IOException {
         int body = 0;
         for (int i = 3; i < s.length; i++) {
             if (s[i] == '\n' && s[i - 1] == '\r' && s[i - 2] == '\n' && s[i - 3] == '\r') {
@@ -132,8 +159,6 @@ public class FastCgiCeiling {
         }
         byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: "
                 + (s.length - body) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        Client c = u.client;
-        u.client = null;
         if (c.channel.isOpen()) {
             try {
                 c.channel.write(new ByteBuffer[] {ByteBuffer.wrap(head), ByteBuffer.wrap(s, body, s.length - body)});
@@ -141,14 +166,6 @@ public class FastCgiCeiling {
             } catch (IOException e) {
                 c.channel.close();
             }
-        }
-        if (perRequest) {
-            u.key.cancel();
-            u.channel.close();
-        } else {
-            Client next = waiting.poll();
-            if (next != null) send(u, next);
-            else idle.add(u);
         }
         if (c.channel.isOpen() && c.in.position() > 0) readRequest(c);
     }

@@ -2,13 +2,17 @@
 # FastCGI side by side (issue 10 §5): hello.php (one echo) at c=1/8/64 through
 #   tracegate_fpm    Tracegate → php-fpm (external: [[fastcgi]] address = "unix:…"), started by bin/tracegate
 #                    (the launcher's JVM options), access log off like nginx's;
+#   tracegate_fpm_ahead  the same with sendAhead = true: a request that would wait for a connection is written
+#                    behind the one running on it (docs/fastcgi.md, "Sending ahead");
 #   nginx_fpm        nginx → php-fpm (fastcgi_pass unix:…, nginx's defaults as in shared/bench/php_peers.sh);
 #   tracegate_phpcgi Tracegate's managed php-cgi pool (command = ["/usr/bin/php-cgi"]) — only when the jar has
 #                    managed pools (probed at start; the row is left out with a note otherwise);
 #   java_ceiling     bench/FastCgiCeiling.java: not a server, the JVM doing only the bytes on one event loop that
 #                    holds the HTTP and the FastCGI connections (nginx's shape) — what Java can reach here;
 #   java_ceiling_pr  (only when named in SERVERS) the same with a new connection per request and no KEEP_CONN,
-#                    as nginx does by default: whether php-fpm's listen backlog, not kept connections, is nginx's edge.
+#                    as nginx does by default: whether php-fpm's listen backlog, not kept connections, is nginx's edge;
+#   java_ceiling_pl  (only when named in SERVERS) the kept connections with up to 2 requests sent ahead on each
+#                    (pipelined): whether a worker that never waits for the next request closes the c=64 tail.
 # One php-fpm master with one pool per server, both from the same lines (pm = static, FPM_CHILDREN children,
 # default the CPU count, pm.max_requests = 0): Tracegate keeps its connections (KEEP_CONN) and php-fpm pins a
 # worker to a kept connection, so a shared pool would hand nginx's requests to workers parked on Tracegate's
@@ -19,7 +23,7 @@
 # of the server plus its php-fpm pool's workers (bench/rss_sampler.py). /proc/loadavg is logged per run.
 #
 # Usage: bench/fastcgi.sh     env: CONNS="1 8 64" DUR=10s REPS=3 WARM=20s WRK_THREADS=1 FPM_CHILDREN=$(nproc)
-#                                  SERVERS="tracegate_fpm nginx_fpm [tracegate_phpcgi] java_ceiling" PORT_BASE=18380
+#                                  SERVERS="tracegate_fpm tracegate_fpm_ahead nginx_fpm [tracegate_phpcgi] java_ceiling" PORT_BASE=18380
 #                                  RESULTS=<dir, kept> TRACEGATE_JAVA_OPTS (added to the launcher's options)
 #                                  AB_JAR=<another tracegate.jar>: adds the row tracegate_fpm_ab, that jar behind the
 #                                  same launcher (a copy of bin/) on a third pool of the same lines, for an A/B of a
@@ -59,7 +63,8 @@ trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 port() { case $1 in tracegate_fpm) echo $PORT_BASE;; nginx_fpm) echo $((PORT_BASE+1));; tracegate_phpcgi) echo $((PORT_BASE+2));;
-    tracegate_fpm_ab) echo $((PORT_BASE+3));; java_ceiling) echo $((PORT_BASE+4));; java_ceiling_pr) echo $((PORT_BASE+5));; esac; }
+    tracegate_fpm_ab) echo $((PORT_BASE+3));; java_ceiling) echo $((PORT_BASE+4));; java_ceiling_pr) echo $((PORT_BASE+5));;
+    java_ceiling_pl) echo $((PORT_BASE+6));; tracegate_fpm_ahead) echo $((PORT_BASE+7));; esac; }
 url() { echo "http://127.0.0.1:$(port "$1")/php/hello.php"; }
 
 # ---- php-fpm: one master, the same pool lines twice (adapted from shared/bench/php_peers.sh) ------------
@@ -75,8 +80,9 @@ pm.max_requests = 0
 EOC
 }
 { printf '[global]\npid = %s\nerror_log = %s\ndaemonize = no\n' "$work/fpm/php-fpm.pid" "$work/fpm/php-fpm.log"
-  pool tg; pool ngx; pool ceil; [ -z "${AB_JAR:-}" ] || pool tgab
-  case " ${SERVERS:-} " in *" java_ceiling_pr "*) pool ceilpr;; esac; } > "$work/fpm/php-fpm.conf"
+  pool tg; pool tgah; pool ngx; pool ceil; [ -z "${AB_JAR:-}" ] || pool tgab
+  case " ${SERVERS:-} " in *" java_ceiling_pr "*) pool ceilpr;; esac
+  case " ${SERVERS:-} " in *" java_ceiling_pl "*) pool ceilpl;; esac; } > "$work/fpm/php-fpm.conf"
 
 cat > "$work/nginx/nginx.conf" <<EOC
 daemon off; master_process on; worker_processes 1; user www-data; pid $work/nginx/nginx.pid;
@@ -99,6 +105,9 @@ directory = "$W/php"
 extension = ".php"
 address = "unix:$work/fpm/tg.sock"
 EOC
+mkdir -p "$work/tg-fpm_ahead/log"
+{ sed -e "s#$(port tracegate_fpm)#$(port tracegate_fpm_ahead)#; s#tg-fpm/log#tg-fpm_ahead/log#; s#fpm/tg.sock#fpm/tgah.sock#" \
+      "$work/tg-fpm/tracegate.toml"; echo "sendAhead = true"; } > "$work/tg-fpm_ahead/tracegate.toml"
 if [ -n "${AB_JAR:-}" ]; then                     # the other jar behind a copy of the same launcher
     mkdir -p "$work/tg-fpm_ab/log" "$work/ab/bin" "$work/ab/target" "$work/ab/src/main"
     cp "$root/bin/tracegate" "$root/bin/jdk.sh" "$work/ab/bin/"; cp "$AB_JAR" "$work/ab/target/tracegate.jar"
@@ -121,19 +130,19 @@ waitup() { for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "
                kill -0 "$(cat "$work/pids/$2.pid")" 2>/dev/null || return 1; sleep 0.1; done; return 1; }
 # The PIDs whose trees make up a server, and the workers of its php-fpm pool (pm = static: they stay put).
 roots() { case $1 in nginx_fpm) cat "$work/pids/nginx.pid";; *) cat "$work/pids/$1.pid";; esac; }
-pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; java_ceiling) name=ceil;; java_ceiling_pr) name=ceilpr;; *) return 0;; esac
+pool_pids() { local name; case $1 in tracegate_fpm) name=tg;; tracegate_fpm_ahead) name=tgah;; nginx_fpm) name=ngx;; tracegate_fpm_ab) name=tgab;; java_ceiling) name=ceil;; java_ceiling_pr) name=ceilpr;; java_ceiling_pl) name=ceilpl;; *) return 0;; esac
     local f; for f in $(grep -l "^php-fpm: pool $name" /proc/[0-9]*/cmdline 2>/dev/null); do
         [ "$(tr -d '\0' < "$f" 2>/dev/null)" = "php-fpm: pool $name" ] && { f=${f#/proc/}; printf '%s ' "${f%/cmdline}"; }; done; }
 
 "$root/bin/tracegate" --version >/dev/null 2>&1   # builds the jar now if the sources are newer, outside any timing
 startbg fpm "$FPM" -y "$work/fpm/php-fpm.conf" -R
-for _ in $(seq 100); do [ -S "$work/fpm/tg.sock" ] && [ -S "$work/fpm/ngx.sock" ] && [ -S "$work/fpm/ceil.sock" ] && break; sleep 0.1; done
-SERVERS=${SERVERS:-"tracegate_fpm nginx_fpm tracegate_phpcgi${AB_JAR:+ tracegate_fpm_ab} java_ceiling"}
+for _ in $(seq 100); do [ -S "$work/fpm/tg.sock" ] && [ -S "$work/fpm/tgah.sock" ] && [ -S "$work/fpm/ngx.sock" ] && [ -S "$work/fpm/ceil.sock" ] && break; sleep 0.1; done
+SERVERS=${SERVERS:-"tracegate_fpm tracegate_fpm_ahead nginx_fpm tracegate_phpcgi${AB_JAR:+ tracegate_fpm_ab} java_ceiling"}
 notes=""
 up=""
 for s in $SERVERS; do
     case $s in
-        tracegate_fpm|tracegate_phpcgi)
+        tracegate_fpm|tracegate_phpcgi|tracegate_fpm_ahead)
             startbg "$s" "$root/bin/tracegate" serve --config "$work/${s/tracegate_/tg-}/tracegate.toml" --access-log off;;
         tracegate_fpm_ab)
             TRACEGATE_JAVA_OPTS="${AB_JAVA_OPTS:-${TRACEGATE_JAVA_OPTS:-}}" startbg "$s" "$work/ab/bin/tracegate" serve --config "$work/tg-fpm_ab/tracegate.toml" --access-log off;;
@@ -142,6 +151,8 @@ for s in $SERVERS; do
                           "$work/fpm/ceil.sock" "$FPM_CHILDREN";;
         java_ceiling_pr) startbg "$s" "$JAVA_HOME/bin/java" "$root/bench/FastCgiCeiling.java" "$(port "$s")" "$W/php/hello.php" \
                           "$work/fpm/ceilpr.sock" "$FPM_CHILDREN" per-request;;
+        java_ceiling_pl) startbg "$s" "$JAVA_HOME/bin/java" "$root/bench/FastCgiCeiling.java" "$(port "$s")" "$W/php/hello.php" \
+                          "$work/fpm/ceilpl.sock" "$FPM_CHILDREN" pipelined;;
     esac
     if waitup "$s" "$([ "$s" = nginx_fpm ] && echo nginx || echo "$s")"; then
         up="$up $s"

@@ -65,7 +65,7 @@ public final class ConfigLoader {
     static final Set<String> CRASH_DUMP_KEYS = Set.of("enabled", "maxSizeMiB", "keep", "directory");
     static final Set<String> FASTCGI_KEYS = Set.of("name", "prefix", "directory", "extension", "address", "command",
             "maxInstances", "instanceMaxRequests", "idleTimeout", "activityTimeout", "requestTimeout", "queueLength",
-            "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment");
+            "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment", "sendAhead");
     /** What only a managed pool does: an external server (php-fpm) has its own settings for these. */
     static final List<String> MANAGED_ONLY_KEYS = List.of("instanceMaxRequests", "idleTimeout", "rapidFailsPerMinute",
             "monitorChangesTo", "environment");
@@ -587,6 +587,11 @@ public final class ConfigLoader {
                             + "an external server at address manages its own processes"));
                 }
             }
+            if (managed && t.has("sendAhead")) {
+                // A managed pool's requests run on its instances' own connections, one lane each: nothing waits to go ahead.
+                problems.add(problem(at + ".sendAhead", "applies only to an external server (address = \"...\"); "
+                        + "a managed pool has an instance per request: raise maxInstances instead"));
+            }
             FastCgiPool d = FastCgiPool.defaults();
             FastCgiPool pool = new FastCgiPool(
                     read(() -> count(t, at, "maxInstances", 1), d.maxInstances()),
@@ -597,7 +602,8 @@ public final class ConfigLoader {
                     read(() -> count(t, at, "queueLength", 0), d.queueLength()),
                     read(() -> duration(t, at, "queueTimeout", 0, true), d.queueTimeout()),
                     read(() -> count(t, at, "rapidFailsPerMinute", 0), d.rapidFailsPerMinute()),
-                    read(() -> path(t, at, "monitorChangesTo", false), null));
+                    read(() -> path(t, at, "monitorChangesTo", false), null),
+                    read(() -> bool(t, at, "sendAhead"), null) == Boolean.TRUE);
             EnvironmentPolicy environment = fastcgiEnvironment(t, at);
             if ((prefix != null || name != null) && directory != null && (address != null) != (command != null)) {
                 mappings.add(new FastCgiMapping(name, prefix, directory, extension, address, command, pool, environment));

@@ -19,13 +19,23 @@ import java.time.Duration;
  *                            it recovers; default 10
  * @param monitorChangesTo    a file whose change restarts a managed pool (new processes, the running ones
  *                            finish their requests); null: none
+ * @param sendAhead           an external server only: a request without a body that would wait for a connection is
+ *                            written behind the request running on one instead, so the server's worker never waits
+ *                            for Tracegate between requests; default false (docs/fastcgi.md, "Sending ahead")
  */
 public record FastCgiPool(int maxInstances, int instanceMaxRequests, Duration idleTimeout, Duration activityTimeout,
                           Duration requestTimeout, int queueLength, Duration queueTimeout, int rapidFailsPerMinute,
-                          Path monitorChangesTo) {
+                          Path monitorChangesTo, boolean sendAhead) {
+
+    public FastCgiPool(int maxInstances, int instanceMaxRequests, Duration idleTimeout, Duration activityTimeout,
+                       Duration requestTimeout, int queueLength, Duration queueTimeout, int rapidFailsPerMinute,
+                       Path monitorChangesTo) {
+        this(maxInstances, instanceMaxRequests, idleTimeout, activityTimeout, requestTimeout, queueLength, queueTimeout,
+                rapidFailsPerMinute, monitorChangesTo, false);
+    }
 
     public static FastCgiPool defaults() {
         return new FastCgiPool(Runtime.getRuntime().availableProcessors(), 200, Duration.ofSeconds(300),
-                Duration.ofSeconds(70), Duration.ofSeconds(90), 1000, Duration.ofSeconds(10), 10, null);
+                Duration.ofSeconds(70), Duration.ofSeconds(90), 1000, Duration.ofSeconds(10), 10, null, false);
     }
 }

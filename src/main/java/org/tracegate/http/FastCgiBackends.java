@@ -31,7 +31,7 @@ final class FastCgiBackends {
                              ProcessLauncher launcher, PushBinder binder) {
         if (!m.managed()) {
             return new ExternalPool(FastCgiAddress.parse(m.address()), m.pool().maxInstances(), m.pool().queueLength(),
-                    CONNECT_TIMEOUT, binder);
+                    CONNECT_TIMEOUT, binder, m.pool().sendAhead());
         }
         try {
             // No core files from pool processes: crash dumps are captured for CGI programs, whose one request is

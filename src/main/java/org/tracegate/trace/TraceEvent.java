@@ -227,15 +227,25 @@ public sealed interface TraceEvent {
         public Map<String, Object> fields() { return ordered("Application", application, "ScriptFilename", scriptFilename); }
     }
 
-    /** IIS's FASTCGI_ASSIGN_PROCESS: which process (or connection) serves it, and its how-manieth request. */
-    record FastCgiAssignProcess(String commandLine, boolean isNewProcess, long processId, int requestNumber)
-            implements TraceEvent {
+    /**
+     * IIS's FASTCGI_ASSIGN_PROCESS: which process (or connection) serves it, and its how-manieth request;
+     * {@code sentAhead} (ours, a field only when true): written behind the request running on that connection
+     * ({@code sendAhead}), so its wait for the application includes the rest of that one.
+     */
+    record FastCgiAssignProcess(String commandLine, boolean isNewProcess, long processId, int requestNumber,
+                                boolean sentAhead) implements TraceEvent {
+        public FastCgiAssignProcess(String commandLine, boolean isNewProcess, long processId, int requestNumber) {
+            this(commandLine, isNewProcess, processId, requestNumber, false);
+        }
+
         public String name() { return EventNames.FASTCGI_ASSIGN_PROCESS; }
         public Area area() { return Area.FASTCGI; }
         public Level level() { return Level.INFORMATION; }
         public Map<String, Object> fields() {
-            return ordered("CommandLine", commandLine, "IsNewProcess", isNewProcess, "ProcessId", processId,
+            Map<String, Object> m = ordered("CommandLine", commandLine, "IsNewProcess", isNewProcess, "ProcessId", processId,
                     "RequestNumber", requestNumber);
+            if (sentAhead) m.put("SentAhead", true);
+            return m;
         }
     }
 

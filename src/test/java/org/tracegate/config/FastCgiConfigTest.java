@@ -96,6 +96,37 @@ class FastCgiConfigTest {
         assertThat(problems.get(3).problem()).contains("applies only to a managed pool");
     }
 
+    @Test
+    void sendAheadIsOffByDefaultAndOnlyForAnExternalServer() throws Exception {
+        assertThat(FastCgiPool.defaults().sendAhead()).isFalse();
+        FastCgiMapping m = load("""
+                [[fastcgi]]
+                prefix = "/app/"
+                directory = "www"
+                address = "unix:/run/php/php8.2-fpm.sock"
+                sendAhead = true
+                """).fastcgi().getFirst();
+        assertThat(m.pool().sendAhead()).isTrue();
+        List<ConfigProblem> problems = problems("""
+                [[fastcgi]]
+                prefix = "/a/"
+                directory = "www"
+                command = ["/usr/bin/php-cgi"]
+                sendAhead = true
+
+                [[fastcgi]]
+                prefix = "/b/"
+                directory = "www"
+                address = "unix:/run/php.sock"
+                sendAhead = "yes"
+                """);
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::key).containsExactly(
+                tuple(5, "fastcgi[0].sendAhead"),
+                tuple(11, "fastcgi[1].sendAhead"));
+        assertThat(problems.get(0).problem()).contains("applies only to an external server");
+        assertThat(problems.get(1).problem()).contains("expected true or false");
+    }
+
     private ServerConfig load(String toml) throws Exception {
         Files.writeString(file, toml);
         return ConfigLoader.load(file);

@@ -21,6 +21,11 @@ import org.tracegate.process.Watchdog;
  *
  * <p>With a {@link PushBinder}, every new connection is put on the HTTP server's event loop: requests without a body
  * then run there as {@link PushExchange}s, and a lane's request waits on the same connection through it.
+ *
+ * <p>With {@code sendAhead} as well, a request without a body that would wait for a connection is instead written
+ * behind the request running on one (at most one such per connection, FIFO as the queue): the server's worker finds
+ * it in the socket as soon as it has answered the one before. A request with a body still waits in the queue, and
+ * while one does, no request is sent ahead of it.
  */
 public final class ExternalPool implements FastCgiBackend {
     /** Grants queued while a grant runs on this thread: a chain of requests failing at once must not nest. */
@@ -33,7 +38,10 @@ public final class ExternalPool implements FastCgiBackend {
     private final int queueLength;
     private final Duration connectTimeout;
     private final PushBinder binder;
+    private final boolean sendAhead;
     private final Object lock = new Object();
+    /** Connections whose running request is sent and has room behind it ({@code sendAhead}); guarded by lock. */
+    private final java.util.Set<FastCgiConnection> hosting = new java.util.LinkedHashSet<>();
     private int leased;                                   // guarded by lock
     private final Deque<Waiter> waiters = new ArrayDeque<>(); // guarded by lock
     private final Deque<FastCgiConnection> idle = new ArrayDeque<>(); // guarded by itself
@@ -46,6 +54,13 @@ public final class ExternalPool implements FastCgiBackend {
     /** @param binder puts new connections on the HTTP server's event loop; null keeps them blocking */
     public ExternalPool(FastCgiAddress address, int maxConnections, int queueLength, Duration connectTimeout,
                         PushBinder binder) {
+        this(address, maxConnections, queueLength, connectTimeout, binder, false);
+    }
+
+    /** @param sendAhead whether a request without a body may be written behind a running one (needs a binder) */
+    public ExternalPool(FastCgiAddress address, int maxConnections, int queueLength, Duration connectTimeout,
+                        PushBinder binder, boolean sendAhead) {
+        this.sendAhead = sendAhead && binder != null;
         this.address = address;
         this.addressText = address.toString();
         this.maxConnections = maxConnections;
@@ -60,6 +75,12 @@ public final class ExternalPool implements FastCgiBackend {
     /** One request waiting for a connection: granted a slot once, or refused once. */
     private abstract static class Waiter {
         final AtomicBoolean claimed = new AtomicBoolean();
+        /** Set when it is granted room behind a running request instead of a slot; guarded by the pool's lock. */
+        FastCgiConnection aheadOn;
+        AheadSlot aheadSlot;
+
+        /** Whether it may be sent ahead: only a request without a body on the event loop. */
+        boolean mayGoAhead() { return false; }
 
         /** The slot is this request's now: it gets a connection (or, failing that, gives the slot back). */
         abstract void granted();
@@ -103,7 +124,7 @@ public final class ExternalPool implements FastCgiBackend {
     public void leaseAsync(Duration wait, Watchdog watchdog, Consumer<Lease> ready, Consumer<FastCgiUnavailable.Reason> refused) {
         AsyncWaiter w = new AsyncWaiter(ready, refused);
         switch (take(w)) {
-            case TAKEN -> grant(w);
+            case TAKEN, AHEAD -> grant(w);
             case QUEUED -> w.arm(watchdog, wait);
             case REFUSED -> { } // told already
         }
@@ -131,9 +152,16 @@ public final class ExternalPool implements FastCgiBackend {
         }
 
         @Override
+        boolean mayGoAhead() { return true; }
+
+        @Override
         void granted() {
             Watchdog.Deadline d = deadline;
             if (d != null) d.cancel();
+            if (aheadSlot != null) {
+                ready.accept(new Lease(aheadOn, -1, aheadOn.requestsStarted() + 1, false, addressText, null, aheadSlot));
+                return;
+            }
             FastCgiConnection kept = takeIdle();
             if (kept != null) {
                 ready.accept(kept(kept));
@@ -175,6 +203,20 @@ public final class ExternalPool implements FastCgiBackend {
     @Override
     public void release(Lease lease, ExchangeReport report) {
         FastCgiConnection c = lease.connection();
+        AheadSlot next;
+        synchronized (lock) {
+            hosting.remove(c);
+            next = c.takeAhead();
+        }
+        if (next != null) {
+            // The slot passes to the request sent behind this one: it runs on the connection now, or, the connection
+            // closed, its first read fails and says so. It may be sent again only if the server cannot have started
+            // it: the connection was kept, or lost before this request's END_REQUEST.
+            boolean kept = report != null && report.connectionKept() && c.isOpen();
+            if (!kept) c.close();
+            next.over(kept || report != null && report.end() instanceof RequestEnd.ConnectionLost);
+            return;
+        }
         if (report != null && report.connectionKept() && c.reusable() && !closed) {
             synchronized (idle) {
                 idle.push(c);
@@ -185,9 +227,12 @@ public final class ExternalPool implements FastCgiBackend {
         releaseSlot();
     }
 
-    private enum Taken { TAKEN, QUEUED, REFUSED }
+    private enum Taken { TAKEN, AHEAD, QUEUED, REFUSED }
 
-    /** Takes a slot at once, or queues {@code w}, or refuses it at once (told so) when the queue is full. */
+    /**
+     * Takes a slot at once, or room behind a running request, or queues {@code w}, or refuses it at once (told so)
+     * when the queue is full.
+     */
     private Taken take(Waiter w) {
         FastCgiUnavailable.Reason refuse = null;
         synchronized (lock) {
@@ -197,6 +242,9 @@ public final class ExternalPool implements FastCgiBackend {
                 leased++;
                 w.claimed.set(true);
                 return Taken.TAKEN;
+            } else if (w.mayGoAhead() && waiters.isEmpty() && roomAhead(w)) {
+                w.claimed.set(true);
+                return Taken.AHEAD;
             } else if (waiters.size() >= queueLength) {
                 refuse = new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO);
             } else {
@@ -207,6 +255,53 @@ public final class ExternalPool implements FastCgiBackend {
         w.claimed.set(true);
         w.refused(refuse);
         return Taken.REFUSED;
+    }
+
+    /** Gives {@code w} the room behind the running request of the first connection that has it; under lock. */
+    private boolean roomAhead(Waiter w) {
+        for (var it = hosting.iterator(); it.hasNext(); ) {
+            FastCgiConnection c = it.next();
+            it.remove();                                // taken now, or no longer able to take one
+            AheadSlot slot = c.claimAhead();
+            if (slot != null) {
+                w.aheadOn = c;
+                w.aheadSlot = slot;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A request's records on {@code c} are written: the first request waiting goes behind it if it may, else
+     * {@code c} has room for the next request to come ({@link #roomAhead}).
+     */
+    private void requestSent(FastCgiConnection c) {
+        Waiter next = null;
+        synchronized (lock) {
+            if (closed || !c.isOpen() || !c.busy()) return;
+            Waiter w;
+            while ((w = waiters.peek()) != null && w.mayGoAhead()) {
+                if (w.claimed.get()) {                  // being cancelled: it leaves the queue itself
+                    waiters.poll();
+                    continue;
+                }
+                AheadSlot slot = c.claimAhead();
+                if (slot == null) return;               // aborted meanwhile, or the request is over
+                if (!w.claimed.compareAndSet(false, true)) {
+                    c.takeAhead();                      // unused: nobody else can see it under the lock
+                    waiters.poll();
+                    continue;
+                }
+                waiters.poll();
+                w.aheadOn = c;
+                w.aheadSlot = slot;
+                next = w;
+                break;
+            }
+            if (next == null) hosting.add(c);
+        }
+        if (next != null) grant(next);
     }
 
     /** Takes {@code w} out of the queue if no slot was granted to it yet. */
@@ -269,6 +364,7 @@ public final class ExternalPool implements FastCgiBackend {
             return;
         }
         Lease lease = new Lease(c, -1, 1, true, addressText, null);
+        if (sendAhead) c.onRequestSent(this::requestSent);
         if (binder == null) {
             ready.accept(lease);
             return;
@@ -334,6 +430,7 @@ public final class ExternalPool implements FastCgiBackend {
             closed = true;
             left = new ArrayDeque<>(waiters);
             waiters.clear();
+            hosting.clear();
         }
         for (Waiter w : left) {
             if (w.claimed.compareAndSet(false, true)) w.refused(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));

@@ -57,7 +57,14 @@ public interface FastCgiBackend extends AutoCloseable {
      * @param fresh         whether the connection (or the process) was made for this request
      * @param commandLine   what the other end is, for traces: the command line, or the address
      * @param instance      the backend's own handle for the instance (null for an external server)
+     * @param ahead         the room behind a running request that this one is sent into ({@code sendAhead}), or null
+     *                      when the connection is this request's alone
      */
     record Lease(FastCgiConnection connection, long pid, int requestNumber, boolean fresh, String commandLine,
-                 Object instance) {}
+                 Object instance, AheadSlot ahead) {
+        public Lease(FastCgiConnection connection, long pid, int requestNumber, boolean fresh, String commandLine,
+                     Object instance) {
+            this(connection, pid, requestNumber, fresh, commandLine, instance, null);
+        }
+    }
 }

@@ -28,8 +28,9 @@ import org.tracegate.trace.RequestTrace;
  * One connection to a FastCGI server (unix-domain or TCP), in blocking mode on platform threads like the
  * CGI pumps, or {@link #bind bound} to the HTTP server's event loop, where a {@link PushExchange} runs a request
  * without any thread waiting on the socket. It carries one request at a time (php-fpm does not multiplex: FCGI_MPXS_CONNS = 0), several in
- * turn when the server keeps it (KEEP_CONN). Records are written whole under a lock, since the request
- * thread, the stdin pump and an abort may all write; only the thread driving the current exchange reads.
+ * turn when the server keeps it (KEEP_CONN). With {@code sendAhead}, one more request may be written behind the one
+ * running ({@link #claimAhead}); it is read only once that one is over. Records are written whole under a lock, since
+ * the request thread, the stdin pump and an abort may all write; only the thread driving the current exchange reads.
  */
 public final class FastCgiConnection implements AutoCloseable {
     private static final int READ_BUFFER = 64 * 1024;
@@ -44,6 +45,12 @@ public final class FastCgiConnection implements AutoCloseable {
     private volatile boolean busy;
     /** Set once the socket is on the server's event loop ({@link #bind}): from then on it is non-blocking. */
     private volatile PushTransport push;
+    /** The request sent ahead behind the running one, if any; guarded by this. */
+    private AheadSlot ahead;
+    /** An ABORT_REQUEST was written for the running request: nothing may be sent behind it; guarded by this. */
+    private boolean noAhead;
+    /** Told when a request's records are written ({@link #requestSent}); null without sendAhead. */
+    private volatile Consumer<FastCgiConnection> onRequestSent;
 
     private FastCgiConnection(FastCgiAddress address, SocketChannel channel) {
         this.address = address;
@@ -124,9 +131,72 @@ public final class FastCgiConnection implements AutoCloseable {
         if (busy) throw new IllegalStateException("a request is still running on " + address);
         busy = true;
         if (push != null) push.idle(false);
+        return nextId();
+    }
+
+    private int nextId() {
         lastRequestId = lastRequestId % 0xffff + 1;
         return lastRequestId;
     }
+
+    /**
+     * Starts a request sent ahead, behind the one running here, for the slot {@link #claimAhead} gave: its records
+     * are written at once, it reads only when {@code slot} says the request before it is over.
+     */
+    PushExchange startAhead(AheadSlot slot, ExchangeRequest request, Watchdog watchdog, Duration abortGrace,
+                            RequestTrace trace, Consumer<String> log) {
+        if (push == null) throw new IllegalStateException("the connection to " + address + " is not on the event loop");
+        if (request.body() != null) throw new IllegalArgumentException("a request with a body runs on a lane");
+        int id = nextId();
+        return new PushExchange(this, push, id, requests++, request, watchdog, abortGrace, trace, log, slot);
+    }
+
+    /** Room for one request behind the running one, or null: one is there already, or the running one was aborted. */
+    synchronized AheadSlot claimAhead() {
+        if (ahead != null || noAhead || !busy || !channel.isOpen()) return null;
+        ahead = new AheadSlot();
+        return ahead;
+    }
+
+    /** The running request is over: the slot behind it, if any, is handed on (and room is made for another). */
+    synchronized AheadSlot takeAhead() {
+        AheadSlot a = ahead;
+        ahead = null;
+        noAhead = false;
+        return a;
+    }
+
+    /** Whether a request waits behind the running one: its records may follow END_REQUEST in the socket. */
+    synchronized boolean hasAhead() { return ahead != null; }
+
+    /**
+     * Whether ABORT_REQUEST may be written for the running request: not when a request was sent behind it (php-fpm
+     * would read the abort as the start of the request after it, and it would not stop a running script anyway).
+     * Yes closes the connection to requests sent ahead.
+     */
+    synchronized boolean mayAbort() {
+        if (ahead != null) return false;
+        noAhead = true;
+        return true;
+    }
+
+    /** The request sent ahead runs now: the connection is busy again. */
+    void resumed() {
+        busy = true;
+        if (push != null) push.idle(false);
+    }
+
+    /** The pool's hook: each request's records, once written, make room behind it ({@code sendAhead}). */
+    void onRequestSent(Consumer<FastCgiConnection> hook) { this.onRequestSent = hook; }
+
+    /** The running request's records are written (queued in order): a request may now be sent behind it. */
+    void requestSent() {
+        Consumer<FastCgiConnection> hook = onRequestSent;
+        if (hook != null) hook.accept(this);
+    }
+
+    /** Whether a request is running (or sent ahead and not yet over) on this connection. */
+    boolean busy() { return busy; }
 
     /** " (fastcgi unix:/run/php.sock, request 1, script /srv/a.php)": ends the log lines about one request. */
     String where(int requestId, String scriptFilename) {
@@ -150,6 +220,9 @@ public final class FastCgiConnection implements AutoCloseable {
 
     /** Open and idle: the last request ended cleanly and the server kept the connection. */
     public boolean reusable() { return !busy && channel.isOpen(); }
+
+    /** Whether the socket is still open. */
+    boolean isOpen() { return channel.isOpen(); }
 
     /** Requests started on this connection. */
     public int requestsStarted() { return requests; }

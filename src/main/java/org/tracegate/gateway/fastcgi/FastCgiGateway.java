@@ -267,9 +267,10 @@ public final class FastCgiGateway {
          */
         void push(ExternalPool pool, FastCgiBackend.Lease lease, boolean mayRetry, PushSink push, Completion then) {
             trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
-                    lease.requestNumber()));
-            PushExchange exchange = lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace,
-                    this::log);
+                    lease.requestNumber(), lease.ahead() != null));
+            PushExchange exchange = lease.ahead() != null
+                    ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
+                    : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
             Deadlines deadlines = watched(exchange::abort, push::onClientGone);
             boolean[] handedOff = {false};              // the exchange's calls come one at a time, in order
             exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, report -> {
@@ -284,7 +285,7 @@ public final class FastCgiGateway {
                     then.outcome(outcome(a));
                     return;
                 }
-                if (mayRetry && sendAgain(a)) {
+                if (mayRetry && r.resendable() && sendAgain(a)) {
                     pool.renewAsync(a.lease, fresh -> push(pool, fresh, false, push, then),
                             reason -> then.outcome(unavailable(reason)));
                     return;

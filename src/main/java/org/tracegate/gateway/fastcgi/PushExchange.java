@@ -44,8 +44,13 @@ public final class PushExchange {
     private static final int MAX_FILLS = 16;
     private static final byte[] NONE = new byte[0];
 
-    /** How the request went: {@code head} null only if it never got that far; {@code relay} null without a body relayed. */
-    public record Result(HeadRead<ResponseHead> head, RelayEnd relay, boolean replaced, ExchangeReport report) {}
+    /**
+     * How the request went: {@code head} null only if it never got that far; {@code relay} null without a body relayed;
+     * {@code resendable} false for a request sent ahead whose connection closed after the request before it had
+     * ended: the server may have started this one, so it is never sent again.
+     */
+    public record Result(HeadRead<ResponseHead> head, RelayEnd relay, boolean replaced, ExchangeReport report,
+                         boolean resendable) {}
 
     /** What the gateway decides once the head is in. */
     public interface HeadPolicy {
@@ -111,11 +116,24 @@ public final class PushExchange {
     private boolean relayed;
     private long stdoutBytes;
     private boolean aborted;
+    private boolean abortWritten;
     private boolean abandoned;
+    /** Sent ahead behind another request (null: not): reads only once that one is over. */
+    private final AheadSlot behind;
+    private boolean begun;
+    private boolean resendable = true;
     private Watchdog.Deadline abortDeadline;
 
     PushExchange(FastCgiConnection connection, PushTransport transport, int requestId, int priorRequests,
                  ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace, Consumer<String> log) {
+        this(connection, transport, requestId, priorRequests, request, watchdog, abortGrace, trace, log, null);
+    }
+
+    /** @param behind the slot of a request sent ahead ({@link FastCgiConnection#startAhead}), or null */
+    PushExchange(FastCgiConnection connection, PushTransport transport, int requestId, int priorRequests,
+                 ExchangeRequest request, Watchdog watchdog, Duration abortGrace, RequestTrace trace, Consumer<String> log,
+                 AheadSlot behind) {
+        this.behind = behind;
         this.connection = connection;
         this.transport = transport;
         this.requestId = requestId;
@@ -176,9 +194,37 @@ public final class PushExchange {
             }
         });
         requestSent = true;
+        if (behind != null) {
+            behind.registered(resend -> serial.run(() -> begin(resend)));
+            return;
+        }
+        begun = true;
         deadlines.headerStarted();
+        connection.requestSent();
         awaitApplication();
         if (abortAsked) abortNow();
+    }
+
+    /**
+     * A request sent ahead: the one before it is over, so this one is the connection's now (or, if that one left the
+     * connection closed, this one's first read fails and says so). Its header deadline starts here.
+     */
+    private void begin(boolean resend) {
+        if (phase == Phase.DONE) return;
+        begun = true;
+        resendable = resend;
+        deadlines.headerStarted();
+        if (!connection.isOpen()) {
+            ended(new RequestEnd.ConnectionLost(Stage.BEFORE_STDOUT, "ECONNABORTED", resend
+                    ? "the connection it was sent ahead on was lost under the request before it, which the server never finished"
+                    : "the connection it was sent ahead on was closed under the request before it, which was cut; the server "
+                      + "may still read and run this one, so it is not sent again"));
+            return;
+        }
+        connection.resumed();
+        connection.requestSent();
+        if (abortAsked) abortNow();
+        readable();
     }
 
     private void awaitApplication() {
@@ -376,13 +422,15 @@ public final class PushExchange {
     }
 
     private void abortNow() {
-        if (!requestSent) {
+        if (!requestSent || !begun) {                  // a request sent ahead is aborted once it is the connection's
             abortAsked = true;
             return;
         }
         if (end != null || aborted || phase == Phase.DONE) return;
         aborted = true;
         abortDeadline = watchdog.arm(abortGrace, () -> serial.run(this::abandon));
+        if (!connection.mayAbort()) return;            // a request waits behind: the grace alone decides
+        abortWritten = true;
         transport.write(new ByteBuffer[] {ByteBuffer.wrap(RecordEncoder.encode(new AbortRequest(requestId)))}, failed -> {
             // The connection is gone already; the grace closes our end.
         });
@@ -401,7 +449,7 @@ public final class PushExchange {
         phase = Phase.DONE;
         bodyOver();
         connectionOver();
-        done.accept(new Result(head, relay, replaced, report));
+        done.accept(new Result(head, relay, replaced, report, resendable));
     }
 
     /**
@@ -412,7 +460,9 @@ public final class PushExchange {
         if (report != null) return;
         Watchdog.Deadline d = abortDeadline;
         if (d != null) d.cancel();
-        boolean keep = keepConn && RequestEnd.completed(end) && !aborted && !connection.hasUnreadBytes();
+        // After END_REQUEST only the answer of a request sent ahead may follow; after our ABORT_REQUEST nothing may.
+        boolean keep = keepConn && RequestEnd.completed(end) && !abortWritten
+                && (connection.hasAhead() || !connection.hasUnreadBytes());
         connection.finished(keep);
         report = new ExchangeReport(connection.address(), requestId, priorRequests, end, 0, 0, stdoutBytes,
                 stderr.bytes(), stderr.tail(), keep && connection.reusable(), System.nanoTime() - startNanos);

@@ -113,4 +113,99 @@ class ExternalPoolTest {
         async.get(5, TimeUnit.SECONDS);
         assertThat(order).containsExactly("lane", "async");
     }
+
+    /** A pool with sendAhead on an event loop, one connection; {@code first} is running a request (its records written). */
+    private FastCgiBackend.Lease runningOnAheadPool(EventLoop loop) throws Exception {
+        pool.close();
+        pool = new ExternalPool(server.address(), 1, 5, Duration.ofSeconds(2), loop, true);
+        FastCgiBackend.Lease first = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+        first.connection().startPush(new ExchangeRequest(java.util.Map.of(), null, true), watchdog, Duration.ofSeconds(1),
+                new org.tracegate.trace.RequestTrace(null), line -> { });
+        first.connection().requestSent();
+        return first;
+    }
+
+    private ExchangeReport kept(FastCgiBackend.Lease l) {
+        return new ExchangeReport(server.address(), 1, 0, new RequestEnd.Ended(0, ProtocolStatus.REQUEST_COMPLETE),
+                0, 0, 0, 0, "", true, 0);
+    }
+
+    @Test
+    void withSendAheadARequestGoesBehindTheRunningOneAndBeginsWhenThatOneIsOver() throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            FastCgiBackend.Lease first = runningOnAheadPool(loop);
+            FastCgiBackend.Lease behind = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+            assertThat(behind.connection()).isSameAs(first.connection());
+            assertThat(behind.ahead()).isNotNull();
+            assertThat(behind.fresh()).isFalse();
+            CompletableFuture<Object> third = leaseAsync(Duration.ofSeconds(10));
+            assertThat(third).as("one behind each running request, no more: it waits").isNotDone();
+            CompletableFuture<Boolean> begun = new CompletableFuture<>();
+            behind.ahead().registered(begun::complete);
+            assertThat(begun).isNotDone();
+            first.connection().finished(true);
+            pool.release(first, kept(first));
+            assertThat(begun.get(5, TimeUnit.SECONDS)).as("kept: may be sent again if it fails before output").isTrue();
+            assertThat(pool.open()).as("the slot passed on, not freed").isEqualTo(1);
+            first.connection().resumed();
+            first.connection().requestSent();               // the request behind runs now: the next waiting goes behind it
+            FastCgiBackend.Lease next = (FastCgiBackend.Lease) third.get(5, TimeUnit.SECONDS);
+            assertThat(next.ahead()).isNotNull();
+            assertThat(next.connection()).isSameAs(first.connection());
+        }
+    }
+
+    @Test
+    void withSendAheadNothingGoesAheadOfARequestWithABodyWaitingInTheQueue() throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            FastCgiBackend.Lease first = runningOnAheadPool(loop);
+            CompletableFuture<FastCgiBackend.Lease> lane = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pool.lease(Duration.ofSeconds(10));
+                } catch (FastCgiUnavailable e) {
+                    throw new AssertionError(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline && pool.queued() < 1) Thread.sleep(5);
+            first.connection().requestSent();               // room behind the running request, but a lane waits first
+            CompletableFuture<Object> later = leaseAsync(Duration.ofSeconds(10));
+            Thread.sleep(200);
+            assertThat(later).as("queued behind the lane's request, not sent ahead of it").isNotDone();
+            first.connection().finished(true);
+            pool.release(first, kept(first));
+            FastCgiBackend.Lease l = lane.get(5, TimeUnit.SECONDS);
+            assertThat(l.ahead()).isNull();
+            assertThat(l.connection()).isSameAs(first.connection());
+            pool.release(l, null);
+            assertThat(later.get(5, TimeUnit.SECONDS)).isInstanceOf(FastCgiBackend.Lease.class);
+        }
+    }
+
+    @Test
+    void withSendAheadTheRequestBehindOneWhoseConnectionWasLostMayBeSentAgainButNotBehindOneCut() throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            FastCgiBackend.Lease first = runningOnAheadPool(loop);
+            FastCgiBackend.Lease behind = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+            CompletableFuture<Boolean> begun = new CompletableFuture<>();
+            behind.ahead().registered(begun::complete);
+            first.connection().finished(false);
+            pool.release(first, new ExchangeReport(server.address(), 1, 0,
+                    new RequestEnd.ConnectionLost(Stage.BEFORE_STDOUT, "EOF", "EOF"), 0, 0, 0, 0, "", false, 0));
+            assertThat(begun.get(5, TimeUnit.SECONDS)).as("lost before END_REQUEST: php-fpm never started it").isTrue();
+            pool.release(behind, null);
+
+            FastCgiBackend.Lease again = runningOnAheadPool(loop);
+            FastCgiBackend.Lease behind2 = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+            first = again;
+            first.connection().finished(false);
+            pool.release(first, new ExchangeReport(server.address(), 1, 0, new RequestEnd.Abandoned(Stage.BEFORE_STDOUT),
+                    0, 0, 0, 0, "", false, 0));
+            CompletableFuture<Boolean> begun2 = new CompletableFuture<>();
+            behind2.ahead().registered(begun2::complete);   // registered after the end: begins at once
+            assertThat(begun2.get(5, TimeUnit.SECONDS)).as("abandoned: php-fpm may still read it").isFalse();
+            assertThat(behind2.connection().isOpen()).isFalse();
+            pool.release(behind2, null);
+        }
+    }
 }
