@@ -6,6 +6,7 @@
 # async-profiler comes from Maven Central (tools.profiler:async-profiler, as bench/cpu-profile.sh) unless
 # ASPROF_LIB points at libasyncProfiler.so. Usage: bench/fastcgi-profile.sh
 #   env: CONN=8 DUR=10s WARM=20s MODE=cpu|wall PORT=18396 FPM_CHILDREN=$(nproc) OUT=<dir, kept>
+#        FASTCGI_EXTRA=<lines added to the [[fastcgi]] table>, e.g. FASTCGI_EXTRA="sendAhead = true"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 CONN=${CONN:-8}; DUR=${DUR:-10s}; WARM=${WARM:-20s}; MODE=${MODE:-cpu}; PORT=${PORT:-18396}
@@ -47,6 +48,7 @@ prefix = "/php/"
 directory = "$work/www/php"
 extension = ".php"
 address = "unix:$work/fpm.sock"
+${FASTCGI_EXTRA:-}
 EOC
 "$root/bin/tracegate" --version >/dev/null 2>&1
 "$FPM" -y "$work/php-fpm.conf" -R > "$work/fpm.out" 2>&1 & echo $! > "$work/fpm.pid"

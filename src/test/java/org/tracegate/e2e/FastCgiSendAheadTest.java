@@ -166,6 +166,8 @@ class FastCgiSendAheadTest {
         HttpResponse<String> r = behind.get(20, TimeUnit.SECONDS);
         // php-fpm may have read it by the time the connection closed: it is not sent again, and says why.
         assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(ts.errorLog()).contains("never got to it: the connection it was sent ahead on was closed under the "
+                + "request before it, which was cut; the server may still read and run this one, so it is not sent again");
         RequestTrace t = traceFor("/one/count.php");
         assertThat(assigned(t)).hasSize(1);
         assertThat(t.first(TraceEvent.FastCgiAssignProcess.class).sentAhead()).isTrue();

@@ -401,6 +401,7 @@ public final class FastCgiGateway {
             String how = switch (end) {
                 case RequestEnd.Ended e -> "ended the request (END_REQUEST, appStatus " + e.appStatus()
                         + ") without a complete set of HTTP headers" + (headerBytes.length == 0 ? ": it sent no output at all" : "");
+                case RequestEnd.ConnectionLost l when l.sentAhead() -> "never got to it: " + l.detail();
                 case RequestEnd.ConnectionLost l -> "closed the connection (" + l.errno() + ") " + when(l.stage());
                 case RequestEnd.ProtocolViolation v -> "broke the FastCGI protocol " + when(v.stage()) + ": "
                         + v.error().getMessage();

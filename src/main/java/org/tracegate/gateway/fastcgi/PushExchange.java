@@ -215,10 +215,10 @@ public final class PushExchange {
         resendable = resend;
         deadlines.headerStarted();
         if (!connection.isOpen()) {
-            ended(new RequestEnd.ConnectionLost(Stage.BEFORE_STDOUT, "ECONNABORTED", resend
-                    ? "the connection it was sent ahead on was lost under the request before it, which the server never finished"
-                    : "the connection it was sent ahead on was closed under the request before it, which was cut; the server "
-                      + "may still read and run this one, so it is not sent again"));
+            ended(new RequestEnd.ConnectionLost(Stage.BEFORE_STDOUT, "ECONNABORTED", RequestEnd.ConnectionLost.SENT_AHEAD
+                    + (resend ? "was lost under the request before it, which the server never finished"
+                              : "was closed under the request before it, which was cut; the server may still read and run "
+                                + "this one, so it is not sent again")));
             return;
         }
         connection.resumed();

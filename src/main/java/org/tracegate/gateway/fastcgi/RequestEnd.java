@@ -25,7 +25,13 @@ public sealed interface RequestEnd {
      *
      * @param detail what was read last, e.g. "EOF between records after 1234 bytes"
      */
-    record ConnectionLost(Stage stage, String errno, String detail) implements RequestEnd {}
+    record ConnectionLost(Stage stage, String errno, String detail) implements RequestEnd {
+        /** How {@link #detail} starts for a request sent ahead whose connection we closed under the one before it. */
+        static final String SENT_AHEAD = "the connection it was sent ahead on ";
+
+        /** Whether it was never the server's to answer: sent ahead, and closed by us before it began ({@code sendAhead}). */
+        public boolean sentAhead() { return detail.startsWith(SENT_AHEAD); }
+    }
 
     /** The server broke the protocol; the connection was closed at once. */
     record ProtocolViolation(Stage stage, FastCgiProtocolException error) implements RequestEnd {}
