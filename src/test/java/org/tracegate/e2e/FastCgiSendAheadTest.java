@@ -29,7 +29,8 @@ import org.tracegate.trace.TraceEvent;
  * {@code sendAhead} against a real php-fpm: a request that would wait for a connection is written behind the one
  * running on it. Each still gets its own answer under load; the one behind a request whose client left is answered on
  * the same connection; the one behind a request whose worker was killed is sent again on a fresh connection, since
- * php-fpm cannot have started it; the one behind a hung request fails with it, named, and is not sent twice.
+ * php-fpm cannot have started it; the one behind a hung request fails with it, named, and is not sent twice; nothing
+ * is sent behind a script that ran slow.
  */
 class FastCgiSendAheadTest {
     static PhpFpm fpm;
@@ -41,7 +42,10 @@ class FastCgiSendAheadTest {
         // /php/ keeps 2 connections, /one/ 1; the rest are for scripts still sleeping after their request was cut.
         fpm = PhpFpm.start(Files.createTempDirectory("tracegate-fpm-ahead-"), 6);
         fpm.script("who.php", "<?php usleep(2000); header('Content-Type: text/plain'); echo $_SERVER['QUERY_STRING'];");
-        fpm.script("slow.php", "<?php usleep((int) ($_GET['ms'] ?? 1000) * 1000); echo 'slow done';");
+        // One slow script per test: a script that ran slow gets nothing sent behind it from then on.
+        for (String name : List.of("slow-left", "slow-hung", "slow-known")) {
+            fpm.script(name + ".php", "<?php usleep((int) ($_GET['ms'] ?? 1000) * 1000); echo 'slow done';");
+        }
         // Writes its pid where the test finds it, then sleeps until the test kills it.
         fpm.script("pid.php", "<?php file_put_contents(__DIR__ . '/' . basename($_GET['f']), getmypid()); sleep(30);");
         Files.writeString(fpm.docroot.resolve("counter"), "");
@@ -107,13 +111,13 @@ class FastCgiSendAheadTest {
         traces.clear();
         CompletableFuture<HttpResponse<String>> behind;
         try (Socket s = new Socket("127.0.0.1", ts.port())) {
-            s.getOutputStream().write("GET /one/slow.php?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write("GET /one/slow-left.php?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             awaitRunning();
             behind = ts.client.sendAsync(ts.request("/one/who.php?behind").build(), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);                          // sent behind slow.php by now
+            Thread.sleep(300);                          // sent behind slow-left.php by now
         }
-        // The client of slow.php left: it is aborted without ABORT_REQUEST (a request is behind it), php-fpm finishes
+        // The client of slow-left.php left: it is aborted without ABORT_REQUEST (a request is behind it), php-fpm finishes
         // it, and the connection carries on with the request behind.
         HttpResponse<String> r = behind.get(10, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -156,8 +160,8 @@ class FastCgiSendAheadTest {
     @Test
     void theRequestBehindAHungOneFailsWithItNamedAndIsNotSentTwice() throws Exception {
         traces.clear();
-        // slow.php outlasts /one/'s activity timeout (3 s) and the abort grace: its connection is closed under it.
-        CompletableFuture<HttpResponse<String>> hung = ts.client.sendAsync(ts.request("/one/slow.php?ms=8000")
+        // slow-hung.php outlasts /one/'s activity timeout (3 s) and the abort grace: its connection is closed under it.
+        CompletableFuture<HttpResponse<String>> hung = ts.client.sendAsync(ts.request("/one/slow-hung.php?ms=8000")
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         awaitRunning();
         CompletableFuture<HttpResponse<String>> behind = ts.client.sendAsync(ts.request("/one/count.php?n=hung-behind")
@@ -171,9 +175,24 @@ class FastCgiSendAheadTest {
         RequestTrace t = traceFor("/one/count.php");
         assertThat(assigned(t)).hasSize(1);
         assertThat(t.first(TraceEvent.FastCgiAssignProcess.class).sentAhead()).isTrue();
-        Thread.sleep(6000);                             // slow.php ends; php-fpm never ran the request behind it
+        Thread.sleep(6000);                             // slow-hung.php ends; php-fpm never ran the request behind it
         assertThat(Files.readAllLines(fpm.docroot.resolve("counter"))).doesNotContain("hung-behind");
         assertThat(ts.get("/one/who.php?after").body()).isEqualTo("after");
+    }
+
+    @Test
+    void aScriptThatRanSlowGetsNoRequestSentBehindIt() throws Exception {
+        assertThat(ts.get("/one/slow-known.php?ms=200").body()).isEqualTo("slow done");   // 200 ms: over the 50 ms bound
+        traces.clear();
+        CompletableFuture<HttpResponse<String>> slow = ts.client.sendAsync(ts.request("/one/slow-known.php?ms=1000").build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitRunning();
+        HttpResponse<String> r = ts.get("/one/who.php?queued");
+        assertThat(r.body()).isEqualTo("queued");
+        assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("slow done");
+        List<TraceEvent.FastCgiAssignProcess> assigned = assigned(traceFor("/one/who.php"));
+        assertThat(assigned).hasSize(1);
+        assertThat(assigned.getFirst().sentAhead()).as("queued for the connection instead").isFalse();
     }
 
     /** Gives the request just sent time to reach php-fpm (its worker is then busy with it). */

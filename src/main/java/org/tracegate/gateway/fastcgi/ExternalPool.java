@@ -25,7 +25,8 @@ import org.tracegate.process.Watchdog;
  * <p>With {@code sendAhead} as well, a request without a body that would wait for a connection is instead written
  * behind the request running on one (at most one such per connection, FIFO as the queue): the server's worker finds
  * it in the socket as soon as it has answered the one before. A request with a body still waits in the queue, and
- * while one does, no request is sent ahead of it.
+ * while one does, no request is sent ahead of it. Nothing is sent behind a request for a script whose last request
+ * here ran longer than {@link #SLOW}: the one behind would wait for it (head-of-line).
  */
 public final class ExternalPool implements FastCgiBackend {
     /** Grants queued while a grant runs on this thread: a chain of requests failing at once must not nest. */
@@ -42,6 +43,18 @@ public final class ExternalPool implements FastCgiBackend {
     private final Object lock = new Object();
     /** Connections whose running request is sent and has room behind it ({@code sendAhead}); guarded by lock. */
     private final java.util.Set<FastCgiConnection> hosting = new java.util.LinkedHashSet<>();
+    /**
+     * A script whose last request here ran longer than this gets no request sent behind it: hello.php takes a tenth of
+     * a millisecond, and one 200 ms script in a stream of them held a request behind it for 200 ms each time
+     * (bench/README.md, "What it costs when scripts' times vary").
+     */
+    static final long SLOW = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    /** Scripts known to run longer than {@link #SLOW}, the most recent {@value #SLOW_SCRIPTS}; guarded by lock. */
+    private final java.util.Map<String, Boolean> slowScripts = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) { return size() > SLOW_SCRIPTS; }
+    };
+    private static final int SLOW_SCRIPTS = 1024;
     private int leased;                                   // guarded by lock
     private final Deque<Waiter> waiters = new ArrayDeque<>(); // guarded by lock
     private final Deque<FastCgiConnection> idle = new ArrayDeque<>(); // guarded by itself
@@ -204,9 +217,16 @@ public final class ExternalPool implements FastCgiBackend {
     public void release(Lease lease, ExchangeReport report) {
         FastCgiConnection c = lease.connection();
         AheadSlot next;
+        String script = c.sentScript;
+        long ran = System.nanoTime() - c.sentNanos;
+        c.sentScript = null;
         synchronized (lock) {
             hosting.remove(c);
             next = c.takeAhead();
+            if (script != null) {
+                if (ran > SLOW) slowScripts.put(script, Boolean.TRUE);
+                else slowScripts.remove(script);
+            }
         }
         if (next != null) {
             // The slot passes to the request sent behind this one: it runs on the connection now, or, the connection
@@ -280,6 +300,8 @@ public final class ExternalPool implements FastCgiBackend {
         Waiter next = null;
         synchronized (lock) {
             if (closed || !c.isOpen() || !c.busy()) return;
+            String script = c.sentScript;
+            if (script != null && slowScripts.containsKey(script)) return;   // nothing goes behind a slow script
             Waiter w;
             while ((w = waiters.peek()) != null && w.mayGoAhead()) {
                 if (w.claimed.get()) {                  // being cancelled: it leaves the queue itself

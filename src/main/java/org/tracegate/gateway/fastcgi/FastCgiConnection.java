@@ -51,6 +51,9 @@ public final class FastCgiConnection implements AutoCloseable {
     private boolean noAhead;
     /** Told when a request's records are written ({@link #requestSent}); null without sendAhead. */
     private volatile Consumer<FastCgiConnection> onRequestSent;
+    /** The script of the request running here since {@link #sentNanos}, for the pool's sendAhead; null: none known. */
+    volatile String sentScript;
+    volatile long sentNanos;
 
     private FastCgiConnection(FastCgiAddress address, SocketChannel channel) {
         this.address = address;
@@ -190,9 +193,12 @@ public final class FastCgiConnection implements AutoCloseable {
     void onRequestSent(Consumer<FastCgiConnection> hook) { this.onRequestSent = hook; }
 
     /** The running request's records are written (queued in order): a request may now be sent behind it. */
-    void requestSent() {
+    void requestSent(String script) {
         Consumer<FastCgiConnection> hook = onRequestSent;
-        if (hook != null) hook.accept(this);
+        if (hook == null) return;
+        sentScript = script;
+        sentNanos = System.nanoTime();
+        hook.accept(this);
     }
 
     /** Whether a request is running (or sent ahead and not yet over) on this connection. */

@@ -200,7 +200,7 @@ public final class PushExchange {
         }
         begun = true;
         deadlines.headerStarted();
-        connection.requestSent();
+        connection.requestSent(params.get(MetaVariables.SCRIPT_FILENAME));
         awaitApplication();
         if (abortAsked) abortNow();
     }
@@ -222,7 +222,7 @@ public final class PushExchange {
             return;
         }
         connection.resumed();
-        connection.requestSent();
+        connection.requestSent(params.get(MetaVariables.SCRIPT_FILENAME));
         if (abortAsked) abortNow();
         readable();
     }

@@ -121,7 +121,7 @@ class ExternalPoolTest {
         FastCgiBackend.Lease first = (FastCgiBackend.Lease) leaseAsync(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
         first.connection().startPush(new ExchangeRequest(java.util.Map.of(), null, true), watchdog, Duration.ofSeconds(1),
                 new org.tracegate.trace.RequestTrace(null), line -> { });
-        first.connection().requestSent();
+        first.connection().requestSent("/srv/fast.php");
         return first;
     }
 
@@ -148,7 +148,7 @@ class ExternalPoolTest {
             assertThat(begun.get(5, TimeUnit.SECONDS)).as("kept: may be sent again if it fails before output").isTrue();
             assertThat(pool.open()).as("the slot passed on, not freed").isEqualTo(1);
             first.connection().resumed();
-            first.connection().requestSent();               // the request behind runs now: the next waiting goes behind it
+            first.connection().requestSent("/srv/fast.php");               // the request behind runs now: the next waiting goes behind it
             FastCgiBackend.Lease next = (FastCgiBackend.Lease) third.get(5, TimeUnit.SECONDS);
             assertThat(next.ahead()).isNotNull();
             assertThat(next.connection()).isSameAs(first.connection());
@@ -168,7 +168,7 @@ class ExternalPoolTest {
             });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (System.nanoTime() < deadline && pool.queued() < 1) Thread.sleep(5);
-            first.connection().requestSent();               // room behind the running request, but a lane waits first
+            first.connection().requestSent("/srv/fast.php");               // room behind the running request, but a lane waits first
             CompletableFuture<Object> later = leaseAsync(Duration.ofSeconds(10));
             Thread.sleep(200);
             assertThat(later).as("queued behind the lane's request, not sent ahead of it").isNotDone();
