@@ -175,7 +175,7 @@ public final class FastCgiConnection implements AutoCloseable {
     /**
      * Whether ABORT_REQUEST may be written for the running request: not when a request was sent behind it (php-fpm
      * would read the abort as the start of the request after it, and it would not stop a running script anyway).
-     * Yes closes the connection to requests sent ahead.
+     * Once it has said yes, no request is sent behind this one.
      */
     synchronized boolean mayAbort() {
         if (ahead != null) return false;
