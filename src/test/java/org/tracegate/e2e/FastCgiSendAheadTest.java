@@ -29,11 +29,14 @@ import org.tracegate.trace.TraceEvent;
  * {@code sendAhead} against a real php-fpm: a request that would wait for a connection is written behind the one
  * running on it. Each still gets its own answer under load; the one behind a request whose client left is answered on
  * the same connection; the one behind a request whose worker was killed is sent again on a fresh connection, since
- * php-fpm cannot have started it; the one behind a hung request fails with it, named, and is not sent twice; nothing
+ * php-fpm cannot have started it, and so is the one behind a request after which php-fpm closed the connection
+ * (pm.max_requests); the one behind a hung request fails with it, named, and is not sent twice; nothing
  * is sent behind a script that ran slow.
  */
 class FastCgiSendAheadTest {
     static PhpFpm fpm;
+    /** Its workers exit after each request (pm.max_requests = 1): php-fpm closes the connection after END_REQUEST. */
+    static PhpFpm recycling;
     static TestServer ts;
     static final BlockingQueue<RequestTrace> traces = new LinkedBlockingQueue<>();
 
@@ -51,7 +54,14 @@ class FastCgiSendAheadTest {
         Files.writeString(fpm.docroot.resolve("counter"), "");
         fpm.script("count.php", "<?php file_put_contents(__DIR__ . '/counter', $_GET['n'] . \"\\n\", FILE_APPEND);"
                 + " echo 'counted ', $_GET['n'];");
+        recycling = PhpFpm.start(Files.createTempDirectory("tracegate-fpm-recycling-"), 2, "pm.max_requests = 1");
+        recycling.script("first.php", "<?php usleep(300000); echo 'first';");
+        Files.writeString(recycling.docroot.resolve("counter"), "");
+        recycling.script("count.php", "<?php file_put_contents(__DIR__ . '/counter', $_GET['n'] . \"\\n\", FILE_APPEND);"
+                + " echo 'counted ', $_GET['n'];");
         ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(
+                new FastCgiMapping("/recycle/", recycling.docroot, ".php", recycling.address().toString(), null, pool(1, 8),
+                        EnvironmentPolicy.defaults()),
                 new FastCgiMapping("/php/", fpm.docroot, ".php", fpm.address().toString(), null, pool(2, 8),
                         EnvironmentPolicy.defaults()),
                 new FastCgiMapping("/one/", fpm.docroot, ".php", fpm.address().toString(), null, pool(1, 3),
@@ -70,6 +80,7 @@ class FastCgiSendAheadTest {
     static void stop() throws Exception {
         if (ts != null) ts.close();
         if (fpm != null) fpm.close();
+        if (recycling != null) recycling.close();
     }
 
     @Test
@@ -154,6 +165,23 @@ class FastCgiSendAheadTest {
         assertThat(assigned).hasSize(2);
         assertThat(assigned.get(0).sentAhead()).isTrue();
         assertThat(assigned.get(1).sentAhead()).isFalse();
+        assertThat(assigned.get(1).isNewProcess()).as("a fresh connection").isTrue();
+    }
+
+    @Test
+    void theRequestBehindOneAfterWhichPhpFpmClosesTheConnectionIsSentAgainOnAFreshOne() throws Exception {
+        traces.clear();
+        CompletableFuture<HttpResponse<String>> first = ts.client.sendAsync(ts.request("/recycle/first.php").build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitRunning();
+        HttpResponse<String> behind = ts.get("/recycle/count.php?n=recycled-behind");
+        assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("first");
+        assertThat(behind.statusCode()).isEqualTo(200);
+        assertThat(behind.body()).isEqualTo("counted recycled-behind");
+        assertThat(Files.readAllLines(recycling.docroot.resolve("counter"))).as("run once").containsExactly("recycled-behind");
+        List<TraceEvent.FastCgiAssignProcess> assigned = assigned(traceFor("/recycle/count.php"));
+        assertThat(assigned).hasSize(2);
+        assertThat(assigned.get(0).sentAhead()).isTrue();
         assertThat(assigned.get(1).isNewProcess()).as("a fresh connection").isTrue();
     }
 

@@ -44,7 +44,10 @@ public final class PhpFpm implements AutoCloseable {
     public static PhpFpm start(Path dir) throws Exception { return start(dir, 2); }
 
     /** With {@code children} workers in its static pool. */
-    public static PhpFpm start(Path dir, int children) throws Exception {
+    public static PhpFpm start(Path dir, int children) throws Exception { return start(dir, children, new String[0]); }
+
+    /** With {@code children} workers, and {@code poolLines} added to its pool (e.g. "pm.max_requests = 1"). */
+    public static PhpFpm start(Path dir, int children, String... poolLines) throws Exception {
         Path binary = binary();
         if (binary == null) {
             throw new AssertionError("php-fpm is not installed, and these tests need a real FastCGI server: install "
@@ -67,6 +70,7 @@ public final class PhpFpm implements AutoCloseable {
                 "pm.max_children = " + children,
                 "catch_workers_output = yes",
                 "request_terminate_timeout = 30s",
+                String.join("\n", poolLines),
                 // No php_admin_value[error_log]: with it, error_log() writes to that file instead of FCGI_STDERR.
                 "php_admin_flag[log_errors] = on",
                 "php_admin_flag[display_errors] = off",
