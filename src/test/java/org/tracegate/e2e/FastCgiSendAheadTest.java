@@ -161,11 +161,7 @@ class FastCgiSendAheadTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("counted killed-behind");
         assertThat(Files.readAllLines(fpm.docroot.resolve("counter"))).as("run once").containsOnlyOnce("killed-behind");
-        List<TraceEvent.FastCgiAssignProcess> assigned = assigned(traceFor("/one/count.php"));
-        assertThat(assigned).hasSize(2);
-        assertThat(assigned.get(0).sentAhead()).isTrue();
-        assertThat(assigned.get(1).sentAhead()).isFalse();
-        assertThat(assigned.get(1).isNewProcess()).as("a fresh connection").isTrue();
+        assertSentAheadThenAgainOnAFreshConnection("/one/count.php");
     }
 
     @Test
@@ -179,10 +175,7 @@ class FastCgiSendAheadTest {
         assertThat(behind.statusCode()).isEqualTo(200);
         assertThat(behind.body()).isEqualTo("counted recycled-behind");
         assertThat(Files.readAllLines(recycling.docroot.resolve("counter"))).as("run once").containsExactly("recycled-behind");
-        List<TraceEvent.FastCgiAssignProcess> assigned = assigned(traceFor("/recycle/count.php"));
-        assertThat(assigned).hasSize(2);
-        assertThat(assigned.get(0).sentAhead()).isTrue();
-        assertThat(assigned.get(1).isNewProcess()).as("a fresh connection").isTrue();
+        assertSentAheadThenAgainOnAFreshConnection("/recycle/count.php");
     }
 
     @Test
@@ -226,6 +219,15 @@ class FastCgiSendAheadTest {
     /** Gives the request just sent time to reach php-fpm (its worker is then busy with it). */
     private static void awaitRunning() throws InterruptedException {
         Thread.sleep(300);
+    }
+
+    /** The trace of {@code path}'s request: assigned twice, sent ahead first, then alone on a fresh connection. */
+    private static void assertSentAheadThenAgainOnAFreshConnection(String path) throws InterruptedException {
+        List<TraceEvent.FastCgiAssignProcess> assigned = assigned(traceFor(path));
+        assertThat(assigned).hasSize(2);
+        assertThat(assigned.get(0).sentAhead()).isTrue();
+        assertThat(assigned.get(1).sentAhead()).isFalse();
+        assertThat(assigned.get(1).isNewProcess()).as("a fresh connection").isTrue();
     }
 
     private static List<TraceEvent.FastCgiAssignProcess> assigned(RequestTrace t) {

@@ -216,6 +216,22 @@ public final class ExternalPool implements FastCgiBackend {
     @Override
     public void release(Lease lease, ExchangeReport report) {
         FastCgiConnection c = lease.connection();
+        if (sendAhead && passedOn(c, report)) return;
+        if (report != null && report.connectionKept() && c.reusable() && !closed) {
+            synchronized (idle) {
+                idle.push(c);
+            }
+        } else {
+            c.close();
+        }
+        releaseSlot();
+    }
+
+    /**
+     * sendAhead's part of giving {@code c} back: the script's time is noted ({@link #SLOW}), and when a request was
+     * sent behind the one that ended, the slot passes to it. True then: the connection is not the pool's again yet.
+     */
+    private boolean passedOn(FastCgiConnection c, ExchangeReport report) {
         AheadSlot next;
         String script = c.sentScript;
         long ran = System.nanoTime() - c.sentNanos;
@@ -235,16 +251,9 @@ public final class ExternalPool implements FastCgiBackend {
             boolean kept = report != null && report.connectionKept() && c.isOpen();
             if (!kept) c.close();
             next.over(kept || report != null && report.end() instanceof RequestEnd.ConnectionLost);
-            return;
+            return true;
         }
-        if (report != null && report.connectionKept() && c.reusable() && !closed) {
-            synchronized (idle) {
-                idle.push(c);
-            }
-        } else {
-            c.close();
-        }
-        releaseSlot();
+        return false;
     }
 
     private enum Taken { TAKEN, AHEAD, QUEUED, REFUSED }
