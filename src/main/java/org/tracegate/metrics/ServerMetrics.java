@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
-import org.tracegate.trace.TraceRecord;
 import org.tracegate.trace.TraceSink;
 
 /**
@@ -178,16 +177,14 @@ public final class ServerMetrics implements TraceSink, AutoCloseable {
                 .tag("substatus", Integer.toString(k.substatus())).register(registry)).increment();
         BadGatewayCause cause = BadGatewayCause.of(trace);
         if (cause != null) badGateways(cause).increment();
-        for (TraceRecord r : trace.records()) {
-            switch (r.event()) {
-                case TraceEvent.CgiExit e -> Counter.builder("tracegate.program.exits")
-                        .description("Programs that ended, by the signal that ended them (none: they exited) and who ended them.")
-                        .tag("signal", e.signal() == null || e.signal().isEmpty() ? "none" : e.signal())
-                        .tag("ended_by", e.endedBy().toLowerCase(Locale.ROOT)).register(registry).increment();
-                case TraceEvent.CgiCrashLoopTripped e -> crashLoopTrips.increment();
-                default -> { }
-            }
+        for (TraceEvent.CgiExit e : trace.all(TraceEvent.CgiExit.class)) {
+            Counter.builder("tracegate.program.exits")
+                    .description("Programs that ended, by the signal that ended them (none: they exited) and who ended them.")
+                    .tag("signal", e.signal() == null || e.signal().isEmpty() ? "none" : e.signal())
+                    .tag("ended_by", e.endedBy().toLowerCase(Locale.ROOT)).register(registry).increment();
         }
+        int trips = trace.all(TraceEvent.CgiCrashLoopTripped.class).size();
+        if (trips > 0) crashLoopTrips.increment(trips);
         TraceEvent.HandlerChanged handler = trace.last(TraceEvent.HandlerChanged.class);
         String script = handler != null && !handler.physicalPath().isEmpty() ? handler.physicalPath()
                 : Routes.path(start.requestUrl());

@@ -3,6 +3,7 @@ package org.tracegate.process;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -65,6 +66,8 @@ public final class Watchdog implements AutoCloseable {
         private final long span;
         private final Runnable onExpiry;
         private volatile long deadline;
+        /** Identity equality with a hash of its own: the JVM's identity hash is a runtime call on first use. */
+        private final int hash = ThreadLocalRandom.current().nextInt();
 
         private Deadline(long span, Runnable onExpiry) {
             this.span = span;
@@ -77,6 +80,12 @@ public final class Watchdog implements AutoCloseable {
 
         /** Stops the clock until the next {@link #touch()} (e.g. while we, not the program, are the slow side). */
         public void pause() { deadline = System.nanoTime() + TimeUnit.DAYS.toNanos(365); }
+
+        @Override
+        public int hashCode() { return hash; }
+
+        @Override
+        public boolean equals(Object o) { return this == o; }
 
         /** Returns true when this call disarmed it before it fired. */
         public boolean cancel() { return armed.remove(this); }

@@ -16,6 +16,8 @@ public final class RequestTrace {
     private final RequestContext context;
     private final List<TraceRecord> records = new ArrayList<>(16);
     private final long startNanos = System.nanoTime();
+    /** The wall clock once, at the start; events are stamped from the monotonic clock after it (in order, cheap). */
+    private final long startMicros = wallMicros();
     private int dropped;
 
     public RequestTrace(RequestContext context) { this.context = context; }
@@ -39,7 +41,7 @@ public final class RequestTrace {
     public RequestContext context() { return context; }
 
     public void emit(TraceEvent event) {
-        TraceRecord r = new TraceRecord(nowMicros(), context, event);
+        TraceRecord r = new TraceRecord(startMicros + (System.nanoTime() - startNanos) / 1_000, context, event);
         synchronized (records) {
             if (records.size() < MAX_EVENTS || event.level().compareTo(Level.WARNING) <= 0) records.add(r);
             else dropped++;
@@ -82,11 +84,25 @@ public final class RequestTrace {
         }
     }
 
+    /** Every event of {@code type} in order, or an empty list; scans in place and copies only what matches. */
+    public <T extends TraceEvent> List<T> all(Class<T> type) {
+        synchronized (records) {
+            List<T> found = null;
+            for (int i = 0; i < records.size(); i++) {
+                TraceEvent e = records.get(i).event();
+                if (!type.isInstance(e)) continue;
+                if (found == null) found = new ArrayList<>(2);
+                found.add(type.cast(e));
+            }
+            return found == null ? List.of() : found;
+        }
+    }
+
     public List<TraceRecord> records() {
         synchronized (records) { return List.copyOf(records); }
     }
 
-    static long nowMicros() {
+    private static long wallMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }

@@ -89,9 +89,14 @@ public final class RecordEncoder {
      * no pair objects or intermediate streams; larger ones take the general path.
      */
     public static byte[] requestHead(int requestId, boolean keepConn, Map<String, String> params, boolean endStdin) {
-        int content = 0;
+        // One walk of the map (a linked map's entries are scattered on the heap), then the arrays twice.
+        String[] pairs = new String[2 * params.size()];
+        int content = 0, i = 0;
         for (Map.Entry<String, String> e : params.entrySet()) {
-            int n = e.getKey().length(), v = e.getValue().length();
+            String name = e.getKey(), value = e.getValue();
+            pairs[i++] = name;
+            pairs[i++] = value;
+            int n = name.length(), v = value.length();
             content += (n < 128 ? 1 : 4) + (v < 128 ? 1 : 4) + n + v;
             if (content > MAX_WRITE_CONTENT || content < 0) return requestHeadInParts(requestId, keepConn, params, endStdin);
         }
@@ -104,8 +109,8 @@ public final class RecordEncoder {
         if (content > 0) {
             header(b, RecordType.PARAMS, requestId, content);
             int p = b.position();
-            for (Map.Entry<String, String> e : params.entrySet()) {
-                String name = e.getKey(), value = e.getValue();
+            for (int k = 0; k < pairs.length; k += 2) {
+                String name = pairs[k], value = pairs[k + 1];
                 p = putLength(out, p, name.length());
                 p = putLength(out, p, value.length());
                 p = putOctets(out, p, name);
