@@ -196,6 +196,7 @@ class FastCgiSendAheadTest {
         RequestTrace t = traceFor("/one/count.php");
         assertThat(assigned(t)).hasSize(1);
         assertThat(t.first(TraceEvent.FastCgiAssignProcess.class).sentAhead()).isTrue();
+        assertThat(t.last(TraceEvent.FastCgiEnd.class).end()).isEqualTo("LOST_AHEAD");
         Thread.sleep(6000);                             // slow-hung.php ends; php-fpm never ran the request behind it
         assertThat(Files.readAllLines(fpm.docroot.resolve("counter"))).doesNotContain("hung-behind");
         assertThat(ts.get("/one/who.php?after").body()).isEqualTo("after");

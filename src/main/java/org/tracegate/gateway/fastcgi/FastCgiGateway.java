@@ -236,9 +236,12 @@ public final class FastCgiGateway {
          * then, and only then, the request is safely sent again on a fresh connection.
          */
         private boolean sendAgain(Attempt a) {
-            return !a.lease.fresh() && a.report.end() instanceof RequestEnd.ConnectionLost lost
-                    && lost.stage() == Stage.BEFORE_STDOUT && a.report.bytesFromClient() == 0
-                    && !(a.head instanceof HeadRead.Complete<ResponseHead>);
+            return switch (a.report.end()) {
+                case RequestEnd.LostAhead l -> l.resendable();
+                case RequestEnd.ConnectionLost lost -> !a.lease.fresh() && lost.stage() == Stage.BEFORE_STDOUT
+                        && a.report.bytesFromClient() == 0 && !(a.head instanceof HeadRead.Complete<ResponseHead>);
+                case null, default -> false;
+            };
         }
 
         /**
@@ -285,7 +288,7 @@ public final class FastCgiGateway {
                     then.outcome(outcome(a));
                     return;
                 }
-                if (mayRetry && r.resendable() && sendAgain(a)) {
+                if (mayRetry && sendAgain(a)) {
                     pool.renewAsync(a.lease, fresh -> push(pool, fresh, false, push, then),
                             reason -> then.outcome(unavailable(reason)));
                     return;
@@ -401,7 +404,7 @@ public final class FastCgiGateway {
             String how = switch (end) {
                 case RequestEnd.Ended e -> "ended the request (END_REQUEST, appStatus " + e.appStatus()
                         + ") without a complete set of HTTP headers" + (headerBytes.length == 0 ? ": it sent no output at all" : "");
-                case RequestEnd.ConnectionLost l when l.sentAhead() -> "never got to it: " + l.detail();
+                case RequestEnd.LostAhead l -> "never got to it: " + l.detail();
                 case RequestEnd.ConnectionLost l -> "closed the connection (" + l.errno() + ") " + when(l.stage());
                 case RequestEnd.ProtocolViolation v -> "broke the FastCGI protocol " + when(v.stage()) + ": "
                         + v.error().getMessage();
@@ -410,6 +413,7 @@ public final class FastCgiGateway {
             String errorCode = switch (end) {
                 case RequestEnd.Ended e -> Integer.toString(e.appStatus());
                 case RequestEnd.ConnectionLost l -> l.errno();
+                case RequestEnd.LostAhead l -> "ECONNABORTED";
                 case RequestEnd.ProtocolViolation v -> "PROTOCOL";
                 case RequestEnd.Abandoned ab -> "ABANDONED";
             };
@@ -491,6 +495,7 @@ public final class FastCgiGateway {
         return switch (end) {
             case RequestEnd.Ended e -> "ended with " + e.protocolStatus();
             case RequestEnd.ConnectionLost l -> "was lost (" + l.errno() + ")";
+            case RequestEnd.LostAhead l -> "never began (the connection it was sent ahead on closed)";
             case RequestEnd.ProtocolViolation v -> "broke the protocol (" + v.error().getMessage() + ")";
             case RequestEnd.Abandoned ab -> "was abandoned";
         };
@@ -509,6 +514,7 @@ public final class FastCgiGateway {
         return switch (end) {
             case RequestEnd.Ended e -> "ENDED";
             case RequestEnd.ConnectionLost l -> l.stage().name();
+            case RequestEnd.LostAhead l -> Stage.BEFORE_STDOUT.name();
             case RequestEnd.ProtocolViolation v -> v.stage().name();
             case RequestEnd.Abandoned ab -> ab.stage().name();
         };
@@ -518,6 +524,7 @@ public final class FastCgiGateway {
         return switch (end) {
             case RequestEnd.Ended e -> "END_REQUEST";
             case RequestEnd.ConnectionLost l -> "CONNECTION_LOST";
+            case RequestEnd.LostAhead l -> "LOST_AHEAD";
             case RequestEnd.ProtocolViolation v -> "PROTOCOL_VIOLATION";
             case RequestEnd.Abandoned ab -> "ABANDONED";
         };

@@ -600,6 +600,7 @@ public final class ManagedPool implements FastCgiBackend {
         return switch (end) {
             case RequestEnd.Ended e -> "END_REQUEST " + e.protocolStatus();
             case RequestEnd.ConnectionLost l -> l.errno() + " " + l.stage();
+            case RequestEnd.LostAhead l -> "lost ahead";               // sendAhead is for external servers only
             case RequestEnd.ProtocolViolation v -> "protocol violation";
             case RequestEnd.Abandoned a -> "abandoned after our ABORT_REQUEST";
         };

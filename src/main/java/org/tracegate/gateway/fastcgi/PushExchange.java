@@ -44,13 +44,8 @@ public final class PushExchange {
     private static final int MAX_FILLS = 16;
     private static final byte[] NONE = new byte[0];
 
-    /**
-     * How the request went: {@code head} null only if it never got that far; {@code relay} null without a body relayed;
-     * {@code resendable} false for a request sent ahead whose connection closed after the request before it had
-     * ended: the server may have started this one, so it is never sent again.
-     */
-    public record Result(HeadRead<ResponseHead> head, RelayEnd relay, boolean replaced, ExchangeReport report,
-                         boolean resendable) {}
+    /** How the request went: {@code head} null only if it never got that far; {@code relay} null without a body relayed. */
+    public record Result(HeadRead<ResponseHead> head, RelayEnd relay, boolean replaced, ExchangeReport report) {}
 
     /** What the gateway decides once the head is in. */
     public interface HeadPolicy {
@@ -121,7 +116,6 @@ public final class PushExchange {
     /** Sent ahead behind another request (null: not): reads only once that one is over. */
     private final AheadSlot behind;
     private boolean begun;
-    private boolean resendable = true;
     private Watchdog.Deadline abortDeadline;
 
     PushExchange(FastCgiConnection connection, PushTransport transport, int requestId, int priorRequests,
@@ -212,13 +206,9 @@ public final class PushExchange {
     private void begin(boolean resend) {
         if (phase == Phase.DONE) return;
         begun = true;
-        resendable = resend;
         deadlines.headerStarted();
         if (!connection.isOpen()) {
-            ended(new RequestEnd.ConnectionLost(Stage.BEFORE_STDOUT, "ECONNABORTED", RequestEnd.ConnectionLost.SENT_AHEAD
-                    + (resend ? "was lost under the request before it, which the server never finished"
-                              : "was closed under the request before it, which was cut; the server may still read and run "
-                                + "this one, so it is not sent again")));
+            ended(new RequestEnd.LostAhead(resend));
             return;
         }
         connection.resumed();
@@ -449,7 +439,7 @@ public final class PushExchange {
         phase = Phase.DONE;
         bodyOver();
         connectionOver();
-        done.accept(new Result(head, relay, replaced, report, resendable));
+        done.accept(new Result(head, relay, replaced, report));
     }
 
     /**

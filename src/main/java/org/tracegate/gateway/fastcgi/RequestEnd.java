@@ -25,12 +25,22 @@ public sealed interface RequestEnd {
      *
      * @param detail what was read last, e.g. "EOF between records after 1234 bytes"
      */
-    record ConnectionLost(Stage stage, String errno, String detail) implements RequestEnd {
-        /** How {@link #detail} starts for a request sent ahead whose connection we closed under the one before it. */
-        static final String SENT_AHEAD = "the connection it was sent ahead on ";
+    record ConnectionLost(Stage stage, String errno, String detail) implements RequestEnd {}
 
-        /** Whether it was never the server's to answer: sent ahead, and closed by us before it began ({@code sendAhead}). */
-        public boolean sentAhead() { return detail.startsWith(SENT_AHEAD); }
+    /**
+     * A request sent ahead ({@code sendAhead}) never became its connection's: the connection closed under the request
+     * before it. {@code resendable} when the server cannot have started this one (it lost the connection before it
+     * finished the one before); false when we closed it under a request that was cut, since the server may still read
+     * and run this one.
+     */
+    record LostAhead(boolean resendable) implements RequestEnd {
+        /** The cause, after "The FastCGI application … never got to it: ". */
+        public String detail() {
+            return "the connection it was sent ahead on " + (resendable
+                    ? "was lost under the request before it, which the server never finished"
+                    : "was closed under the request before it, which was cut; the server may still read and run this "
+                      + "one, so it is not sent again");
+        }
     }
 
     /** The server broke the protocol; the connection was closed at once. */
