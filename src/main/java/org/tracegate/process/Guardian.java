@@ -124,9 +124,11 @@ final class Guardian {
             NativeChild child = new NativeChild(pid, new long[0], OutputStream.nullOutputStream(),
                     InputStream.nullInputStream(), InputStream.nullInputStream(), false, ExitSource.JVM);
             writeFd = pipe[1];
-            process = child;
             startedAt = System.nanoTime();
             for (int pgid : NativeChild.groups()) if (pgid != pid) watch(pgid);
+            // Published only once it knows every group: GuardianTest kills the server as soon as it sees the new pid,
+            // and a group sent after that would never be ended.
+            process = child;
             Reaper.INSTANCE.register(child);
             child.onExit().thenAccept(status -> restart(child, status));
         } catch (LaunchException | RuntimeException e) { // never let the guardian keep programs from starting
