@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The operator listener: its address in the runtime file, the token rules, browser sign-in. */
+/** The operator listener: its address in the runtime file, the token rules, browser sign-in, no framing or scripts. */
 class OperatorListenerTest {
     static OperatorServer os;
 
@@ -82,6 +82,25 @@ class OperatorListenerTest {
         String page = os.send(HttpRequest.newBuilder(os.operator("/")).header("Cookie", cookie)).body();
         assertThat(page).contains("signed in").doesNotContain(os.token());
         assertThat(os.get("/").body()).contains("sign in to end requests");
+    }
+
+    /**
+     * Clickjacking and script injection: the dashboard, the API and their errors may not be framed by another page and
+     * run no script nor load anything from elsewhere (Replies sets both headers on every answer with a body).
+     */
+    @Test
+    void pagesAndApiAnswersForbidFramingAndScripts() throws Exception {
+        String csp = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+                + "frame-ancestors 'none'";
+        for (String path : new String[] {"/", "/api/v1/summary", "/api/v1/no-such-thing", "/admin/trace/status"}) {
+            HttpResponse<String> r = os.get(path);
+            assertThat(r.statusCode()).as(path).isIn(200, 401, 404);
+            assertThat(r.headers().allValues("X-Frame-Options")).as(path).containsExactly("DENY");
+            assertThat(r.headers().allValues("Content-Security-Policy")).as(path).containsExactly(csp);
+        }
+        assertThat(os.get("/").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(os.get("/api/v1/summary").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/json");
     }
 
     /** From another host, even reading needs the token. */
