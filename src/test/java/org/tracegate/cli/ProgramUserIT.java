@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tracegate.e2e.Exec;
+import org.tracegate.http.TempDirectories;
 
 /**
  * Who programs run as, through the real `serve`: a root server runs them as nobody and says so at start; root
@@ -38,7 +39,10 @@ class ProgramUserIT {
     }
 
     @AfterEach
-    void stop() throws Exception { launcher.close(); }
+    void stop() throws Exception {
+        launcher.close();
+        TempDirectories.delete(dir);
+    }
 
     private List<String> serve(Path config, Path logs) {
         List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0", "--log-dir", logs.toString()));

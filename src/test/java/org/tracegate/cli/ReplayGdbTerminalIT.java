@@ -21,6 +21,7 @@ import org.tracegate.config.FailedRequestTracing;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.config.TraceRule;
 import org.tracegate.failtrace.FailedRequestTracer;
+import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
 import org.tracegate.offline.TestPrograms;
 
@@ -36,7 +37,17 @@ class ReplayGdbTerminalIT {
         for (String tool : List.of("gdb", "gcc", "script")) {
             Assumptions.assumeTrue(TestPrograms.installed(tool), "no " + tool);
         }
-        Path fr = crashTraced();
+        Path programs = TestPrograms.directory();
+        Path traces = Files.createTempDirectory("tracegate-replay-tty");
+        try {
+            replayOnATerminal(crashTraced(programs, traces));
+        } finally {
+            TempDirectories.delete(programs);
+            TempDirectories.delete(traces);
+        }
+    }
+
+    private static void replayOnATerminal(Path fr) throws Exception {
         String command = Launcher.ROOT.resolve("bin/tracegate") + " replay " + fr + " --gdb";
         ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", Launcher.JAVA_HOME);
@@ -68,10 +79,8 @@ class ReplayGdbTerminalIT {
     }
 
     /** A real server with failed-request tracing runs the crashing program once; returns its FREB file. */
-    private static Path crashTraced() throws Exception {
-        Path dir = TestPrograms.directory();
+    private static Path crashTraced(Path dir, Path traces) throws Exception {
         TestPrograms.c(dir, "crash", TestPrograms.CRASH_C);
-        Path traces = Files.createTempDirectory("tracegate-replay-tty");
         FailedRequestTracing frt = new FailedRequestTracing(true, traces, 50, 1024,
                 List.of(TraceRule.forStatusCodes("500-599")), 1);
         ServerConfig base = TestServer.baseConfig().withCgi(List.of(new CgiMapping("/x/", dir, false)))

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tracegate.cli.Launcher.Launched;
 import org.tracegate.e2e.Exec;
+import org.tracegate.http.TempDirectories;
 
 /** The real launcher, bin/tracegate, run as an external process. */
 class ServeCommandIT {
@@ -40,6 +41,7 @@ class ServeCommandIT {
     @AfterEach
     void killServers() throws InterruptedException {
         launcher.close();
+        TempDirectories.delete(logs);
     }
 
     private Launched launch(String... args) throws IOException {

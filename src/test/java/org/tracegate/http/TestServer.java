@@ -194,5 +194,6 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         errorLog.close();
         accessLog.close();
         server = null;
+        TempDirectories.delete(logDir);
     }
 }

@@ -15,6 +15,7 @@ import org.tracegate.admin.SessionManager;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.config.TraceRule;
 import org.tracegate.failtrace.FailedRequestTracer;
+import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
 import org.tracegate.http.TracegateServer;
 import org.tracegate.process.ProcessLauncher;
@@ -98,5 +99,6 @@ public final class OperatorServer implements AutoCloseable {
         server.close();
         freb.close();
         errors.close();
+        TempDirectories.delete(logDir);
     }
 }
