@@ -40,10 +40,11 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
- * The soak driver behind bench/soak.sh (issue 9): sends a weighted mix of well-behaved and hostile CGI programs to
- * a running Tracegate, checks every answer, and measures the server from /proc before (after a warm-up), at peak
- * (sampled every second) and after (AFTER seconds past the load). Prints one markdown table; exit status 1 when an
- * answer was wrong or anything leaked.
+ * The soak driver behind bench/soak.sh (issue 9): sends a weighted mix of well-behaved and hostile CGI programs (and,
+ * when the mix names them, PHP scripts through php-fpm and a managed php-cgi pool) to a running Tracegate, checks
+ * every answer, and measures the server from /proc before (after a warm-up), at peak (sampled every second) and
+ * after (AFTER seconds past the load). Prints one markdown table; exit status 1 when an answer was wrong or anything
+ * leaked.
  *
  * <p>Run by soak.sh, configured by its environment: SOAK_BASE (http://127.0.0.1:PORT), SOAK_PID (the server's
  * pid), SOAK_WORK (the scratch dir: logs/, tmp/ = the server's java.io.tmpdir), SOAK_RESULTS, N, C, WARM, SETTLE,
@@ -53,22 +54,36 @@ import java.util.stream.Stream;
  */
 public class Soak {
     enum Kind {
-        GOOD("good", "static C hello", "200, body exactly `hello\\n`"),
-        UPLOAD("good, chunked upload", "static C hello, POST with a chunked 4 KiB body (spooled to a file)",
+        GOOD("good", "good", "static C hello", "200, body exactly `hello\\n`"),
+        UPLOAD("upload", "good, chunked upload", "static C hello, POST with a chunked 4 KiB body (spooled to a file)",
                 "200, body exactly `hello\\n`; the spool file deleted"),
-        CRASH("crashing", "C, dereferences NULL", "502, the detailed page says SIGSEGV"),
-        HANG("hanging", "`sleep 30` before any header", "502.1, not before the 1 s header timeout"),
-        SLOW("slow body", "C, headers then 5 pieces 20 ms apart", "200, body exactly the 5 pieces"),
-        DAEMON("daemon-forking", "sh: headers + a line, `setsid sh -c 'exec sleep 300' &`, exit",
+        CRASH("crash", "crashing", "C, dereferences NULL", "502, the detailed page says SIGSEGV"),
+        HANG("hang", "hanging", "`sleep 30` before any header", "502.1, not before the 1 s header timeout"),
+        SLOW("slow", "slow body", "C, headers then 5 pieces 20 ms apart", "200, body exactly the 5 pieces"),
+        DAEMON("daemon", "daemon-forking", "sh: headers + a line, `setsid sh -c 'exec sleep 300' &`, exit",
                 "the line, then the connection closes (no last chunk)"),
-        FLOOD("stderr-flooding", "C, 2 MiB of stderr in 1 KiB lines, a body line after each eighth",
+        FLOOD("flood", "stderr-flooding", "C, 2 MiB of stderr in 1 KiB lines, a body line after each eighth",
                 "200 exact; ≤ 64 KiB of its stderr in error.log + one \"not logged\" line"),
-        DISCONNECT("disconnecting client", "chunked POST to the slow program, socket closed after the status line",
-                "nothing on the client; no leak on the server");
+        DISCONNECT("disconnect", "disconnecting client", "chunked POST to the slow program, socket closed after the status line",
+                "nothing on the client; no leak on the server"),
+        FPM("fpm", "php-fpm: hello.php", "external php-fpm, 4 kept connections", "200, body exactly `hello\\n`"),
+        FPM_UPLOAD("fpm-upload", "php-fpm: chunked upload", "upload.php (strlen of php://input), POST with a chunked 64 KiB body",
+                "200, body exactly `65536\\n`; the spool file deleted"),
+        FPM_KILL("fpm-kill", "php-fpm: worker killed", "kill.php: `posix_kill(posix_getpid(), 9)` before any output",
+                "502.2 on the page (php-fpm's master starts a new worker)"),
+        FPM_DISCONNECT("fpm-disconnect", "php-fpm: disconnecting client", "slow.php (5 pieces 20 ms apart), socket closed after the status line",
+                "nothing on the client; ABORT_REQUEST, no leak on the server"),
+        MANAGED("managed", "managed php-cgi: hello.php", "Tracegate's php-cgi pool, 4 instances, recycled every 200 requests",
+                "200, body exactly `hello\\n`"),
+        MANAGED_KILL("managed-kill", "managed php-cgi: worker killed", "kill.php in the managed pool",
+                "502.2, the page says SIGKILL (the worker replaced)"),
+        MANAGED_HANG("managed-hang", "managed php-cgi: hanging", "hang.php: `sleep(30)` before any output",
+                "502.1, not before the pool's 1 s request timeout (the worker killed and replaced)");
 
-        final String label, program, expected;
+        final String key, label, program, expected;
 
-        Kind(String label, String program, String expected) {
+        Kind(String key, String label, String program, String expected) {
+            this.key = key;
             this.label = label;
             this.program = program;
             this.expected = expected;
@@ -166,6 +181,7 @@ public class Soak {
         runPhase("w", schedule(weights, WARM, SEED + 1), warm, warmFloodIds, ConcurrentHashMap.newKeySet());
         waitForNoPrograms(30);
         Thread.sleep(SETTLE * 1000L);
+        List<String> primed = new ArrayList<>(fillPools(weights));
         Sample before = Sample.take();
         log.println("soak: before " + before);
 
@@ -208,6 +224,15 @@ public class Soak {
             series.add(after);
         }
         if (after == null) after = Sample.take();
+        if (hasFastCgi(weights)) {
+            // A pool ends the load short of its size when its last requests killed workers or broke connections (they
+            // are replaced on demand), which would hide a leak of as many fds; filled again, it must match the baseline.
+            primed.addAll(fillPools(weights));
+            Thread.sleep(1000);
+            after = Sample.take();
+            after.phase = "after, pools filled again";
+            series.add(after);
+        }
         log.println("soak: after " + after);
 
         copyWrongLines();
@@ -216,7 +241,7 @@ public class Soak {
         writeSeries(series, before);
 
         // ---- verdicts -----------------------------------------------------------------------------------------
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(primed);
         for (Kind k : Kind.values()) {
             Tally t = tallies.get(k);
             if (t.wrong.get() > 0) problems.add(k.label + ": " + t.wrong.get() + " wrong, first: " + t.firstWrong.get());
@@ -231,7 +256,7 @@ public class Soak {
         Rows rows = new Rows();
         String dur = String.format(Locale.ROOT, "%.0f", seconds);
         // Answers
-        for (Kind k : Kind.values()) {
+        for (Kind k : weights.keySet()) {
             Tally t = tallies.get(k);
             long[] ns = t.nanos.stream().mapToLong(Long::longValue).sorted().toArray();
             String lat = ns.length == 0 ? "" : "p50 " + ms(pct(ns, 50)) + ", p99 " + ms(pct(ns, 99)) + ", max " + ms(ns[ns.length - 1]);
@@ -241,7 +266,7 @@ public class Soak {
                 case FLOOD -> "; error.log per request: max " + fmt(flood.maxBytes) + " B (" + fmt(flood.maxPayload)
                         + " B of stderr + framing); the \"not logged\" line and logged + not logged = 2 MiB for "
                         + fmt(flood.withNotLogged) + " of the " + fmt(floodIds.size()) + " answered 200";
-                case DISCONNECT -> "; status line seen before closing: " + fmt(t.extra.get());
+                case DISCONNECT, FPM_DISCONNECT -> "; status line seen before closing: " + fmt(t.extra.get());
                 default -> "";
             };
             rows.add(k.label, k.expected, fmt(t.sent.get()) + " sent", lat + note,
@@ -306,8 +331,8 @@ public class Soak {
 
     // ---- the schedule: exact proportions, shuffled -------------------------------------------------------------
     static Map<Kind, Integer> parseWeights(String spec) {
-        Map<String, Kind> names = Map.of("good", Kind.GOOD, "upload", Kind.UPLOAD, "crash", Kind.CRASH, "hang", Kind.HANG,
-                "slow", Kind.SLOW, "daemon", Kind.DAEMON, "flood", Kind.FLOOD, "disconnect", Kind.DISCONNECT);
+        Map<String, Kind> names = new LinkedHashMap<>();
+        for (Kind k : Kind.values()) names.put(k.key, k);
         Map<Kind, Integer> w = new EnumMap<>(Kind.class);
         for (String part : spec.split(",")) {
             String[] kv = part.trim().split("=");
@@ -411,6 +436,40 @@ public class Soak {
             case DAEMON -> {
                 return daemon(tally, daemonIds);
             }
+            case FPM -> {
+                return expect(get(http, "/fpm/hello.php"), 200, GOOD_BODY);
+            }
+            case FPM_UPLOAD -> {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(BASE + "/fpm/upload.php?n=" + NUMBER.get())).timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(FPM_UPLOAD_BODY))).build();
+                return expect(http.send(req, HttpResponse.BodyHandlers.ofString()), 200, FPM_UPLOAD_BODY.length + "\n");
+            }
+            case FPM_KILL -> {
+                HttpResponse<String> r = get(http, "/fpm/kill.php");
+                if (r.statusCode() != 502 || !r.body().contains("502.2")) return describe(r, "502.2");
+                return null;
+            }
+            case FPM_DISCONNECT -> {
+                statusLineThenClose("GET /fpm/slow.php?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\n\r\n", tally);
+                return null;
+            }
+            case MANAGED -> {
+                return expect(get(http, "/mphp/hello.php"), 200, GOOD_BODY);
+            }
+            case MANAGED_KILL -> {
+                HttpResponse<String> r = get(http, "/mphp/kill.php");
+                if (r.statusCode() != 502 || !r.body().contains("502.2") || !r.body().contains("SIGKILL")) {
+                    return describe(r, "502.2 with SIGKILL on the page");
+                }
+                return null;
+            }
+            case MANAGED_HANG -> {
+                HttpResponse<String> r = get(http, "/mphp/hang.php");
+                long took = System.nanoTime() - t0;
+                if (r.statusCode() != 502 || !r.body().contains("502.1")) return describe(r, "502.1");
+                if (took < 1_000_000_000L) return "502.1 after only " + ms(took) + ", before the 1 s request timeout";
+                return null;
+            }
             case DISCONNECT -> {
                 try (Socket s = connect()) {
                     s.getOutputStream().write(("POST /cgi-bin/slow?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n"
@@ -430,6 +489,56 @@ public class Soak {
         }
         throw new AssertionError(k);
     }
+
+    static final byte[] FPM_UPLOAD_BODY = "y".repeat(65536).getBytes(StandardCharsets.US_ASCII);
+
+    /** Sends a raw request, reads up to the end of the status line and closes: the client leaves mid-response. */
+    static void statusLineThenClose(String request, Tally tally) throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            int c, prev = -1;
+            while ((c = in.read()) >= 0) {
+                if (prev == '\r' && c == '\n') {
+                    tally.extra.incrementAndGet();
+                    break;
+                }
+                prev = c;
+            }
+        }
+    }
+
+    /**
+     * Before the baseline, every FastCGI pool in the mix at its full size: 16 slow.php at once to each, so all 4 kept
+     * connections (external) and all 4 processes (managed) exist when it is sampled. Pools grow on demand and a killed
+     * worker is replaced by the next request, so a baseline taken without this could be below what the load leaves.
+     * Returns what went wrong (nothing, normally).
+     */
+    static List<String> fillPools(Map<Kind, Integer> weights) throws Exception {
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        boolean fpm = weighted(weights, "fpm"), managed = weighted(weights, "managed");
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String path : List.of(fpm ? "/fpm/slow.php" : "", managed ? "/mphp/slow.php" : "")) {
+                if (path.isEmpty()) continue;
+                for (int i = 0; i < 16; i++) {
+                    ex.submit(() -> {
+                        NUMBER.set("fill");
+                        String w = expect(get(http, path), 200, SLOW_BODY);
+                        if (w != null) wrong.add("filling the pools: " + path + ": " + w);
+                        return null;
+                    });
+                }
+            }
+        }
+        return wrong;
+    }
+
+    static boolean weighted(Map<Kind, Integer> weights, String keyPrefix) {
+        return weights.entrySet().stream().anyMatch(e -> e.getKey().key.startsWith(keyPrefix) && e.getValue() > 0);
+    }
+
+    static boolean hasFastCgi(Map<Kind, Integer> weights) { return weighted(weights, "fpm") || weighted(weights, "managed"); }
 
     static Socket connect() throws IOException {
         Socket s = new Socket();
