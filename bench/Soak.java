@@ -181,7 +181,7 @@ public class Soak {
         runPhase("w", schedule(weights, WARM, SEED + 1), warm, warmFloodIds, ConcurrentHashMap.newKeySet());
         waitForNoPrograms(30);
         Thread.sleep(SETTLE * 1000L);
-        List<String> primed = new ArrayList<>(fillPools(weights));
+        List<String> fillProblems = new ArrayList<>(fillPools(weights));
         Sample before = Sample.take();
         log.println("soak: before " + before);
 
@@ -227,7 +227,7 @@ public class Soak {
         if (hasFastCgi(weights)) {
             // A pool ends the load short of its size when its last requests killed workers or broke connections (they
             // are replaced on demand), which would hide a leak of as many fds; filled again, it must match the baseline.
-            primed.addAll(fillPools(weights));
+            fillProblems.addAll(fillPools(weights));
             Thread.sleep(1000);
             after = Sample.take();
             after.phase = "after, pools filled again";
@@ -241,7 +241,7 @@ public class Soak {
         writeSeries(series, before);
 
         // ---- verdicts -----------------------------------------------------------------------------------------
-        List<String> problems = new ArrayList<>(primed);
+        List<String> problems = new ArrayList<>(fillProblems);
         for (Kind k : Kind.values()) {
             Tally t = tallies.get(k);
             if (t.wrong.get() > 0) problems.add(k.label + ": " + t.wrong.get() + " wrong, first: " + t.firstWrong.get());
