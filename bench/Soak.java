@@ -471,19 +471,8 @@ public class Soak {
                 return null;
             }
             case DISCONNECT -> {
-                try (Socket s = connect()) {
-                    s.getOutputStream().write(("POST /cgi-bin/slow?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n"
-                            + "\r\n5\r\nhello\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    InputStream in = s.getInputStream();
-                    int c, prev = -1;
-                    while ((c = in.read()) >= 0) {
-                        if (prev == '\r' && c == '\n') {
-                            tally.extra.incrementAndGet();
-                            break;
-                        }
-                        prev = c;
-                    }
-                } // closed here, the program still sending its body
+                statusLineThenClose("POST /cgi-bin/slow?n=" + NUMBER.get() + " HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n"
+                        + "\r\n5\r\nhello\r\n0\r\n\r\n", tally); // closed there, the program still sending its body
                 return null;
             }
         }
