@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
+import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
 import org.tracegate.trace.RequestTrace;
 import org.tracegate.trace.TraceEvent;
@@ -118,9 +119,7 @@ class FastCgiManagedTest {
     static void stop() throws Exception {
         if (ts != null) ts.close();
         assertThat(pgrep(MARKER)).as("php-cgi processes left after close").isEmpty();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirectories.delete(dir);
     }
 
     @Test
