@@ -29,6 +29,8 @@
 #                                  same launcher (a copy of bin/) on a third pool of the same lines, for an A/B of a
 #                                  change in the same run
 #                                  AB_JAVA_OPTS=<JVM options>: TRACEGATE_JAVA_OPTS for the tracegate_fpm_ab row only (with AB_JAR = the same jar: a JVM-option A/B)
+#                                  FASTCGI_EXTRA=<lines added to every Tracegate → php-fpm [[fastcgi]] table>, e.g.
+#                                  FASTCGI_EXTRA="maxInstances = 4" with FPM_CHILDREN=4
 # Needs: nginx php-fpm php-cgi wrk curl python3 (apt-get install -y nginx php-fpm php-cgi wrk curl), JDK 25, Maven.
 # At the defaults: ~2 servers × 3 c × 3 reps × 10 s + warm-up ≈ 5 min. Every process is stopped by its own PID.
 set -euo pipefail
@@ -104,6 +106,7 @@ prefix = "/php/"
 directory = "$W/php"
 extension = ".php"
 address = "unix:$work/fpm/tg.sock"
+${FASTCGI_EXTRA:-}
 EOC
 mkdir -p "$work/tg-fpm_ahead/log"
 { sed -e "s#$(port tracegate_fpm)#$(port tracegate_fpm_ahead)#; s#tg-fpm/log#tg-fpm_ahead/log#; s#fpm/tg.sock#fpm/tgah.sock#" \
