@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tracegate status}: the running server at a glance (GET /api/v1/summary). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the running server's uptime, version, listeners, slots, queue, recent error rate and 502s by cause.")
+        description = "Show the running server's uptime, version, listeners, slots, queue, FastCGI pools, recent error rate and 502s by cause.")
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--log-dir", paramLabel = "DIR", description = "The running server's --log-dir (where its runtime file is).")
@@ -17,6 +17,24 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "The API's JSON document (GET /api/v1/summary) as it is.")
     boolean json;
+
+    /** "/php/ → unix:/run/php/php8.2-fpm.sock (external): 2 busy, 0 idle of 2; queue 3 of 1000". */
+    static String poolLine(JsonNode p) {
+        StringBuilder sb = new StringBuilder();
+        if (p.path("site").asInt() > 1) sb.append("site ").append(p.path("site").asInt()).append(' ');
+        sb.append(p.path("application").asText()).append(" → ").append(p.path("target").asText())
+                .append(" (").append(p.path("kind").asText()).append("): ")
+                .append(p.path("busy").asInt()).append(" busy, ").append(p.path("idle").asInt()).append(" idle of ")
+                .append(p.path("capacity").asInt()).append("; queue ").append(p.path("queue").path("length").asInt())
+                .append(" of ").append(p.path("queue").path("capacity").asInt());
+        if (!p.path("stoppedUntil").isNull() && !p.path("stoppedUntil").isMissingNode()) {
+            sb.append("; stopped by rapid-fail protection until ").append(p.path("stoppedUntil").asText());
+        }
+        if (!p.path("lastFailure").isNull() && !p.path("lastFailure").isMissingNode()) {
+            sb.append("; last failure: ").append(p.path("lastFailure").asText());
+        }
+        return sb.toString();
+    }
 
     @Override
     public Integer call() {
@@ -39,6 +57,11 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("CGI slots:  " + slots.path("busy").asInt() + " busy, " + slots.path("free").asInt() + " free of "
                     + slots.path("capacity").asInt() + "; queue " + queue.path("length").asInt() + " of "
                     + queue.path("capacity").asInt() + " (mean wait " + queue.path("waitMeanMillis").asDouble() + " ms)");
+            boolean first = true;
+            for (JsonNode p : s.path("fastcgi")) {
+                System.out.println((first ? "FastCGI:    " : "            ") + poolLine(p));
+                first = false;
+            }
             System.out.println("in flight:  " + s.path("inFlight").asInt());
             s.path("windows").properties().forEach(w -> {
                 JsonNode v = w.getValue();

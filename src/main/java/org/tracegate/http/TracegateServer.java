@@ -33,7 +33,7 @@ import org.tracegate.site.Router;
 import org.tracegate.gateway.cgi.CgiGateway;
 import org.tracegate.metrics.FailedTraces;
 import org.tracegate.metrics.LiveRequests;
-import org.tracegate.metrics.PoolGauge;
+import org.tracegate.metrics.FastCgiPoolView;
 import org.tracegate.metrics.RecentRequests;
 import org.tracegate.metrics.ServerMetrics;
 import org.tracegate.metrics.Slots;
@@ -60,6 +60,7 @@ public final class TracegateServer implements AutoCloseable {
     private final ProgramPolicies policies;
     private final List<FastCgiBackend> fastCgiBackends = new ArrayList<>();
     private final List<RequestLanes> fastCgiLanes = new ArrayList<>();
+    private final List<FastCgiPoolView> fastCgiPools = new ArrayList<>();
     private final FastCgiGateway fastcgiGateway;
     /** Keeps crashed programs' cores and backtraces ([crashDumps]), or null when off. */
     private final CrashDumps crashDumps;
@@ -179,13 +180,12 @@ public final class TracegateServer implements AutoCloseable {
                     FastCgiBackend backend = FastCgiBackends.of(m, sc, sitePolicies, errorLog, launcher,
                             connectors.isEmpty() ? null : (SiteConnector) connectors.getFirst());
                     fastCgiBackends.add(backend);
-                    if (metrics != null && backend.processes() != null) {
-                        metrics.pool(new PoolGauge(m.prefix() == null ? m.describe() : m.prefix(),
-                                () -> backend.processes().idle(), () -> backend.processes().busy()));
-                    }
                     RequestLanes lanes = new RequestLanes(Integer.toString(fastCgiLanes.size() + 1), m.pool().maxInstances(),
                             m.pool().queueLength(), m.pool().queueTimeout(), watchdog, line -> errorLog.log(null, line));
                     fastCgiLanes.add(lanes);
+                    FastCgiPoolView view = poolView(vs.id(), m, backend, lanes);
+                    fastCgiPools.add(view);
+                    if (metrics != null) metrics.pool(view);
                     apps.put(m, new FastCgiGateway.Application(m, backend, lanes));
                 }
                 fastcgi = new FastCgiRunner(sc, fastcgiGateway, apps);
@@ -222,13 +222,27 @@ public final class TracegateServer implements AutoCloseable {
             adminToken = RuntimeFiles.newToken();
             Path frebDir = config.failedRequestTraceDirectory(); // rules may be added at runtime
             top.addHandler(new OperatorHandler(operator, new Operator(adminToken, sessions, config, metrics, live, recent,
-                    failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), java.time.Instant.now(),
-                    this::urls, this::end, frebDir, runtimeDir.resolve("sessions"), errorLog, editableRules::get)));
+                    failedTraces, new Slots(gate.capacity(), gate::busy, gate::waiting), List.copyOf(fastCgiPools),
+                    java.time.Instant.now(), this::urls, this::end, frebDir, runtimeDir.resolve("sessions"), errorLog,
+                    editableRules::get)));
         }
         RequestHandler requests = new RequestHandler(hosts);
         top.addHandler(requests);
         server.setHandler(new GracefulHandler(top));
         server.setErrorHandler(new BadMessages(requests));
+    }
+
+    /** Every FastCGI application of every site, as the operator's summary shows them. */
+    public List<FastCgiPoolView> fastCgiPools() { return List.copyOf(fastCgiPools); }
+
+    /** The operator's view of one FastCGI application: the backend's counters and the lanes' queue. */
+    private static FastCgiPoolView poolView(int site, FastCgiMapping m, FastCgiBackend backend, RequestLanes lanes) {
+        return new FastCgiPoolView(site, m.prefix() == null ? m.describe() : m.prefix(), m.managed(),
+                m.describe(), m.pool().maxInstances(), m.pool().queueLength(), () -> {
+                    FastCgiBackend.Occupancy o = backend.occupancy();
+                    return new FastCgiPoolView.Now(o.busy(), o.idle(), o.waiting() + lanes.queued(), o.stoppedUntil(),
+                            o.lastFailure());
+                });
     }
 
     public void start() throws Exception {

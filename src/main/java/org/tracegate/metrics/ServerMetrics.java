@@ -132,14 +132,20 @@ public final class ServerMetrics implements TraceSink, AutoCloseable {
                 .description("Requests waiting for a CGI program slot.").register(registry);
     }
 
-    /** A managed FastCGI pool's processes by state. */
-    public void pool(PoolGauge pool) {
-        Gauge.builder("tracegate.fastcgi.pool.processes", pool, p -> p.idle().getAsInt())
-                .description("Managed FastCGI processes by state.").tag("application", pool.application())
-                .tag("state", "idle").register(registry);
-        Gauge.builder("tracegate.fastcgi.pool.processes", pool, p -> p.busy().getAsInt())
-                .description("Managed FastCGI processes by state.").tag("application", pool.application())
-                .tag("state", "busy").register(registry);
+    /**
+     * A FastCGI application's gauges: a managed pool's processes or an external server's kept connections by state,
+     * and the requests waiting for one.
+     */
+    public void pool(FastCgiPoolView pool) {
+        String name = pool.managed() ? "tracegate.fastcgi.pool.processes" : "tracegate.fastcgi.pool.connections";
+        String what = pool.managed() ? "Managed FastCGI processes by state." : "Kept connections to an external FastCGI server by state.";
+        Gauge.builder(name, pool, p -> p.now().get().idle()).description(what)
+                .tag("application", pool.application()).tag("state", "idle").register(registry);
+        Gauge.builder(name, pool, p -> p.now().get().busy()).description(what)
+                .tag("application", pool.application()).tag("state", "busy").register(registry);
+        Gauge.builder("tracegate.fastcgi.queue.length", pool, p -> p.now().get().waiting())
+                .description("Requests waiting for a FastCGI connection or process.")
+                .tag("application", pool.application()).register(registry);
     }
 
     /** Records each admitted request's wait for a slot (the gate's observer). */

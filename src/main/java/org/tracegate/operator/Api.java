@@ -10,6 +10,7 @@ import java.util.Map;
 import org.tracegate.analysis.Diagnosis;
 import org.tracegate.config.Version;
 import org.tracegate.metrics.BadGatewayCause;
+import org.tracegate.metrics.FastCgiPoolView;
 import org.tracegate.metrics.LiveRequests;
 import org.tracegate.metrics.RecentRequests;
 import org.tracegate.trace.RequestTrace;
@@ -73,6 +74,7 @@ final class Api {
         queue.put("waitMeanMillis", op.metrics().queueWaitMeanMillis());
         queue.put("waitMaxMillis", op.metrics().queueWaitMaxMillis());
         m.put("queue", queue);
+        m.put("fastcgi", fastcgi());
         m.put("inFlight", op.live().size());
         Map<String, Object> windows = new LinkedHashMap<>();
         for (Duration d : List.of(Duration.ofMinutes(5), RecentRequests.HOUR)) {
@@ -90,6 +92,30 @@ final class Api {
         m.put("crashLoopsTripped", (long) op.metrics().crashLoopTripCount());
         m.put("badGateways", badGateways());
         return m;
+    }
+
+    /** Every FastCGI application now, from Tracegate's own counters (it answers while every worker is busy). */
+    List<Map<String, Object>> fastcgi() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (FastCgiPoolView p : op.fastcgi()) {
+            FastCgiPoolView.Now now = p.now().get();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("site", p.site());
+            m.put("application", p.application());
+            m.put("kind", p.managed() ? "managed" : "external");
+            m.put("target", p.target());
+            m.put("capacity", p.capacity());
+            m.put("busy", now.busy());
+            m.put("idle", now.idle());
+            Map<String, Object> queue = new LinkedHashMap<>();
+            queue.put("length", now.waiting());
+            queue.put("capacity", p.queueCapacity());
+            m.put("queue", queue);
+            m.put("stoppedUntil", now.stoppedUntil() == null ? null : now.stoppedUntil().toString());
+            m.put("lastFailure", now.lastFailure());
+            out.add(m);
+        }
+        return out;
     }
 
     /** Every cause, with its count since the start and the latest example (null when none yet). */

@@ -58,6 +58,7 @@ final class Dashboard {
                     : "Ended request " + Markup.html(ended) + ": its program was stopped or its FastCGI request aborted.").append("</p>");
         }
         health(sb, summary);
+        fastcgi(sb, (List<Map<String, Object>>) summary.get("fastcgi"));
         inFlight(sb, elapsed, nonce, showQuery, paused);
         badGateways(sb, (List<Map<String, Object>>) summary.get("badGateways"));
         scripts(sb);
@@ -115,6 +116,26 @@ final class Dashboard {
                 .append("</div><div class=\"card\">5xx per minute<br>").append(Plots.bars("5xx per minute", errors, "#a4161a"))
                 .append("</div><div class=\"card\">p99 ms per minute<br>").append(Plots.bars("p99 per minute", p99, "#6a4c93"))
                 .append("</div></div>");
+    }
+
+    /** One row per FastCGI application: its connections or processes and its queue, from our own counters. */
+    @SuppressWarnings("unchecked")
+    private static void fastcgi(StringBuilder sb, List<Map<String, Object>> pools) {
+        if (pools == null || pools.isEmpty()) return;
+        sb.append("<h2>FastCGI</h2><table id=\"fastcgi\"><tr><th>Site</th><th>Application</th><th>Kind</th><th>Target</th>"
+                + "<th>Busy / idle of</th><th>Queue</th><th>State</th></tr>");
+        for (Map<String, Object> p : pools) {
+            Map<String, Object> queue = (Map<String, Object>) p.get("queue");
+            Object until = p.get("stoppedUntil"), last = p.get("lastFailure");
+            String state = until == null ? "running" : "stopped by rapid-fail protection until " + until;
+            if (last != null) state += "; last failure: " + last;
+            sb.append("<tr><td>").append(p.get("site")).append("</td><td>").append(Markup.html(String.valueOf(p.get("application"))))
+                    .append("</td><td>").append(p.get("kind")).append("</td><td>").append(Markup.html(String.valueOf(p.get("target"))))
+                    .append("</td><td>").append(p.get("busy")).append(" / ").append(p.get("idle")).append(" of ").append(p.get("capacity"))
+                    .append("</td><td>").append(queue.get("length")).append(" of ").append(queue.get("capacity"))
+                    .append("</td><td>").append(Markup.html(state)).append("</td></tr>");
+        }
+        sb.append("</table>");
     }
 
     private void inFlight(StringBuilder sb, long elapsed, String nonce, boolean showQuery, boolean paused) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.tracegate.admin.SessionControl;
 import org.tracegate.config.ServerConfig;
 import org.tracegate.metrics.FailedTraces;
+import org.tracegate.metrics.FastCgiPoolView;
 import org.tracegate.metrics.LiveRequests;
 import org.tracegate.metrics.RecentRequests;
 import org.tracegate.metrics.ServerMetrics;
@@ -26,8 +27,10 @@ import org.tracegate.trace.ErrorLog;
  * @param frebDir   the failed-request trace directory, or null when failed-request tracing is off
  * @param sessionsDir where trace sessions are written by default
  * @param errors    the server's error log (who ended which request)
+ * @param fastcgi   every FastCGI application of every site, in configuration order
  */
 public record Operator(String token, SessionControl sessions, ServerConfig config, ServerMetrics metrics,
-                       LiveRequests live, RecentRequests recent, FailedTraces failed, Slots slots, Instant started,
+                       LiveRequests live, RecentRequests recent, FailedTraces failed, Slots slots,
+                       List<FastCgiPoolView> fastcgi, Instant started,
                        Supplier<List<String>> listeners, Predicate<String> ender, Path frebDir, Path sessionsDir,
                        ErrorLog errors, Supplier<FailedRequestTracer> rules) {}

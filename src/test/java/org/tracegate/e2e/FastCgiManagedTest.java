@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
+import org.tracegate.metrics.FastCgiPoolView;
 import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
 import org.tracegate.trace.RequestTrace;
@@ -291,6 +292,10 @@ class FastCgiManagedTest {
         assertThat(stopped.headers().firstValue("Retry-After")).isPresent();
         assertThat(ts.errorLog()).contains("rapid-fail protection: 3 unexpected failures within 60 s (rapidFailsPerMinute = 3);"
                 + " the pool is stopped until");
+        // The operator's view says so, from the pool's own state (the API, the dashboard, tracegate status).
+        FastCgiPoolView.Now view = rapidPool().now().get();
+        assertThat(view.stoppedUntil()).isAfter(tripped.plusSeconds(50));
+        assertThat(view.lastFailure()).matches("worker pid \\d+ \\(1 request\\(s\\) served\\) was killed by signal SIGKILL.*");
         // The other pools go on.
         assertThat(ts.get("/php/hello.php").statusCode()).isEqualTo(200);
         HttpResponse<String> again = null;
@@ -303,6 +308,11 @@ class FastCgiManagedTest {
         assertThat(again.statusCode()).as("recovered after a minute").isEqualTo(200);
         assertThat(Duration.between(tripped, Instant.now()).toSeconds()).isGreaterThanOrEqualTo(55);
         assertThat(ts.errorLog()).contains("rapid-fail protection: the pool starts again after 60 s stopped");
+        assertThat(rapidPool().now().get().stoppedUntil()).as("running again").isNull();
+    }
+
+    static FastCgiPoolView rapidPool() {
+        return ts.server.fastCgiPools().stream().filter(p -> p.application().equals("/rapid/")).findFirst().orElseThrow();
     }
 
     /** A change of monitorChangesTo retires every process after its current request; no request fails meanwhile. */

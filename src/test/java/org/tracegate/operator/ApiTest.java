@@ -137,4 +137,52 @@ class ApiTest {
             }
         }
     }
+
+    /**
+     * php-fpm's own status page is served by a pool worker, so it times out exactly when every worker is busy. Ours is
+     * read from Tracegate's counters: with both workers held and three requests queued, the summary, the dashboard and
+     * /metrics answer at once and say so.
+     */
+    @Test
+    void showsAFastCgiPoolWhileEveryWorkerIsBusy() throws Exception {
+        try (PhpFpm fpm = PhpFpm.start(java.nio.file.Files.createTempDirectory("tracegate-fpm-pool-"), 2)) {
+            fpm.script("hang.php", "<?php sleep(20); echo 'late';");
+            FastCgiPool d = FastCgiPool.defaults();
+            FastCgiPool two = new FastCgiPool(2, d.instanceMaxRequests(), d.idleTimeout(), d.activityTimeout(),
+                    d.requestTimeout(), 10, Duration.ofSeconds(60), d.rapidFailsPerMinute(), null);
+            try (OperatorServer os = OperatorServer.start(c -> c.toBuilder().fastcgi(List.of(new FastCgiMapping("/php/",
+                    fpm.docroot, ".php", fpm.address().toString(), null, two, EnvironmentPolicy.defaults()))).build())) {
+                JsonNode idle = json(os.get("/api/v1/summary")).path("fastcgi");
+                assertThat(idle).hasSize(1);
+                assertThat(idle.get(0).toString()).isEqualTo("{\"site\":1,\"application\":\"/php/\",\"kind\":\"external\","
+                        + "\"target\":\"" + fpm.address() + "\",\"capacity\":2,\"busy\":0,\"idle\":0,"
+                        + "\"queue\":{\"length\":0,\"capacity\":10},\"stoppedUntil\":null,\"lastFailure\":null}");
+                List<CompletableFuture<HttpResponse<String>>> hanging = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    hanging.add(os.client.sendAsync(HttpRequest.newBuilder(os.site("/php/hang.php?n=" + i))
+                            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                JsonNode pool = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (System.nanoTime() < deadline) {
+                    long start = System.nanoTime();
+                    pool = json(os.get("/api/v1/summary")).path("fastcgi").get(0);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                    if (pool.path("busy").asInt() == 2 && pool.path("queue").path("length").asInt() == 3) break;
+                    Thread.sleep(50);
+                }
+                assertThat(pool.path("busy").asInt()).as(pool.toString()).isEqualTo(2);
+                assertThat(pool.path("idle").asInt()).isZero();
+                assertThat(pool.path("queue").path("length").asInt()).as(pool.toString()).isEqualTo(3);
+
+                assertThat(os.get("/").body()).contains("<table id=\"fastcgi\">")
+                        .contains("<td>/php/</td><td>external</td><td>" + fpm.address() + "</td><td>2 / 0 of 2</td><td>3 of 10</td><td>running</td>");
+                assertThat(os.get("/metrics").body())
+                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",state=\"busy\"} 2.0")
+                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",state=\"idle\"} 0.0")
+                        .contains("tracegate_fastcgi_queue_length{application=\"/php/\"} 3.0");
+                for (var f : hanging) f.cancel(true);
+            }
+        }
+    }
 }

@@ -430,6 +430,13 @@ public final class ExternalPool implements FastCgiBackend {
         }
     }
 
+    @Override
+    public Occupancy occupancy() {
+        synchronized (lock) {
+            return new Occupancy(leased, idleCount(), waiters.size(), null, null);
+        }
+    }
+
     /** Connections open now, idle ones included. */
     public int open() {
         synchronized (lock) {

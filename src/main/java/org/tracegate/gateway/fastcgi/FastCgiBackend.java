@@ -36,11 +36,20 @@ public interface FastCgiBackend extends AutoCloseable {
     /** Ends this request's instance at once (a worker that timed out): a managed process is killed and replaced. */
     default void endInstance(Lease lease) { lease.connection().close(); }
 
-    /** A managed pool's processes now, idle and busy; null for an external server (its processes are not ours). */
-    default Processes processes() { return null; }
+    /**
+     * How busy the backend is now, from its own counters: never by asking the application (php-fpm's status page is
+     * served by a pool worker, so it times out exactly when every worker is busy).
+     */
+    Occupancy occupancy();
 
-    /** How many of a managed pool's processes wait for a request and how many serve one. */
-    record Processes(int idle, int busy) {}
+    /**
+     * @param busy         connections leased (external) or processes serving a request (managed)
+     * @param idle         kept connections, or processes waiting for a request
+     * @param waiting      requests waiting in the backend itself for a connection or a process
+     * @param stoppedUntil when a managed pool stopped by rapid-fail protection starts again; null when it runs
+     * @param lastFailure  a managed pool's last unexpected process death or failed start; null when none yet
+     */
+    record Occupancy(int busy, int idle, int waiting, java.time.Instant stoppedUntil, String lastFailure) {}
 
     /** "unix:/run/php/php8.2-fpm.sock", or "/usr/bin/php-cgi (managed, 4 instances)". */
     String describe();

@@ -164,9 +164,11 @@ public final class ManagedPool implements FastCgiBackend {
     }
 
     @Override
-    public Processes processes() {
+    public Occupancy occupancy() {
         synchronized (lock) {
-            return new Processes(idle.size(), Math.max(0, running.size() - idle.size()));
+            Instant until = stoppedUntil != null && Instant.now().isBefore(stoppedUntil) ? stoppedUntil : null;
+            return new Occupancy(Math.max(0, running.size() - idle.size()), idle.size(), waiting.get(), until,
+                    lastFailure.isEmpty() ? null : lastFailure);
         }
     }
 
