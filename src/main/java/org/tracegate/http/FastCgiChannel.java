@@ -43,6 +43,11 @@ final class FastCgiChannel extends AbstractConnection.NonBlocking implements Pus
     @Override
     public void demand(Runnable then) {
         readable.set(then);
+        // Jetty never answers an interest in a closed endpoint, and onClose ran already: the read says what happened.
+        if (!getEndPoint().isOpen()) {
+            runReadable();
+            return;
+        }
         fillInterested();
     }
 
