@@ -186,7 +186,7 @@ public final class TracegateServer implements AutoCloseable {
                     FastCgiPoolView view = poolView(vs.id(), m, backend, lanes);
                     fastCgiPools.add(view);
                     if (metrics != null) metrics.pool(view);
-                    apps.put(m, new FastCgiGateway.Application(m, backend, lanes));
+                    apps.put(m, new FastCgiGateway.Application(m, backend, lanes, sitePolicies.global().limits().stderrKiB() << 10));
                 }
                 fastcgi = new FastCgiRunner(sc, fastcgiGateway, apps);
             }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * (long lines are split), and the last {@link #TAIL_BYTES} bytes are kept for the error page.
  */
 public final class StderrCapture {
-    static final int TAIL_BYTES = 8 * 1024;
+    public static final int TAIL_BYTES = 8 * 1024;
     private static final int MAX_LINE = 4 * 1024;
 
     private byte[] tail;   // on the first byte: most programs write no stderr, and 8 KiB each was a third of

@@ -78,7 +78,7 @@ public final class FastCgiExchange {
         this.trace = trace;
         this.log = log;
         this.where = connection.where(requestId, request.params().get(MetaVariables.SCRIPT_FILENAME));
-        this.stderr = new StderrRecords(trace, log, () -> where);
+        this.stderr = new StderrRecords(trace, log, () -> where, request.stderrLogBytes());
         this.stdout = new StdoutChannel(connection, requestId, new Events());
         this.stdin = new StdinRecords(connection, requestId, () -> stdout.end() != null || aborted.get());
         send(request);
@@ -167,6 +167,7 @@ public final class FastCgiExchange {
         }
         Watchdog.Deadline d = abortDeadline;
         if (d != null) d.cancel();
+        stderr.over();
         RequestEnd end = stdout.end();
         boolean keep = keepConn && endedCleanly() && !aborted.get() && !connection.hasUnreadBytes() && stdinComplete();
         connection.finished(keep);                     // a close also wakes a stdin pump blocked on the socket

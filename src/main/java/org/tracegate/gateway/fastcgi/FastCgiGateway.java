@@ -66,7 +66,12 @@ public final class FastCgiGateway {
      * A mapping, where its connections come from, and the lanes that run its requests ({@link #submit}); null lanes
      * for an application only {@link #serve}d on the caller's thread (tests, tools).
      */
-    public record Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes) {
+    /** @param stderrLogBytes a request's STDERR logged at most (the program policy's {@code limits.stderrKiB}) */
+    public record Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes, long stderrLogBytes) {
+        public Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes) {
+            this(mapping, backend, lanes, ExchangeRequest.STDERR_LOG_BYTES);
+        }
+
         public Application(FastCgiMapping mapping, FastCgiBackend backend) { this(mapping, backend, null); }
     }
 
@@ -315,7 +320,7 @@ public final class FastCgiGateway {
 
         private ExchangeRequest exchangeRequest(InputStream body) {
             return new ExchangeRequest(FastCgiParams.build(request, environment, serverEnvironment, scriptFilename), body,
-                    true);
+                    true, app.stderrLogBytes());
         }
 
         /**

@@ -139,7 +139,7 @@ public final class PushExchange {
         this.trace = trace;
         this.log = log;
         this.conversation = new Conversation(requestId, connection.decoder());
-        this.stderr = new StderrRecords(trace, log, this::where);
+        this.stderr = new StderrRecords(trace, log, this::where, request.stderrLogBytes());
     }
 
     /**
@@ -438,6 +438,7 @@ public final class PushExchange {
         if (phase == Phase.DONE) return;
         phase = Phase.DONE;
         bodyOver();
+        stderr.over();
         connectionOver();
         done.accept(new Result(head, relay, replaced, report));
     }
