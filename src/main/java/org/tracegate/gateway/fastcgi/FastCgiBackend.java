@@ -33,6 +33,12 @@ public interface FastCgiBackend extends AutoCloseable {
      */
     default void release(Lease lease, ExchangeReport report, RequestTrace trace) { release(lease, report); }
 
+    /**
+     * After {@link #release}: whether the instance on {@code lease} ended by itself after its last request (a managed
+     * process's exit with status 0, not a signal and not our kill), so that it cannot have run this request.
+     */
+    default boolean endedByItself(Lease lease) { return false; }
+
     /** Ends this request's instance at once (a worker that timed out): a managed process is killed and replaced. */
     default void endInstance(Lease lease) { lease.connection().close(); }
 

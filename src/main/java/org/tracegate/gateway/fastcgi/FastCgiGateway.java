@@ -66,6 +66,12 @@ public final class FastCgiGateway {
      * A mapping, where its connections come from, and the lanes that run its requests ({@link #submit}); null lanes
      * for an application only {@link #serve}d on the caller's thread (tests, tools).
      */
+    /**
+     * How soon a kept connection must fail for its request to be sent again: a server that closed it after its last
+     * request (php-fpm's pm.max_requests, php-cgi's PHP_FCGI_MAX_REQUESTS) is found closed at the first read.
+     */
+    static final long RESEND_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
     /** @param stderrLogBytes a request's STDERR logged at most (the program policy's {@code limits.stderrKiB}) */
     public record Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes, long stderrLogBytes) {
         public Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes) {
@@ -188,10 +194,19 @@ public final class FastCgiGateway {
             trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
                     lease.requestNumber()));
             Attempt a = attempt(lease);
-            if (sendAgain(a) && app.backend() instanceof ExternalPool pool) {
+            if (sendAgain(a)) {
                 try {
-                    FastCgiBackend.Lease fresh = pool.renew(a.lease);
-                    trace.emit(new TraceEvent.FastCgiAssignProcess(fresh.commandLine(), true, fresh.pid(),
+                    FastCgiBackend.Lease fresh;
+                    if (app.backend() instanceof ExternalPool pool) {
+                        fresh = pool.renew(a.lease);
+                    } else {
+                        // A managed process: its exit says whether it ran the request. Sent again only when it ended
+                        // by itself after its last one (php-cgi's own PHP_FCGI_MAX_REQUESTS), never after a signal.
+                        app.backend().release(a.lease, a.report, trace);
+                        if (!app.backend().endedByItself(a.lease)) return outcome(a);
+                        fresh = app.backend().lease(wait, trace);
+                    }
+                    trace.emit(new TraceEvent.FastCgiAssignProcess(fresh.commandLine(), fresh.fresh(), fresh.pid(),
                             fresh.requestNumber()));
                     a = attempt(fresh);
                 } catch (FastCgiUnavailable e) {
@@ -237,14 +252,21 @@ public final class FastCgiGateway {
         }
 
         /**
-         * A kept connection the server closed while it was idle fails before any output and before the body was read:
-         * then, and only then, the request is safely sent again on a fresh connection.
+         * A kept connection (or process) the server closed after its last request fails at once, before any output and
+         * before the body was read: then, and only then, the request is sent again on a fresh connection (or a new
+         * process). "At once" is within {@link #RESEND_WINDOW_NANOS} of the request's start, with no STDERR either: a
+         * worker killed while it ran the request (SIGKILL, the OOM killer, request_terminate_timeout) fails the same
+         * way later, and is the operator's 502.2, never a second run of the script. A managed process must also have
+         * ended by itself with status 0 ({@link FastCgiBackend#endedByItself}); an external server's worker killed
+         * within the window cannot be told from one that closed the connection, and is sent again once.
          */
         private boolean sendAgain(Attempt a) {
             return switch (a.report.end()) {
                 case RequestEnd.LostAhead l -> l.resendable();
                 case RequestEnd.ConnectionLost lost -> !a.lease.fresh() && lost.stage() == Stage.BEFORE_STDOUT
-                        && a.report.bytesFromClient() == 0 && !(a.head instanceof HeadRead.Complete<ResponseHead>);
+                        && a.report.bytesFromClient() == 0 && a.report.stderrBytes() == 0
+                        && a.report.elapsedNanos() < RESEND_WINDOW_NANOS
+                        && !(a.head instanceof HeadRead.Complete<ResponseHead>);
                 case null, default -> false;
             };
         }

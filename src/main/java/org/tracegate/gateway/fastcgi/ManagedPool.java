@@ -304,6 +304,9 @@ public final class ManagedPool implements FastCgiBackend {
         }
     }
 
+    @Override
+    public boolean endedByItself(Lease lease) { return ((Instance) lease.instance()).exitedByItself; }
+
     /** A request on this instance timed out: kill its group now; the next request starts a new process. */
     @Override
     public void endInstance(Lease lease) {
@@ -417,6 +420,7 @@ public final class ManagedPool implements FastCgiBackend {
             running.remove(i);
             unexpected = !i.retiring;
             i.diedUnexpectedly = unexpected && (status.signalled() || status.exitCode() != 0);
+            i.exitedByItself = unexpected && !i.killed && !status.signalled() && status.exitCode() == 0;
             i.retiring = true;
         }
         // A request reading the connection sees the kernel's own end of it (EOF, ECONNRESET): closing it under
@@ -633,6 +637,8 @@ public final class ManagedPool implements FastCgiBackend {
         volatile boolean killed;
         private final AtomicInteger pumps = new AtomicInteger(2);
         volatile boolean diedUnexpectedly;
+        /** Ended by itself, with exit status 0 and not retired by us (php-cgi after PHP_FCGI_MAX_REQUESTS). */
+        volatile boolean exitedByItself;
         /** Stopped by us after a request ended cleanly: its exit is no news for that request. */
         volatile boolean retiredAfterRequest;
         volatile String retiredBecause;
