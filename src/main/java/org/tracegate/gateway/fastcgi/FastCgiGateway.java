@@ -263,7 +263,9 @@ public final class FastCgiGateway {
         private boolean sendAgain(Attempt a) {
             return switch (a.report.end()) {
                 case RequestEnd.LostAhead l -> l.resendable();
+                // Not with a request sent behind it: that one is sent again itself once this lease is released.
                 case RequestEnd.ConnectionLost lost -> !a.lease.fresh() && lost.stage() == Stage.BEFORE_STDOUT
+                        && !a.lease.connection().hasAhead()
                         && a.report.bytesFromClient() == 0 && a.report.stderrBytes() == 0
                         && a.report.elapsedNanos() < RESEND_WINDOW_NANOS
                         && !(a.head instanceof HeadRead.Complete<ResponseHead>);
@@ -280,8 +282,11 @@ public final class FastCgiGateway {
                                   Deadlines deadlines, ExchangeReport report, boolean ours) {
             deadlines.close();
             Cutoff cut = deadlines.cutoff();
-            if (ours && (cut == Cutoff.HEADER_TIMEOUT || cut == Cutoff.TOTAL_TIMEOUT || cut == Cutoff.IDLE_TIMEOUT
-                    || cut == Cutoff.OPERATOR)) {
+            // An external server's connection that stayed clean (END_REQUEST within the abort grace, no ABORT_REQUEST
+            // written because a request waits behind it) is kept: closing it would fail the request behind.
+            boolean keptClean = report.connectionKept() && app.backend() instanceof ExternalPool;
+            if (ours && !keptClean && (cut == Cutoff.HEADER_TIMEOUT || cut == Cutoff.TOTAL_TIMEOUT
+                    || cut == Cutoff.IDLE_TIMEOUT || cut == Cutoff.OPERATOR)) {
                 app.backend().endInstance(lease);
             }
             RequestEnd end = report.end();
