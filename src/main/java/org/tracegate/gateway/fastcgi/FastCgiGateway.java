@@ -193,7 +193,7 @@ public final class FastCgiGateway {
             }
             trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
                     lease.requestNumber()));
-            Attempt a = attempt(lease);
+            Attempt a = attemptOrRelease(lease);
             if (sendAgain(a)) {
                 try {
                     FastCgiBackend.Lease fresh;
@@ -208,13 +208,27 @@ public final class FastCgiGateway {
                     }
                     trace.emit(new TraceEvent.FastCgiAssignProcess(fresh.commandLine(), fresh.fresh(), fresh.pid(),
                             fresh.requestNumber()));
-                    a = attempt(fresh);
+                    a = attemptOrRelease(fresh);
                 } catch (FastCgiUnavailable e) {
                     return unavailable(e.reason());
                 }
             }
             app.backend().release(a.lease, a.report, trace);
             return outcome(a);
+        }
+
+        /**
+         * {@link #attempt}, giving the lease back (its connection closed, a managed process retired) when the attempt
+         * faults: a bug must not keep a connection or a process slot for good.
+         */
+        private Attempt attemptOrRelease(FastCgiBackend.Lease lease) {
+            try {
+                return attempt(lease);
+            } catch (RuntimeException | Error e) {
+                lease.connection().close();
+                app.backend().release(lease, null, trace);
+                throw e;
+            }
         }
 
         /** What one request on one connection did. */
@@ -244,6 +258,9 @@ public final class FastCgiGateway {
                         reusable = !(relay instanceof RelayEnd.ClientLeft);
                     }
                 }
+            } catch (RuntimeException | Error e) {
+                deadlines.close();
+                throw e;
             } finally {
                 running.remove(requestId, deadlines);
                 if (reusable) RelayBuffers.give(buf);
