@@ -480,7 +480,9 @@ public final class FastCgiGateway {
             ProgramReport report = new ProgramReport(-1, application, null, EndedBy.SELF, 0, 0, headerBytes, 0, "",
                     System.nanoTime() - startNanos, "", "");
             GatewayFailure f = switch (reason) {
-                case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(), b.waited());
+                // A wait that ran out is queueTimeout's, even when part of it was spent in the lanes' queue first.
+                case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(),
+                        b.waited().isZero() ? Duration.ZERO : app.mapping().pool().queueTimeout());
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
                         u.detail());
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),

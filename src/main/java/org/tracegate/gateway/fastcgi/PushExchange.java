@@ -194,9 +194,10 @@ public final class PushExchange {
         }
         begun = true;
         deadlines.headerStarted();
+        // Aborted first (its client left while it was being written): then nothing is sent behind it.
+        if (abortAsked) abortNow();
         connection.requestSent(params.get(MetaVariables.SCRIPT_FILENAME));
         awaitApplication();
-        if (abortAsked) abortNow();
     }
 
     /**
@@ -212,8 +213,8 @@ public final class PushExchange {
             return;
         }
         connection.resumed();
-        connection.requestSent(params.get(MetaVariables.SCRIPT_FILENAME));
         if (abortAsked) abortNow();
+        connection.requestSent(params.get(MetaVariables.SCRIPT_FILENAME));
         readable();
     }
 
