@@ -169,7 +169,10 @@ public final class FastCgiExchange {
         if (d != null) d.cancel();
         stderr.over();
         RequestEnd end = stdout.end();
-        boolean keep = keepConn && endedCleanly() && !aborted.get() && !connection.hasUnreadBytes() && stdinComplete();
+        // Kept only by winning the abort flag: an abort() racing with END_REQUEST (a deadline, the client leaving)
+        // then writes no ABORT_REQUEST onto a connection that may already carry the next request.
+        boolean keep = keepConn && endedCleanly() && !connection.hasUnreadBytes() && stdinComplete()
+                && aborted.compareAndSet(false, true);
         connection.finished(keep);                     // a close also wakes a stdin pump blocked on the socket
         join(stdinDone);
         long fromClient = stdinPump == null ? 0 : stdinPump.bytesFromClient();
