@@ -63,16 +63,17 @@ public final class FastCgiGateway {
     }
 
     /**
-     * A mapping, where its connections come from, and the lanes that run its requests ({@link #submit}); null lanes
-     * for an application only {@link #serve}d on the caller's thread (tests, tools).
-     */
-    /**
      * How soon a kept connection must fail for its request to be sent again: a server that closed it after its last
      * request (php-fpm's pm.max_requests, php-cgi's PHP_FCGI_MAX_REQUESTS) is found closed at the first read.
      */
     static final long RESEND_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** @param stderrLogBytes a request's STDERR logged at most (the program policy's {@code limits.stderrKiB}) */
+    /**
+     * A mapping, where its connections come from, and the lanes that run its requests ({@link #submit}); null lanes
+     * for an application only {@link #serve}d on the caller's thread (tests, tools).
+     *
+     * @param stderrLogBytes a request's STDERR logged at most (the program policy's {@code limits.stderrKiB})
+     */
     public record Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes, long stderrLogBytes) {
         public Application(FastCgiMapping mapping, FastCgiBackend backend, RequestLanes lanes) {
             this(mapping, backend, lanes, ExchangeRequest.STDERR_LOG_BYTES);
