@@ -155,13 +155,16 @@ public final class ExternalPool implements FastCgiBackend {
 
         /** Refuses the request if no slot comes within {@code wait}; a slot granted first makes this a no-op. */
         void arm(Watchdog watchdog, Duration wait) {
-            deadline = watchdog.arm(wait, () -> {
+            Watchdog.Deadline d = watchdog.arm(wait, () -> {
                 if (cancel(this)) {
                     // On a thread of its own, so that answering a slow client cannot stall the watchdog.
                     Thread.ofVirtual().name("tracegate-fastcgi-busy").start(() ->
                             refused.accept(new FastCgiUnavailable.Busy(maxConnections, wait)));
                 }
             });
+            deadline = d;
+            // Granted between take() and here: granted() found no deadline to cancel, so it is cancelled now.
+            if (claimed.get()) d.cancel();
         }
 
         @Override

@@ -441,7 +441,11 @@ public final class PushExchange {
         bodyOver();
         stderr.over();
         connectionOver();
-        done.accept(new Result(head, relay, replaced, report));
+        try {
+            done.accept(new Result(head, relay, replaced, report));
+        } catch (RuntimeException | Error e) {
+            fault.accept(e);                           // faulted() would see DONE and tell nobody: the request would hang
+        }
     }
 
     /**

@@ -110,6 +110,18 @@ final class ExchangeRig implements AutoCloseable {
         });
     }
 
+    /** One request on the push path whose {@code done} throws (a bug of the gateway's): what its fault hears. */
+    java.util.concurrent.CompletableFuture<Throwable> servePushWhoseDoneThrows(FastCgiConnection c, Map<String, String> params)
+            throws java.io.IOException {
+        if (!c.bound()) loop.bindNow(c);
+        PushExchange ex = c.startPush(new ExchangeRequest(params, null, true), watchdog, ABORT_GRACE, trace, log::add);
+        Deadlines deadlines = new Deadlines(watchdog, headerTimeout, idleTimeout, why -> ex.abort());
+        java.util.concurrent.CompletableFuture<Throwable> fault = new java.util.concurrent.CompletableFuture<>();
+        ex.run(ResponseHeadParser.Limits.defaults(), deadlines, "GET", sink, (h, bytes, tail) -> h, report -> { },
+                r -> { throw new IllegalStateException("the gateway's done threw"); }, fault::complete);
+        return fault.whenComplete((t, x) -> deadlines.close());
+    }
+
     /** Minimal PARAMS for a fake server. */
     static Map<String, String> params(String scriptFilename) {
         Map<String, String> p = new LinkedHashMap<>();

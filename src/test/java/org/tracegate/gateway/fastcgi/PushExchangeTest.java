@@ -18,6 +18,19 @@ class PushExchangeTest extends FastCgiExchangeTest {
     @Override
     ExchangeRig newRig() { return ExchangeRig.push(); }
 
+    /** A bug in what the gateway does with the result reaches its fault path: the HTTP request is answered, not left. */
+    @Test
+    void aFaultInTheGatewaysDoneIsReportedNotLost() throws Exception {
+        server = FakeFastCgiServer.unix(dir, p -> {
+            p.readRequest();
+            p.stdout(1, "Content-Type: text/plain\r\n\r\nok");
+            p.end(1, 0, ProtocolStatus.REQUEST_COMPLETE);
+        });
+        FastCgiConnection c = FastCgiConnection.open(server.address(), java.time.Duration.ofSeconds(2));
+        Throwable t = rig.servePushWhoseDoneThrows(c, ExchangeRig.params("/srv/x.php")).get(10, TimeUnit.SECONDS);
+        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("the gateway's done threw");
+    }
+
     @Test
     void aClientThatDoesNotReadStopsTheReadsFromTheServerUntilItDoes() throws Exception {
         int records = 256;                               // 8 MiB: far more than the sockets between us can hold
