@@ -61,8 +61,12 @@ public final class RequestLanes implements AutoCloseable {
     /** Queues {@code job}; when the queue is full it is refused at once, on this thread. */
     public void submit(Job job) {
         // As many run as there are lanes and queueLength more wait: the same bound as instances + queue before.
-        if (closed || outstanding.incrementAndGet() > lanes + queueLength) {
-            if (!closed) outstanding.decrementAndGet();
+        if (closed) {
+            job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
+            return;
+        }
+        if (outstanding.incrementAndGet() > lanes + queueLength) {
+            outstanding.decrementAndGet();
             job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
             return;
         }
