@@ -139,13 +139,15 @@ public final class ServerMetrics implements TraceSink, AutoCloseable {
     public void pool(FastCgiPoolView pool) {
         String name = pool.managed() ? "tracegate.fastcgi.pool.processes" : "tracegate.fastcgi.pool.connections";
         String what = pool.managed() ? "Managed FastCGI processes by state." : "Kept connections to an external FastCGI server by state.";
+        // The site too: two [[site]]s may map the same prefix, and one label set would keep only the first.
+        String site = Integer.toString(pool.site());
         Gauge.builder(name, pool, p -> p.now().get().idle()).description(what)
-                .tag("application", pool.application()).tag("state", "idle").register(registry);
+                .tag("application", pool.application()).tag("site", site).tag("state", "idle").register(registry);
         Gauge.builder(name, pool, p -> p.now().get().busy()).description(what)
-                .tag("application", pool.application()).tag("state", "busy").register(registry);
+                .tag("application", pool.application()).tag("site", site).tag("state", "busy").register(registry);
         Gauge.builder("tracegate.fastcgi.queue.length", pool, p -> p.now().get().waiting())
-                .description("Requests waiting for a FastCGI connection or process.")
-                .tag("application", pool.application()).register(registry);
+                .description("Requests waiting for a FastCGI connection, process or lane.")
+                .tag("application", pool.application()).tag("site", site).register(registry);
     }
 
     /** Records each admitted request's wait for a slot (the gate's observer). */

@@ -178,9 +178,9 @@ class ApiTest {
                 assertThat(os.get("/").body()).contains("<table id=\"fastcgi\">")
                         .contains("<td>/php/</td><td>external</td><td>" + fpm.address() + "</td><td>2 / 0 of 2</td><td>3 of 10</td><td>running</td>");
                 assertThat(os.get("/metrics").body())
-                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",state=\"busy\"} 2.0")
-                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",state=\"idle\"} 0.0")
-                        .contains("tracegate_fastcgi_queue_length{application=\"/php/\"} 3.0");
+                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",site=\"1\",state=\"busy\"} 2.0")
+                        .contains("tracegate_fastcgi_pool_connections{application=\"/php/\",site=\"1\",state=\"idle\"} 0.0")
+                        .contains("tracegate_fastcgi_queue_length{application=\"/php/\",site=\"1\"} 3.0");
                 for (var f : hanging) f.cancel(true);
             }
         }

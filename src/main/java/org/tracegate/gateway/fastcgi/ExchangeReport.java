@@ -13,7 +13,8 @@ package org.tracegate.gateway.fastcgi;
  * @param stderrBytes     STDERR bytes received
  * @param stderrTail      the last 8 KiB of STDERR, decoded leniently
  * @param connectionKept  whether the connection stayed open for another request
- * @param elapsedNanos    from BEGIN_REQUEST to the end of {@code finish}
+ * @param elapsedNanos    from BEGIN_REQUEST (for a request sent ahead: from when it became the connection's) to
+ *                        the end of {@code finish}
  */
 public record ExchangeReport(FastCgiAddress address, int requestId, int priorRequests, RequestEnd end,
                              long bytesFromClient, long bytesToServer, long stdoutBytes, long stderrBytes,

@@ -325,31 +325,40 @@ public final class FastCgiGateway {
                     ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
                     : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
             Deadlines deadlines = watched(exchange::abort, push::onClientGone);
-            boolean[] handedOff = {false};              // the exchange's calls come one at a time, in order
+            // The exchange's calls come one at a time, in order. A fault after the lease went back (or after `then`
+            // was told) must neither release it again nor tell `then` twice.
+            boolean[] handedOff = {false};              // released at a clean END_REQUEST, before the client write
+            boolean[] givenBack = {false};              // the lease released or renewed
+            boolean[] told = {false};                   // `then` told
             exchange.run(headerLimits, deadlines, request.method(), push, this::accepted, report -> {
                 handedOff[0] = true;
+                givenBack[0] = true;
                 app.backend().release(lease, report, trace);
             }, r -> {
                 running.remove(requestId, deadlines);
                 if (r.head() != null) headerBytes = r.head().headerBytes();
                 if (r.relay() != null) bodyBytes = r.relay().bodyBytes();
                 Attempt a = concluded(lease, r.head(), r.relay(), r.replaced(), deadlines, r.report(), !handedOff[0]);
-                if (handedOff[0]) {
-                    then.outcome(outcome(a));
-                    return;
-                }
-                if (mayRetry && sendAgain(a)) {
+                if (!handedOff[0] && mayRetry && sendAgain(a)) {
+                    givenBack[0] = true;
                     pool.renewAsync(a.lease, fresh -> push(pool, fresh, false, push, then),
                             reason -> then.outcome(unavailable(reason)));
                     return;
                 }
-                app.backend().release(a.lease, a.report, trace);
-                then.outcome(outcome(a));
+                if (!handedOff[0]) {
+                    givenBack[0] = true;
+                    app.backend().release(a.lease, a.report, trace);
+                }
+                CgiOutcome o = outcome(a);
+                told[0] = true;
+                then.outcome(o);
             }, t -> {
                 running.remove(requestId, deadlines);
                 deadlines.close();
-                if (!handedOff[0]) app.backend().release(lease, null, trace);
-                then.fault(t);
+                if (!givenBack[0]) app.backend().release(lease, null, trace);
+                if (!told[0]) then.fault(t);
+                else log("fastcgi: a fault after the outcome was delivered: " + t + " (" + app.backend().describe()
+                        + ", script " + scriptFilename + ")");
             });
         }
 

@@ -167,8 +167,9 @@ public final class ManagedPool implements FastCgiBackend {
     public Occupancy occupancy() {
         synchronized (lock) {
             Instant until = stoppedUntil != null && Instant.now().isBefore(stoppedUntil) ? stoppedUntil : null;
-            return new Occupancy(Math.max(0, running.size() - idle.size()), idle.size(), waiting.get(), until,
-                    lastFailure.isEmpty() ? null : lastFailure);
+            int busy = 0;                              // serving a request: not starting, not retiring until reaped
+            for (Instance i : running) if (i.leased) busy++;
+            return new Occupancy(busy, idle.size(), waiting.get(), until, lastFailure.isEmpty() ? null : lastFailure);
         }
     }
 

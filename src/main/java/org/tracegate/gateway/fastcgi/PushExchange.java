@@ -69,7 +69,8 @@ public final class PushExchange {
     private final RequestTrace trace;
     private final Consumer<String> log;
     private String where;
-    private final long startNanos = System.nanoTime();
+    /** When the request became the connection's: its start, or for one sent ahead, when the one before it ended. */
+    private long startNanos = System.nanoTime();
     private final StderrRecords stderr;
     private final List<ByteBuffer> held = new ArrayList<>(4);
     private final Conversation conversation;
@@ -207,6 +208,7 @@ public final class PushExchange {
     private void begin(boolean resend) {
         if (phase == Phase.DONE) return;
         begun = true;
+        startNanos = System.nanoTime();            // the resend window counts from here, not from the wait behind
         deadlines.headerStarted();
         if (!connection.isOpen()) {
             ended(new RequestEnd.LostAhead(resend));
