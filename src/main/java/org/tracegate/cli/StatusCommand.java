@@ -27,10 +27,10 @@ final class StatusCommand implements Callable<Integer> {
                 .append(p.path("busy").asInt()).append(" busy, ").append(p.path("idle").asInt()).append(" idle of ")
                 .append(p.path("capacity").asInt()).append("; queue ").append(p.path("queue").path("length").asInt())
                 .append(" of ").append(p.path("queue").path("capacity").asInt());
-        if (!p.path("stoppedUntil").isNull() && !p.path("stoppedUntil").isMissingNode()) {
+        if (p.hasNonNull("stoppedUntil")) {
             sb.append("; stopped by rapid-fail protection until ").append(p.path("stoppedUntil").asText());
         }
-        if (!p.path("lastFailure").isNull() && !p.path("lastFailure").isMissingNode()) {
+        if (p.hasNonNull("lastFailure")) {
             sb.append("; last failure: ").append(p.path("lastFailure").asText());
         }
         return sb.toString();

@@ -1,7 +1,6 @@
 package org.tracegate.gateway.cgi;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.tracegate.text.LogText;
 import org.tracegate.trace.RequestTrace;
@@ -17,18 +16,14 @@ import org.tracegate.trace.TraceEvent;
  */
 final class StderrPump implements Runnable {
     private static final int MAX_EVENTS = 200;
-    /** "2026-12-01T23:17:44.416429684Z [0e2e84c0-ba53-4118-a7b7-a95c2a29e50c] " and the newline. */
-    private static final int LINE_FRAMING = 70;
 
     private final InputStream stderr;
     private final String where;
     private final RequestTrace trace;
     private final Consumer<String> log;
-    private final long maxLogBytes;
+    private final StderrBudget budget;
     private final StderrCapture capture = new StderrCapture();
     private int events;
-    private long logged;
-    private long dropped;
 
     /**
      * @param where       ends every log line, e.g. " (pid 42, script /srv/x.cgi)"
@@ -39,27 +34,20 @@ final class StderrPump implements Runnable {
         this.where = where;
         this.trace = trace;
         this.log = log;
-        this.maxLogBytes = maxLogBytes;
+        this.budget = new StderrBudget(maxLogBytes);
     }
 
     @Override
     public void run() {
         capture.drain(stderr, line -> {
             String message = "cgi: stderr: " + LogText.escape(line) + where;
-            // What the line costs error.log: the message, its escapes, and the timestamp and request id in front.
-            long size = message.getBytes(StandardCharsets.UTF_8).length + LINE_FRAMING;
-            if (dropped == 0 && logged + size <= maxLogBytes) {
-                logged += size;
-                log.accept(message);
-            } else {
-                // Counted as the program's bytes (with their newline), not as the log line they would have been.
-                dropped += line.getBytes(StandardCharsets.UTF_8).length + 1;
-            }
+            if (budget.admit(message, line)) log.accept(message);
             if (events++ < MAX_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
         });
-        if (dropped > 0) {
-            log.accept("cgi: stderr: " + dropped + " more bytes not logged (limits.stderrKiB = " + maxLogBytes / 1024
-                    + "; the page shows the last " + StderrCapture.TAIL_BYTES / 1024 + " KiB)" + where);
+        if (budget.dropped() > 0) {
+            log.accept("cgi: stderr: " + budget.dropped() + " more bytes not logged (limits.stderrKiB = "
+                    + budget.maxBytes() / 1024 + "; the page shows the last " + StderrCapture.TAIL_BYTES / 1024 + " KiB)"
+                    + where);
         }
     }
 
@@ -67,5 +55,5 @@ final class StderrPump implements Runnable {
     String tail() { return capture.tail(); }
 
     /** Stderr bytes not written to the error log because of the limit. */
-    long droppedBytes() { return dropped; }
+    long droppedBytes() { return budget.dropped(); }
 }

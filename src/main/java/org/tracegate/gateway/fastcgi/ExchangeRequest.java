@@ -15,8 +15,8 @@ import java.util.Map;
  *                 saying how many more came: the mapping's {@code limits.stderrKiB}, as for a CGI program
  */
 public record ExchangeRequest(Map<String, String> params, InputStream body, boolean keepConn, long stderrLogBytes) {
-    /** The default of {@code limits.stderrKiB}: 64 KiB. */
-    public static final long STDERR_LOG_BYTES = 64 << 10;
+    /** The default of {@code limits.stderrKiB}, in bytes. */
+    public static final long STDERR_LOG_BYTES = org.tracegate.config.ProgramLimits.defaults().stderrKiB() << 10;
 
     public ExchangeRequest {
         params = Collections.unmodifiableMap(params);

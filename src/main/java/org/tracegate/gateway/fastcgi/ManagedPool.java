@@ -2,7 +2,6 @@ package org.tracegate.gateway.fastcgi;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
 import org.tracegate.gateway.ProgramPolicy;
 import org.tracegate.text.ByteQuote;
+import org.tracegate.gateway.cgi.StderrBudget;
 import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.process.ChildProcess;
 import org.tracegate.process.EndedBy;
@@ -702,26 +702,21 @@ public final class ManagedPool implements FastCgiBackend {
 
         /** Its stderr to the error log, tagged with the pool and pid, at most limits.stderrKiB over its life. */
         void pumpStderr() {
-            long[] logged = {0};
-            long[] dropped = {0};
+            StderrBudget budget = new StderrBudget(stderrLogBytes);
             String where = " (fastcgi " + commandLine + ", pid " + pid + ")";
             new StderrCapture().drain(process.stderr(), line -> {
                 RequestTrace t = serving;
                 if (t != null && servingLines++ < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
                 String message = "fastcgi: stderr: " + LogText.escape(line) + where;
-                long size = message.getBytes(StandardCharsets.UTF_8).length + 70L;
-                if (dropped[0] == 0 && logged[0] + size <= stderrLogBytes) {
-                    logged[0] += size;
+                boolean first = budget.dropped() == 0;
+                if (budget.admit(message, line)) {
                     log.accept(message);
-                } else {
-                    if (dropped[0] == 0) {
-                        log.accept("fastcgi: stderr: more than limits.stderrKiB = " + (stderrLogBytes >> 10) + " KiB from"
-                                + " this process; the rest is not logged" + where);
-                    }
-                    dropped[0] += line.getBytes(StandardCharsets.UTF_8).length + 1; // the program's bytes, not log bytes
+                } else if (first) {           // a process lives long: say so now, not only when it ends
+                    log.accept("fastcgi: stderr: more than limits.stderrKiB = " + (stderrLogBytes >> 10) + " KiB from"
+                            + " this process; the rest is not logged" + where);
                 }
             });
-            if (dropped[0] > 0) log.accept("fastcgi: stderr: " + dropped[0] + " bytes were not logged" + where);
+            if (budget.dropped() > 0) log.accept("fastcgi: stderr: " + budget.dropped() + " bytes were not logged" + where);
             pumpEnded();
         }
 

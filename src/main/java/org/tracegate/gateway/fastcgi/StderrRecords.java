@@ -1,9 +1,9 @@
 package org.tracegate.gateway.fastcgi;
 
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.tracegate.gateway.cgi.StderrBudget;
 import org.tracegate.gateway.cgi.StderrCapture;
 import org.tracegate.text.LogText;
 import org.tracegate.trace.RequestTrace;
@@ -18,17 +18,14 @@ import org.tracegate.trace.TraceEvent;
  */
 final class StderrRecords {
     private static final int MAX_EVENTS = 200;
-    /** The timestamp and request id in front of a line, and its newline (as CGI's StderrPump counts them). */
-    private static final int LINE_FRAMING = 70;
 
     private final StderrCapture capture = new StderrCapture();
     private final RequestTrace trace;
     private final Consumer<String> log;
     private final Supplier<String> where;
-    private final long maxLogBytes;
+    private final StderrBudget budget;
     private long bytes;
-    private long logged;
-    private long dropped;
+    private boolean over;
     private int events;
 
     /**
@@ -39,7 +36,7 @@ final class StderrRecords {
         this.trace = trace;
         this.log = log;
         this.where = where;
-        this.maxLogBytes = maxLogBytes;
+        this.budget = new StderrBudget(maxLogBytes);
     }
 
     /** A non-empty STDERR record's content, in order. */
@@ -47,28 +44,19 @@ final class StderrRecords {
         bytes += content.length;
         // A fresh stream per record: StderrCapture ends a line at the end of what it drains.
         capture.drain(new ByteArrayInputStream(content), line -> {
-            if (dropped == 0) {
-                String message = "fastcgi: stderr: " + LogText.escape(line) + where.get();
-                long size = message.getBytes(StandardCharsets.UTF_8).length + LINE_FRAMING;
-                if (logged + size <= maxLogBytes) {
-                    logged += size;
-                    log.accept(message);
-                } else {
-                    dropped += line.getBytes(StandardCharsets.UTF_8).length + 1;
-                }
-            } else {
-                dropped += line.getBytes(StandardCharsets.UTF_8).length + 1;
-            }
+            String message = "fastcgi: stderr: " + LogText.escape(line) + where.get();
+            if (budget.admit(message, line)) log.accept(message);
             if (events++ < MAX_EVENTS) trace.emit(new TraceEvent.CgiStderr(line));
         });
     }
 
     /** The request is over: says how much STDERR was not logged, if any. Once. */
     void over() {
-        if (dropped == 0) return;
-        log.accept("fastcgi: stderr: " + dropped + " more bytes not logged (limits.stderrKiB = " + maxLogBytes / 1024
-                + "; the page shows the last " + StderrCapture.TAIL_BYTES / 1024 + " KiB)" + where.get());
-        dropped = 0;
+        if (over || budget.dropped() == 0) return;
+        over = true;
+        log.accept("fastcgi: stderr: " + budget.dropped() + " more bytes not logged (limits.stderrKiB = "
+                + budget.maxBytes() / 1024 + "; the page shows the last " + StderrCapture.TAIL_BYTES / 1024 + " KiB)"
+                + where.get());
     }
 
     long bytes() { return bytes; }
