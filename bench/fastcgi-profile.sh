@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Where Tracegate's CPU goes on the FastCGI path: hello.php through Tracegate → php-fpm (external, unix socket;
 # pm = static, FPM_CHILDREN children) at c=CONN for DUR after WARM, with async-profiler CPU samples (kernel
-# stacks included) or, with MODE=wall, wall-clock samples of every thread (where they wait). Also prints the
+# stacks included), with MODE=alloc allocation samples (bytes, by call site), or, with MODE=wall, wall-clock samples of every thread (where they wait). Also prints the
 # CPU seconds Tracegate and the php-fpm workers used during the timed window (/proc/PID/stat).
 # async-profiler comes from Maven Central (tools.profiler:async-profiler, as bench/cpu-profile.sh) unless
 # ASPROF_LIB points at libasyncProfiler.so. Usage: bench/fastcgi-profile.sh
-#   env: CONN=8 DUR=10s WARM=20s MODE=cpu|wall PORT=18396 FPM_CHILDREN=$(nproc) OUT=<dir, kept>
+#   env: CONN=8 DUR=10s WARM=20s MODE=cpu|alloc|wall PORT=18396 FPM_CHILDREN=$(nproc) OUT=<dir, kept>
 #        FASTCGI_EXTRA=<lines added to the [[fastcgi]] table>, e.g. FASTCGI_EXTRA="sendAhead = true"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,8 +53,9 @@ EOC
 "$root/bin/tracegate" --version >/dev/null 2>&1
 "$FPM" -y "$work/php-fpm.conf" -R > "$work/fpm.out" 2>&1 & echo $! > "$work/fpm.pid"
 for _ in $(seq 100); do [ -S "$work/fpm.sock" ] && break; sleep 0.1; done
-event=cpu; [ "$MODE" = wall ] && event=wall
-TRACEGATE_JAVA_OPTS="-agentpath:$lib=start,event=$event,interval=1ms,loop=1s,file=$work/p-%n{100000}.collapsed,collapsed${TG_AP_EXTRA:-}" \
+event=cpu; interval=1ms; [ "$MODE" = wall ] && event=wall
+[ "$MODE" = alloc ] && { event=alloc; interval=16k; }   # alloc: a sample every 16 KiB allocated
+TRACEGATE_JAVA_OPTS="-agentpath:$lib=start,event=$event,interval=$interval,loop=1s,file=$work/p-%n{100000}.collapsed,collapsed${TG_AP_EXTRA:-}" \
     "$root/bin/tracegate" serve --config "$work/tracegate.toml" --access-log off > "$work/tg.out" 2>&1 &
 echo $! > "$work/tg.pid"
 url=http://127.0.0.1:$PORT/php/hello.php
