@@ -319,12 +319,23 @@ public final class FastCgiGateway {
          * outcome, judged as the lane path's. Sent again once on a fresh connection as {@link #sendAgain} allows.
          */
         void push(ExternalPool pool, FastCgiBackend.Lease lease, boolean mayRetry, PushSink push, Completion then) {
-            trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
-                    lease.requestNumber(), lease.ahead() != null));
-            PushExchange exchange = lease.ahead() != null
-                    ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
-                    : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
-            Deadlines deadlines = watched(exchange::abort, push::onClientGone);
+            PushExchange exchange;
+            Deadlines deadlines;
+            try {
+                trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
+                        lease.requestNumber(), lease.ahead() != null));
+                exchange = lease.ahead() != null
+                        ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
+                        : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
+                deadlines = watched(exchange::abort, push::onClientGone);
+            } catch (RuntimeException | Error e) {
+                // A bug of ours before the exchange runs, on whichever thread granted the lease (another request's
+                // release, a connect thread): thrown on, it would fail that request or nobody, and this one would
+                // hang holding its slot. Answered as the exchange's own faults are; nothing of it was sent yet.
+                app.backend().release(lease, null, trace);
+                then.fault(e);
+                return;
+            }
             // The exchange's calls come one at a time, in order. A fault after the lease went back (or after `then`
             // was told) must neither release it again nor tell `then` twice.
             boolean[] handedOff = {false};              // released at a clean END_REQUEST, before the client write
@@ -385,7 +396,12 @@ public final class FastCgiGateway {
             var pool = app.mapping().pool();
             Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
                     pool.activityTimeout(), 0, why -> abort.run());
-            onClientGone.accept(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            try {
+                onClientGone.accept(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            } catch (RuntimeException | Error e) {
+                deadlines.close();                     // the request timeout is armed already
+                throw e;
+            }
             running.put(requestId, deadlines);
             trace.emit(new TraceEvent.FastCgiWaitingForResponse());
             return deadlines;
