@@ -136,7 +136,8 @@ public final class FastCgiGateway {
                 CgiOutcome o;
                 try {
                     Duration left = app.mapping().pool().queueTimeout().minus(waited);
-                    o = run.leaseAndRun(left.isNegative() ? Duration.ZERO : left);   // gives the lease back
+                    run.queueTimeSpent = !left.isPositive();
+                    o = run.leaseAndRun(run.queueTimeSpent ? Duration.ZERO : left);   // gives the lease back
                 } catch (RuntimeException | Error e) {
                     instanceFree.run();
                     then.fault(e);
@@ -164,6 +165,11 @@ public final class FastCgiGateway {
         private final long startNanos = System.nanoTime();
         private byte[] headerBytes = new byte[0];
         private long bodyBytes;
+        /**
+         * A lane picked it only once all of queueTimeout had passed (before the lanes' watchdog refused it): then a
+         * Busy from the pool's zero wait is a wait that ran out too, not a refusal at once.
+         */
+        private boolean queueTimeSpent;
 
         Run(GatewayRequest request, Application app, String scriptFilename, InputStream body, ResponseSink sink,
             RequestTrace trace) {
@@ -508,7 +514,7 @@ public final class FastCgiGateway {
             GatewayFailure f = switch (reason) {
                 // A wait that ran out is queueTimeout's, even when part of it was spent in the lanes' queue first.
                 case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(),
-                        b.waited().isZero() ? Duration.ZERO : app.mapping().pool().queueTimeout());
+                        b.waited().isZero() && !queueTimeSpent ? Duration.ZERO : app.mapping().pool().queueTimeout());
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
                         u.detail());
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),
