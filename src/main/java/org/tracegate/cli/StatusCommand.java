@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tracegate.text.LogText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,11 +19,16 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The API's JSON document (GET /api/v1/summary) as it is.")
     boolean json;
 
-    /** "/php/ → unix:/run/php/php8.2-fpm.sock (external): 2 busy, 0 idle of 2; queue 3 of 1000". */
+    /**
+     * "/php/ → unix:/run/php/php8.2-fpm.sock (external): 2 busy, 0 idle of 2; queue 3 of 1000". The texts are escaped as
+     * error.log's: they come from the config (a TOML string may spell an ESC or a CR as an escape) and from launch
+     * errors that quote it, and go to the operator's terminal.
+     */
     static String poolLine(JsonNode p) {
         StringBuilder sb = new StringBuilder();
         if (p.path("site").asInt() > 1) sb.append("site ").append(p.path("site").asInt()).append(' ');
-        sb.append(p.path("application").asText()).append(" → ").append(p.path("target").asText())
+        sb.append(LogText.escape(p.path("application").asText())).append(" → ")
+                .append(LogText.escape(p.path("target").asText()))
                 .append(" (").append(p.path("kind").asText()).append("): ")
                 .append(p.path("busy").asInt()).append(" busy, ").append(p.path("idle").asInt()).append(" idle of ")
                 .append(p.path("capacity").asInt()).append("; queue ").append(p.path("queue").path("length").asInt())
@@ -31,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
             sb.append("; stopped by rapid-fail protection until ").append(p.path("stoppedUntil").asText());
         }
         if (p.hasNonNull("lastFailure")) {
-            sb.append("; last failure: ").append(p.path("lastFailure").asText());
+            sb.append("; last failure: ").append(LogText.escape(p.path("lastFailure").asText()));
         }
         return sb.toString();
     }

@@ -27,4 +27,16 @@ class StatusPoolLineTest {
                         + " stopped by rapid-fail protection until 2026-12-04T02:10:00Z;"
                         + " last failure: worker pid 4242 (1 request(s) served) was killed by signal SIGKILL");
     }
+
+    /** An ESC in the config's command (a TOML escape), quoted again by a failed start, and a CR are escaped. */
+    @Test
+    void controlCharactersInTheTargetAndLastFailureAreEscaped() throws Exception {
+        String line = StatusCommand.poolLine(JSON.readTree("""
+                {"site":1,"application":"/app/","kind":"managed","target":"/usr/bin/php\\u001b[2K-cgi","capacity":1,
+                 "busy":0,"idle":0,"queue":{"length":0,"capacity":10},"stoppedUntil":null,
+                 "lastFailure":"cannot start /usr/bin/php\\u001b[2K-cgi: cannot execute \\"/x\\rforged\\": ENOENT"}"""));
+        assertThat(line).doesNotContain("\u001b").doesNotContain("\r")
+                .isEqualTo("/app/ → /usr/bin/php\\x1b[2K-cgi (managed): 0 busy, 0 idle of 1; queue 0 of 10;"
+                        + " last failure: cannot start /usr/bin/php\\x1b[2K-cgi: cannot execute \"/x\\rforged\": ENOENT");
+    }
 }

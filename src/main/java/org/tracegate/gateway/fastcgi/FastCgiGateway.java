@@ -136,7 +136,8 @@ public final class FastCgiGateway {
                 CgiOutcome o;
                 try {
                     Duration left = app.mapping().pool().queueTimeout().minus(waited);
-                    o = run.leaseAndRun(left.isNegative() ? Duration.ZERO : left);   // gives the lease back
+                    run.queueTimeSpent = !left.isPositive();
+                    o = run.leaseAndRun(run.queueTimeSpent ? Duration.ZERO : left);   // gives the lease back
                 } catch (RuntimeException | Error e) {
                     instanceFree.run();
                     then.fault(e);
@@ -164,6 +165,11 @@ public final class FastCgiGateway {
         private final long startNanos = System.nanoTime();
         private byte[] headerBytes = new byte[0];
         private long bodyBytes;
+        /**
+         * A lane picked it only once all of queueTimeout had passed (before the lanes' watchdog refused it): then a
+         * Busy from the pool's zero wait is a wait that ran out too, not a refusal at once.
+         */
+        private boolean queueTimeSpent;
 
         Run(GatewayRequest request, Application app, String scriptFilename, InputStream body, ResponseSink sink,
             RequestTrace trace) {
@@ -319,12 +325,23 @@ public final class FastCgiGateway {
          * outcome, judged as the lane path's. Sent again once on a fresh connection as {@link #sendAgain} allows.
          */
         void push(ExternalPool pool, FastCgiBackend.Lease lease, boolean mayRetry, PushSink push, Completion then) {
-            trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
-                    lease.requestNumber(), lease.ahead() != null));
-            PushExchange exchange = lease.ahead() != null
-                    ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
-                    : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
-            Deadlines deadlines = watched(exchange::abort, push::onClientGone);
+            PushExchange exchange;
+            Deadlines deadlines;
+            try {
+                trace.emit(new TraceEvent.FastCgiAssignProcess(lease.commandLine(), lease.fresh(), lease.pid(),
+                        lease.requestNumber(), lease.ahead() != null));
+                exchange = lease.ahead() != null
+                        ? lease.connection().startAhead(lease.ahead(), exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log)
+                        : lease.connection().startPush(exchangeRequest(null), watchdog, ABORT_GRACE, trace, this::log);
+                deadlines = watched(exchange::abort, push::onClientGone);
+            } catch (RuntimeException | Error e) {
+                // A bug of ours before the exchange runs, on whichever thread granted the lease (another request's
+                // release, a connect thread): thrown on, it would fail that request or nobody, and this one would
+                // hang holding its slot. Answered as the exchange's own faults are; nothing of it was sent yet.
+                app.backend().release(lease, null, trace);
+                then.fault(e);
+                return;
+            }
             // The exchange's calls come one at a time, in order. A fault after the lease went back (or after `then`
             // was told) must neither release it again nor tell `then` twice.
             boolean[] handedOff = {false};              // released at a clean END_REQUEST, before the client write
@@ -385,7 +402,12 @@ public final class FastCgiGateway {
             var pool = app.mapping().pool();
             Deadlines deadlines = new Deadlines(watchdog, pool.requestTimeout(), pool.activityTimeout(),
                     pool.activityTimeout(), 0, why -> abort.run());
-            onClientGone.accept(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            try {
+                onClientGone.accept(() -> deadlines.cut(Cutoff.CLIENT_GONE));
+            } catch (RuntimeException | Error e) {
+                deadlines.close();                     // the request timeout is armed already
+                throw e;
+            }
             running.put(requestId, deadlines);
             trace.emit(new TraceEvent.FastCgiWaitingForResponse());
             return deadlines;
@@ -492,7 +514,7 @@ public final class FastCgiGateway {
             GatewayFailure f = switch (reason) {
                 // A wait that ran out is queueTimeout's, even when part of it was spent in the lanes' queue first.
                 case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(),
-                        b.waited().isZero() ? Duration.ZERO : app.mapping().pool().queueTimeout());
+                        b.waited().isZero() && !queueTimeSpent ? Duration.ZERO : app.mapping().pool().queueTimeout());
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
                         u.detail());
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),

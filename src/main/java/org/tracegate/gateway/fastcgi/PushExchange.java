@@ -171,10 +171,14 @@ public final class PushExchange {
      */
     public void abort() { serial.run(this::abortNow); }
 
-    /** A task threw (a bug of ours): the connection is closed unless it was handed on, and the gateway is told. */
+    /**
+     * A task threw (a bug of ours): the connection is closed unless it was handed on, and the gateway is told. STDERR
+     * ends here as in {@link #finish}: the operator still hears how much of it was not logged.
+     */
     private void faulted(Throwable t) {
         if (phase == Phase.DONE) return;
         phase = Phase.DONE;
+        stderr.over();
         if (report == null) connection.finished(false);
         fault.accept(t);
     }

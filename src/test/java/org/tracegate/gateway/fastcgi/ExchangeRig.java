@@ -122,6 +122,23 @@ final class ExchangeRig implements AutoCloseable {
         return fault.whenComplete((t, x) -> deadlines.close());
     }
 
+    /**
+     * One request on the push path whose head policy throws (a bug of the gateway's, inside the exchange), with
+     * {@code stderrLogBytes} of STDERR to log: what its fault hears.
+     */
+    java.util.concurrent.CompletableFuture<Throwable> servePushWhoseHeadPolicyThrows(FastCgiConnection c,
+            Map<String, String> params, long stderrLogBytes) throws java.io.IOException {
+        if (!c.bound()) loop.bindNow(c);
+        PushExchange ex = c.startPush(new ExchangeRequest(params, null, true, stderrLogBytes), watchdog, ABORT_GRACE,
+                trace, log::add);
+        Deadlines deadlines = new Deadlines(watchdog, headerTimeout, idleTimeout, why -> ex.abort());
+        java.util.concurrent.CompletableFuture<Throwable> fault = new java.util.concurrent.CompletableFuture<>();
+        ex.run(ResponseHeadParser.Limits.defaults(), deadlines, "GET", sink,
+                (h, bytes, tail) -> { throw new IllegalStateException("the head policy threw"); }, report -> { },
+                r -> fault.completeExceptionally(new AssertionError("done after a fault: " + r)), fault::complete);
+        return fault.whenComplete((t, x) -> deadlines.close());
+    }
+
     /** Minimal PARAMS for a fake server. */
     static Map<String, String> params(String scriptFilename) {
         Map<String, String> p = new LinkedHashMap<>();

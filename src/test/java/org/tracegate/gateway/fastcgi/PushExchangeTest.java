@@ -31,6 +31,22 @@ class PushExchangeTest extends FastCgiExchangeTest {
         assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("the gateway's done threw");
     }
 
+    /** A request that faulted after its STDERR outgrew limits.stderrKiB still says how much was not logged, once. */
+    @Test
+    void aFaultAfterTooMuchStderrStillLogsHowMuchWasNotLogged() throws Exception {
+        server = FakeFastCgiServer.unix(dir, p -> {
+            p.readRequest();
+            for (int i = 0; i < 8; i++) p.stderr(1, "y".repeat(500) + "\n");   // 4 KiB against a budget of 1 KiB
+            p.stdout(1, "Content-Type: text/plain\r\n\r\nok");
+            while (p.read() != null) { }                    // until the fault closes the connection
+        });
+        FastCgiConnection c = FastCgiConnection.open(server.address(), java.time.Duration.ofSeconds(2));
+        Throwable t = rig.servePushWhoseHeadPolicyThrows(c, ExchangeRig.params("/srv/x.php"), 1024).get(10, TimeUnit.SECONDS);
+        assertThat(t).hasMessage("the head policy threw");
+        assertThat(rig.stderrLines()).filteredOn(l -> l.contains("more bytes not logged")).as("the count of the rest")
+                .singleElement().asString().matches("fastcgi: stderr: \\d+ more bytes not logged \\(limits.stderrKiB = 1;.*");
+    }
+
     @Test
     void aClientThatDoesNotReadStopsTheReadsFromTheServerUntilItDoes() throws Exception {
         int records = 256;                               // 8 MiB: far more than the sockets between us can hold
