@@ -157,18 +157,35 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         }
     }
 
-    /** All program slots were busy and the wait queue was full or the wait too long. */
-    record Overloaded(int maxConcurrent, Duration waited) implements GatewayFailure {
+    /** What was full when a request was turned away 503.2: its words and its knobs differ. */
+    enum Slots { CGI, FASTCGI_PROCESSES, FASTCGI_CONNECTIONS }
+
+    /** All program slots (or a FastCGI application's processes or connections) were busy, the queue full or the wait too long. */
+    record Overloaded(int maxConcurrent, Duration waited, Slots of) implements GatewayFailure {
+        public Overloaded(int maxConcurrent, Duration waited) { this(maxConcurrent, waited, Slots.CGI); }
+
         public int status() { return 503; }
         public int subStatus() { return 2; }
         public String errorCode() { return "CONCURRENCY_LIMIT"; }
         public long retryAfterSeconds() { return 5; }
         public String cause() {
-            return "All " + maxConcurrent + " CGI slots were busy and no slot freed up within " + seconds(waited) + ".";
+            return switch (of) {
+                case CGI -> "All " + maxConcurrent + " CGI slots were busy and no slot freed up within " + seconds(waited) + ".";
+                case FASTCGI_PROCESSES -> "All " + maxConcurrent + " processes of the FastCGI application (maxInstances) were"
+                        + " busy and none freed up within " + seconds(waited) + ".";
+                case FASTCGI_CONNECTIONS -> "All " + maxConcurrent + " connections to the FastCGI server (maxInstances) were"
+                        + " busy and none freed up within " + seconds(waited) + ".";
+            };
         }
         public List<String> thingsToTry() {
-            return List.of("Retry later (see Retry-After).",
-                    "Raise limits.maxConcurrent or limits.queueSize if the machine has room, or find what keeps programs running long.");
+            return List.of("Retry later (see Retry-After).", switch (of) {
+                case CGI -> "Raise limits.maxConcurrent or limits.queueSize if the machine has room, or find what keeps programs running long.";
+                case FASTCGI_PROCESSES -> "Raise maxInstances, or queueLength and queueTimeout, if the machine has room, or find"
+                        + " the scripts that run long (time-taken in the access log).";
+                case FASTCGI_CONNECTIONS -> "Raise maxInstances together with the server's own worker count (php-fpm's"
+                        + " pm.max_children: it keeps a worker on each kept connection), or queueLength and queueTimeout, or"
+                        + " find the scripts that run long (time-taken in the access log).";
+            });
         }
     }
 

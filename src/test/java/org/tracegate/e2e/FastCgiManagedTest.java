@@ -368,7 +368,9 @@ class FastCgiManagedTest {
         awaitPid("busy");
         HttpResponse<String> r = ts.send(ts.request("/busy/hello.php").header("Accept", "application/json"));
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body()).contains("\"statusCode\":\"503.2\"");
+        assertThat(r.body()).contains("\"statusCode\":\"503.2\"")
+                .contains("All 1 processes of the FastCGI application (maxInstances) were busy and none freed up within 0 s.")
+                .contains("Raise maxInstances");
         assertThat(r.headers().firstValue("Retry-After")).isPresent();
         assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(ts.get("/busy/hello.php").statusCode()).isEqualTo(200);

@@ -514,7 +514,9 @@ public final class FastCgiGateway {
             GatewayFailure f = switch (reason) {
                 // A wait that ran out is queueTimeout's, even when part of it was spent in the lanes' queue first.
                 case FastCgiUnavailable.Busy b -> new GatewayFailure.Overloaded(b.instances(),
-                        b.waited().isZero() && !queueTimeSpent ? Duration.ZERO : app.mapping().pool().queueTimeout());
+                        b.waited().isZero() && !queueTimeSpent ? Duration.ZERO : app.mapping().pool().queueTimeout(),
+                        app.mapping().managed() ? GatewayFailure.Slots.FASTCGI_PROCESSES
+                                : GatewayFailure.Slots.FASTCGI_CONNECTIONS);
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
                         u.detail());
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),

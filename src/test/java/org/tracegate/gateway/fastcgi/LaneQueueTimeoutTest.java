@@ -50,7 +50,8 @@ class LaneQueueTimeoutTest {
                 FastCgiGateway.Application app = new FastCgiGateway.Application(m, pool, lanes);
                 CompletableFuture<CgiOutcome> first = submit(gw, app);   // on the lane at once: waits for the pool 1 s
                 CompletableFuture<CgiOutcome> second = submit(gw, app);  // picked by the lane after 1 s in its queue
-                assertThat(cause(first)).contains("within 1 s");
+                assertThat(cause(first)).isEqualTo("All 1 connections to the FastCGI server (maxInstances) were busy and"
+                        + " none freed up within 1 s.");
                 assertThat(cause(second)).as("the one picked at its queueTimeout").contains("within 1 s");
             }
             pool.release(held, null);
