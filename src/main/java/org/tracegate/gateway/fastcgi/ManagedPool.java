@@ -427,6 +427,9 @@ public final class ManagedPool implements FastCgiBackend {
         // A request reading the connection sees the kernel's own end of it (EOF, ECONNRESET): closing it under
         // that read would turn the worker's death into our EBADF. release() closes it.
         if (!leased) i.dropConnection();
+        // The rest of its group (a script's background job, php-cgi's own PHP_FCGI_CHILDREN) goes with it, as a
+        // retired one's does; a no-op for a group we are ending already. Its exit (reaped as SELF) stays as it was.
+        i.process.terminate(EndedBy.SELF, killGrace);
         deleteQuietly(i.socket);
         if (unexpected) {
             String what = "worker pid " + i.pid + " (" + i.requests + " request(s) served) "
