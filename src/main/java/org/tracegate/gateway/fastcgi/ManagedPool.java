@@ -435,6 +435,12 @@ public final class ManagedPool implements FastCgiBackend {
         // The rest of its group (a script's background job, php-cgi's own PHP_FCGI_CHILDREN) goes with it, as a
         // retired one's does; a no-op for a group we are ending already. Its exit (reaped as SELF) stays as it was.
         i.process.terminate(EndedBy.SELF, killGrace);
+        // And what left the group (setsid, a double fork) but holds its pipes, as for a CGI program: a script's daemon.
+        int escaped = i.process.endEscaped(killGrace);
+        if (escaped > 0) {
+            log.accept("fastcgi: " + commandLine + ": ended " + escaped + " escaped process(es) of worker pid " + i.pid
+                    + " that had left its process group but held its pipes");
+        }
         deleteQuietly(i.socket);
         if (unexpected) {
             String what = "worker pid " + i.pid + " (" + i.requests + " request(s) served) "
