@@ -191,6 +191,9 @@ public final class FastCgiExchange {
             // Reading STDOUT will report how the connection ended; a server that refused us may still have answered.
             log.accept("fastcgi: sending the request failed: " + SocketErrors.errnoName(e) + " (" + SocketErrors.detail(e)
                     + ")" + where);
+            // Without its PARAMS whole the server cannot have started it: the body is left unread, so that a request
+            // that found its kept connection closed (php-cgi's PHP_FCGI_MAX_REQUESTS) may be sent again with it.
+            return;
         }
         if (request.body() != null) {
             stdinPump = new StdinPump(request.body(), stdin, trace, log);

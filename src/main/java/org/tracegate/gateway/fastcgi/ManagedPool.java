@@ -269,6 +269,7 @@ public final class ManagedPool implements FastCgiBackend {
             if (exit != null) {
                 died(i, exit);
                 i.dropConnection(); // died() leaves a leased instance's connection to its request
+                if (lease.fresh() && !complete && i.exitedByItself) failedStart(i, exit);
                 if (trace != null) {
                     trace.emit(new TraceEvent.FastCgiProcessDied(i.pid, i.requests, exit.exitCodeText(), exit.signalName(),
                             i.diedUnexpectedly));
@@ -372,6 +373,10 @@ public final class ManagedPool implements FastCgiBackend {
             // It died at once (its socket closed with it): the launch "worked", the program did not.
             i.awaitExit(DEATH_WAIT);
             ExitStatus exit = i.exitNow();
+            if (exit != null) {
+                died(i, exit);                                 // settled now, not when the reaper's callback runs
+                if (i.exitedByItself) failedStart(i, exit);
+            }
             String what = "cannot connect to " + commandLine + " (pid " + i.pid + ")" + (exit == null ? "" : ", which ended with "
                     + exit.describe()) + ": " + e.getMessage();
             synchronized (lock) {
@@ -427,6 +432,15 @@ public final class ManagedPool implements FastCgiBackend {
         // A request reading the connection sees the kernel's own end of it (EOF, ECONNRESET): closing it under
         // that read would turn the worker's death into our EBADF. release() closes it.
         if (!leased) i.dropConnection();
+        // The rest of its group (a script's background job, php-cgi's own PHP_FCGI_CHILDREN) goes with it, as a
+        // retired one's does; a no-op for a group we are ending already. Its exit (reaped as SELF) stays as it was.
+        i.process.terminate(EndedBy.SELF, killGrace);
+        // And what left the group (setsid, a double fork) but holds its pipes, as for a CGI program: a script's daemon.
+        int escaped = i.process.endEscaped(killGrace);
+        if (escaped > 0) {
+            log.accept("fastcgi: " + commandLine + ": ended " + escaped + " escaped process(es) of worker pid " + i.pid
+                    + " that had left its process group but held its pipes");
+        }
         deleteQuietly(i.socket);
         if (unexpected) {
             String what = "worker pid " + i.pid + " (" + i.requests + " request(s) served) "
@@ -438,6 +452,16 @@ public final class ManagedPool implements FastCgiBackend {
                     + "; the next request starts a new process");
             if (failure) failed(what);
         }
+    }
+
+    /**
+     * A process started for a request ended with status 0 before it answered it: no FastCGI application (the php CLI
+     * named instead of php-cgi reads its listening socket as an empty script and exits). died() took the exit for the
+     * clean end of a process that had served its requests; this one never served one, and it is a failed start.
+     */
+    private void failedStart(Instance i, ExitStatus exit) {
+        failed("worker pid " + i.pid + " exited with " + exit.describe() + " before it answered its first request (is "
+                + mapping.command().getFirst() + " a FastCGI application?)");
     }
 
     /** An unexpected death or a failed start: counts toward rapid-fail protection. */

@@ -1,0 +1,61 @@
+package org.tracegate.gateway.fastcgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.FastCgiPool;
+import org.tracegate.http.TempDirectories;
+import org.tracegate.http.TestServer;
+
+/**
+ * docs/security.md, "a daemon (setsid, double fork) holding stdout open": for a CGI program it is ended with the
+ * request. A managed FastCGI script can start one too (exec('setsid …')), which leaves the worker's process group and
+ * holds the worker's stderr pipe: it must not outlive the pool.
+ */
+class ManagedEscapedDaemonTest {
+    @Test
+    void aDaemonThatLeftAWorkersGroupHoldingItsStderrIsEndedAtClose() throws Exception {
+        Path dir = Files.createTempDirectory("tracegate-escaped-");
+        String marker = "1235." + (System.nanoTime() % 1_000_000_000L);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path daemon = dir.resolve("daemon.php");
+            Files.writeString(daemon, "<?php exec('setsid sleep " + marker + " </dev/null >/dev/null &'); echo getmypid();");
+            Files.setPosixFilePermissions(daemon, PosixFilePermissions.fromString("rw-r--r--"));
+            FastCgiPool d = FastCgiPool.defaults();
+            FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(8), Duration.ofSeconds(20),
+                    d.queueLength(), Duration.ofSeconds(10), 0, null);
+            FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
+                    List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
+            try (TestServer ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build())) {
+                HttpResponse<String> r = ts.get("/php/daemon.php");
+                assertThat(r.statusCode()).isEqualTo(200);
+                List<Long> started = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+                for (int i = 0; i < 40 && started.isEmpty(); i++) {
+                    Thread.sleep(50);
+                    started = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+                }
+                assertThat(started).as("the daemon runs").hasSize(1);
+            }
+            List<Long> left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+            for (int i = 0; i < 100 && !left.isEmpty(); i++) {
+                Thread.sleep(50);
+                left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+            }
+            assertThat(left).as("the escaped daemon after the pool's close").isEmpty();
+        } finally {
+            for (long p : ManagedGroupLeftoverTest.pgrep("sleep " + marker)) {
+                new ProcessBuilder("kill", "-KILL", Long.toString(p)).start().waitFor();
+            }
+            TempDirectories.delete(dir);
+        }
+    }
+}
