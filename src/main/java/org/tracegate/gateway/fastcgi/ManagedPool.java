@@ -17,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +79,11 @@ public final class ManagedPool implements FastCgiBackend {
     private static final int STDOUT_QUOTE = 200;
     /** As for a request's own stderr: the first 200 lines of the process's stderr during a request are CGI_STDERR events. */
     private static final int TRACED_STDERR_LINES = 200;
+    /**
+     * How long a dead process's pipes may stay open before what holds them is ended: its group is signalled at its
+     * death, so only a process that left the group (a script's daemon) holds them longer. As CGI's close path waits.
+     */
+    private static final Duration PIPES_HELD = Duration.ofSeconds(1);
     /** Blocking pipe reads belong on platform threads (docs/architecture.md). */
     private static final ExecutorService IO = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("fcgi-pool-io-", 0).factory());
@@ -101,6 +108,8 @@ public final class ManagedPool implements FastCgiBackend {
     // ---- guarded by lock
     private final Deque<Instance> idle = new ArrayDeque<>();       // most recently used first
     private final Set<Instance> running = new LinkedHashSet<>();   // every process not yet reaped
+    /** Every process whose pipes are not both at EOF yet, reaped or not: close() ends what still holds them. */
+    private final Set<Instance> pipesOpen = ConcurrentHashMap.newKeySet();
     private final Deque<Long> failures = new ArrayDeque<>();       // nanoTime of each unexpected death in the window
     private int generation;
     private int serial;
@@ -357,6 +366,7 @@ public final class ManagedPool implements FastCgiBackend {
             if (late) retireLocked(i, "the server is shutting down");
             count = running.size();
         }
+        pipesOpen.add(i);
         IO.execute(i::pumpStderr);
         IO.execute(i::pumpStdout);
         process.onExit().thenAccept(status -> died(i, status));
@@ -436,11 +446,10 @@ public final class ManagedPool implements FastCgiBackend {
         // retired one's does; a no-op for a group we are ending already. Its exit (reaped as SELF) stays as it was.
         i.process.terminate(EndedBy.SELF, killGrace);
         // And what left the group (setsid, a double fork) but holds its pipes, as for a CGI program: a script's daemon.
-        int escaped = i.process.endEscaped(killGrace);
-        if (escaped > 0) {
-            log.accept("fastcgi: " + commandLine + ": ended " + escaped + " escaped process(es) of worker pid " + i.pid
-                    + " that had left its process group but held its pipes");
-        }
+        // Only if the pipes stay open, and off this thread (a request's or the reaper's): it waits, and scans /proc.
+        IO.execute(() -> {
+            if (!i.awaitPumps(PIPES_HELD)) i.endEscaped();
+        });
         deleteQuietly(i.socket);
         if (unexpected) {
             String what = "worker pid " + i.pid + " (" + i.requests + " request(s) served) "
@@ -603,6 +612,11 @@ public final class ManagedPool implements FastCgiBackend {
             i.awaitExit(Duration.ofSeconds(2));
             deleteQuietly(i.socket);
         }
+        // Here too, not only on the pool's threads after each death: the server may exit before their wait is over.
+        long held = System.nanoTime() + PIPES_HELD.toNanos();
+        for (Instance i : List.copyOf(pipesOpen)) {
+            if (!i.awaitPumps(Duration.ofNanos(Math.max(0, held - System.nanoTime())))) i.endEscaped();
+        }
         try (var files = Files.list(socketDir)) {
             files.forEach(ManagedPool::deleteQuietly);
         } catch (IOException e) {
@@ -661,6 +675,7 @@ public final class ManagedPool implements FastCgiBackend {
         /** Killed by {@link #endInstance} (a timeout). */
         volatile boolean killed;
         private final AtomicInteger pumps = new AtomicInteger(2);
+        private final CountDownLatch pumpsDone = new CountDownLatch(1);
         volatile boolean diedUnexpectedly;
         /** Ended by itself, with exit status 0 and not retired by us (php-cgi after PHP_FCGI_MAX_REQUESTS). */
         volatile boolean exitedByItself;
@@ -721,7 +736,30 @@ public final class ManagedPool implements FastCgiBackend {
 
         /** Both pumps are done: the pipes are closed together (which also gives back the large-pipe share). */
         private void pumpEnded() {
-            if (pumps.decrementAndGet() == 0) process.closePipes();
+            if (pumps.decrementAndGet() == 0) {
+                process.closePipes();
+                pumpsDone.countDown();
+                pipesOpen.remove(this);
+            }
+        }
+
+        /** Whether both pumps reached EOF within {@code d}: nobody holds the process's pipes any more. */
+        boolean awaitPumps(Duration d) {
+            try {
+                return pumpsDone.await(d.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** Ends what holds its pipes from outside its group (SIGTERM, SIGKILL after the kill grace), and says so. */
+        void endEscaped() {
+            int escaped = process.endEscaped(killGrace);
+            if (escaped > 0) {
+                log.accept("fastcgi: " + commandLine + ": ended " + escaped + " escaped process(es) of worker pid " + pid
+                        + " that had left its process group but held its pipes");
+            }
         }
 
         /** Its stderr to the error log, tagged with the pool and pid, at most limits.stderrKiB over its life. */

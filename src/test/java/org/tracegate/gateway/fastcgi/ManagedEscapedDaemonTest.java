@@ -23,6 +23,16 @@ import org.tracegate.http.TestServer;
 class ManagedEscapedDaemonTest {
     @Test
     void aDaemonThatLeftAWorkersGroupHoldingItsStderrIsEndedAtClose() throws Exception {
+        daemonEnded(200, false);
+    }
+
+    /** instanceMaxRequests = 1: the worker is recycled after the request, and its daemon goes while the pool runs on. */
+    @Test
+    void aDaemonOfARecycledWorkerIsEndedWhileThePoolRuns() throws Exception {
+        daemonEnded(1, true);
+    }
+
+    private void daemonEnded(int instanceMaxRequests, boolean whileRunning) throws Exception {
         Path dir = Files.createTempDirectory("tracegate-escaped-");
         String marker = "1235." + (System.nanoTime() % 1_000_000_000L);
         try {
@@ -31,8 +41,8 @@ class ManagedEscapedDaemonTest {
             Files.writeString(daemon, "<?php exec('setsid sleep " + marker + " </dev/null >/dev/null &'); echo getmypid();");
             Files.setPosixFilePermissions(daemon, PosixFilePermissions.fromString("rw-r--r--"));
             FastCgiPool d = FastCgiPool.defaults();
-            FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(8), Duration.ofSeconds(20),
-                    d.queueLength(), Duration.ofSeconds(10), 0, null);
+            FastCgiPool pool = new FastCgiPool(1, instanceMaxRequests, d.idleTimeout(), Duration.ofSeconds(8),
+                    Duration.ofSeconds(20), d.queueLength(), Duration.ofSeconds(10), 0, null);
             FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
                     List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
             try (TestServer ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build())) {
@@ -44,18 +54,27 @@ class ManagedEscapedDaemonTest {
                     started = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
                 }
                 assertThat(started).as("the daemon runs").hasSize(1);
+                if (whileRunning) {
+                    assertThat(awaitGone(marker)).as("the recycled worker's daemon, the pool still open").isEmpty();
+                    assertThat(ts.errorLog()).contains("ended 1 escaped process(es) of worker pid " + r.body().strip());
+                    assertThat(ts.get("/php/daemon.php").statusCode()).as("the pool serves on").isEqualTo(200);
+                }
             }
-            List<Long> left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
-            for (int i = 0; i < 100 && !left.isEmpty(); i++) {
-                Thread.sleep(50);
-                left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
-            }
-            assertThat(left).as("the escaped daemon after the pool's close").isEmpty();
+            assertThat(awaitGone(marker)).as("the escaped daemon after the pool's close").isEmpty();
         } finally {
             for (long p : ManagedGroupLeftoverTest.pgrep("sleep " + marker)) {
                 new ProcessBuilder("kill", "-KILL", Long.toString(p)).start().waitFor();
             }
             TempDirectories.delete(dir);
         }
+    }
+
+    private static List<Long> awaitGone(String marker) throws Exception {
+        List<Long> left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+        for (int i = 0; i < 100 && !left.isEmpty(); i++) {
+            Thread.sleep(50);
+            left = ManagedGroupLeftoverTest.pgrep("sleep " + marker);
+        }
+        return left;
     }
 }
