@@ -65,7 +65,7 @@ public final class ConfigLoader {
     static final Set<String> CRASH_DUMP_KEYS = Set.of("enabled", "maxSizeMiB", "keep", "directory");
     static final Set<String> FASTCGI_KEYS = Set.of("name", "prefix", "directory", "extension", "address", "command",
             "maxInstances", "instanceMaxRequests", "idleTimeout", "activityTimeout", "requestTimeout", "queueLength",
-            "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment", "sendAhead");
+            "queueTimeout", "rapidFailsPerMinute", "monitorChangesTo", "environment", "sendAhead", "requestBuffering");
     /** What only a managed pool does: an external server (php-fpm) has its own settings for these. */
     static final List<String> MANAGED_ONLY_KEYS = List.of("instanceMaxRequests", "idleTimeout", "rapidFailsPerMinute",
             "monitorChangesTo", "environment");
@@ -603,7 +603,8 @@ public final class ConfigLoader {
                     read(() -> duration(t, at, "queueTimeout", 0, true), d.queueTimeout()),
                     read(() -> count(t, at, "rapidFailsPerMinute", 0), d.rapidFailsPerMinute()),
                     read(() -> path(t, at, "monitorChangesTo", false), null),
-                    read(() -> bool(t, at, "sendAhead"), null) == Boolean.TRUE);
+                    read(() -> bool(t, at, "sendAhead"), null) == Boolean.TRUE,
+                    read(() -> bool(t, at, "requestBuffering"), null) != Boolean.FALSE);
             EnvironmentPolicy environment = fastcgiEnvironment(t, at);
             if ((prefix != null || name != null) && directory != null && (address != null) != (command != null)) {
                 mappings.add(new FastCgiMapping(name, prefix, directory, extension, address, command, pool, environment));

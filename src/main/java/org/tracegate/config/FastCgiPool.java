@@ -22,20 +22,37 @@ import java.time.Duration;
  * @param sendAhead           an external server only: a request without a body that would wait for a connection is
  *                            written behind the request running on one instead, so the server's worker never waits
  *                            for Tracegate between requests; default false (docs/fastcgi.md, "Sending ahead")
+ * @param requestBuffering    a request's whole body is read (into memory or a spool file) before it waits for an
+ *                            instance, so a client that sends its body slowly holds no worker meanwhile; default true
+ *                            (nginx's fastcgi_request_buffering, mod_fcgid). False: the body streams to the
+ *                            application as it arrives (docs/fastcgi.md, "Request bodies")
  */
 public record FastCgiPool(int maxInstances, int instanceMaxRequests, Duration idleTimeout, Duration activityTimeout,
                           Duration requestTimeout, int queueLength, Duration queueTimeout, int rapidFailsPerMinute,
-                          Path monitorChangesTo, boolean sendAhead) {
+                          Path monitorChangesTo, boolean sendAhead, boolean requestBuffering) {
+
+    public FastCgiPool(int maxInstances, int instanceMaxRequests, Duration idleTimeout, Duration activityTimeout,
+                       Duration requestTimeout, int queueLength, Duration queueTimeout, int rapidFailsPerMinute,
+                       Path monitorChangesTo, boolean sendAhead) {
+        this(maxInstances, instanceMaxRequests, idleTimeout, activityTimeout, requestTimeout, queueLength, queueTimeout,
+                rapidFailsPerMinute, monitorChangesTo, sendAhead, true);
+    }
 
     public FastCgiPool(int maxInstances, int instanceMaxRequests, Duration idleTimeout, Duration activityTimeout,
                        Duration requestTimeout, int queueLength, Duration queueTimeout, int rapidFailsPerMinute,
                        Path monitorChangesTo) {
         this(maxInstances, instanceMaxRequests, idleTimeout, activityTimeout, requestTimeout, queueLength, queueTimeout,
-                rapidFailsPerMinute, monitorChangesTo, false);
+                rapidFailsPerMinute, monitorChangesTo, false, true);
+    }
+
+    /** The same with {@code requestBuffering} set. */
+    public FastCgiPool withRequestBuffering(boolean v) {
+        return new FastCgiPool(maxInstances, instanceMaxRequests, idleTimeout, activityTimeout, requestTimeout, queueLength,
+                queueTimeout, rapidFailsPerMinute, monitorChangesTo, sendAhead, v);
     }
 
     public static FastCgiPool defaults() {
         return new FastCgiPool(Runtime.getRuntime().availableProcessors(), 200, Duration.ofSeconds(300),
-                Duration.ofSeconds(70), Duration.ofSeconds(90), 1000, Duration.ofSeconds(10), 10, null, false);
+                Duration.ofSeconds(70), Duration.ofSeconds(90), 1000, Duration.ofSeconds(10), 10, null, false, true);
     }
 }

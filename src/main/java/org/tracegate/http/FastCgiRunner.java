@@ -2,6 +2,8 @@ package org.tracegate.http;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -30,23 +32,52 @@ final class FastCgiRunner {
     }
 
     /**
-     * Whether {@link #run} can queue this request without blocking: its body (if any) has a Content-Length and no
-     * 100 Continue is owed. A chunked body is spooled first to learn CONTENT_LENGTH, and 100 Continue waits for its
-     * write; those run on a pool thread.
+     * Read whole bodies ({@code requestBuffering}): one virtual thread per body being read, so a thousand clients that
+     * send theirs slowly hold a thousand cheap threads, not the site's pool nor the application's few workers.
      */
-    static boolean queuesWithoutBlocking(Request request) {
+    private static final Executor BODY_READERS = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("tracegate-fastcgi-body-", 0).factory());
+
+    /**
+     * Whether {@link #run} can queue this request without blocking this thread: no body, or one read whole on a
+     * thread of its own ({@code requestBuffering}), or one with a Content-Length and no 100 Continue owed. Else (a
+     * chunked body is spooled first to learn CONTENT_LENGTH, and 100 Continue waits for its write) on a pool thread.
+     */
+    static boolean queuesWithoutBlocking(Request request, FastCgiMapping application) {
         HttpFields h = request.getHeaders();
+        if (application.pool().requestBuffering() && hasBody(h)) return true;
         return !h.contains(HttpHeader.TRANSFER_ENCODING) && !h.contains(HttpHeader.EXPECT);
+    }
+
+    private static boolean hasBody(HttpFields h) {
+        return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
     }
 
     /**
      * Opens the body and queues the request on the application's lanes; the lane delivers the outcome and closes
-     * the body. This thread is back with Jetty at once.
+     * the body. This thread is back with Jetty at once. With {@code requestBuffering} a body is read whole first, on
+     * a virtual thread: the request waits for an instance only once nothing of it is left to wait for from the
+     * client (nginx's {@code fastcgi_request_buffering}, mod_fcgid).
      */
     void run(Exchange ex, Route.FastCgi script) throws Exception {
         FastCgiGateway.Application app = applications.get(script.application());
         ex.handlerChanged(MODULE, "FastCGI", app.backend().describe(), script.scriptFilename());
-        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFilename());
+        if (script.application().pool().requestBuffering() && hasBody(ex.request.getHeaders())) {
+            BODY_READERS.execute(() -> {
+                try {
+                    submit(ex, script, app, true);
+                } catch (Throwable t) {
+                    ex.serverFault(t);
+                }
+            });
+            return;
+        }
+        submit(ex, script, app, false);
+    }
+
+    private void submit(Exchange ex, Route.FastCgi script, FastCgiGateway.Application app, boolean whole) throws Exception {
+        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFilename(),
+                whole);
         if (opened instanceof RequestBody.Refused r) {
             ex.refuse(r.refusal());
             return;

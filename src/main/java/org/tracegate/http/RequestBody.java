@@ -14,7 +14,8 @@ import org.tracegate.gateway.Refusal;
 /**
  * A CGI request's body, ready for the program: a Content-Length body streams as it arrives; a chunked one is
  * spooled first (CGI needs CONTENT_LENGTH up front), so a chunked body the client breaks — a bad chunk size,
- * data longer than its size, a truncated body — is refused with 400 before any program sees a byte of it.
+ * data longer than its size, a truncated body — is refused with 400 before any program sees a byte of it. Asked for
+ * the whole body (a FastCGI application's {@code requestBuffering}), a Content-Length body is spooled too.
  */
 final class RequestBody implements AutoCloseable {
     /** No body at all. */
@@ -44,20 +45,16 @@ final class RequestBody implements AutoCloseable {
     record Refused(Refusal refusal) implements Opened {}
 
     static Opened open(Request request, Response response, Limits limits, Path script) throws IOException {
+        return open(request, response, limits, script, false);
+    }
+
+    /** @param whole whether a Content-Length body is read whole before this returns (spooled), as a chunked one is */
+    static Opened open(Request request, Response response, Limits limits, Path script, boolean whole) throws IOException {
         long max = limits.maxRequestBody();
         long declared = request.getLength();
         if (declared > max) return new Refused(new Refusal.BodyTooLarge(max, false, script));
-        if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            try {
-                BodySpool spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
-                return new Ready(new RequestBody(spool.open(), spool.length(), spool));
-            } catch (BodySpool.TooLarge e) {
-                return new Refused(new Refusal.BodyTooLarge(max, true, script));
-            } catch (IOException e) {
-                return new Refused(new Refusal.BadRequest(brokenBody(e)));
-            }
-        }
-        if (!request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) return new Ready(NONE);
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (!chunked && !request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) return new Ready(NONE);
         // Answer Expect: 100-continue now: once the program's response is committed it is too late, and the
         // client would hold the body back while the program waits for it.
         if (declared > 0 && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
@@ -67,14 +64,27 @@ final class RequestBody implements AutoCloseable {
                 throw new IOException("cannot send 100 Continue: " + e.getMessage(), e);
             }
         }
+        if (chunked || whole && declared > 0) {
+            try {
+                BodySpool spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
+                return new Ready(new RequestBody(spool.open(), spool.length(), spool));
+            } catch (BodySpool.TooLarge e) {
+                return new Refused(new Refusal.BodyTooLarge(max, true, script));
+            } catch (IOException e) {
+                return new Refused(new Refusal.BadRequest(brokenBody(e, chunked, declared)));
+            }
+        }
         return new Ready(new RequestBody(Content.Source.asInputStream(request), declared, null));
     }
 
-    /** Jetty's parser reports a broken chunked body as an IOException; its message says what broke. */
-    private static String brokenBody(IOException e) {
+    /** Jetty's parser reports a broken or cut body as an IOException; its message says what broke. */
+    private static String brokenBody(IOException e, boolean chunked, long declared) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && t.getMessage() == null) t = t.getCause();
         String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (!chunked) {
+            return "the request body ended before its Content-Length of " + declared + " bytes (" + why + ")";
+        }
         if (why.contains("Early EOF") || t instanceof java.io.EOFException) {
             return "the chunked request body ended early (the client closed the connection before the last chunk)";
         }

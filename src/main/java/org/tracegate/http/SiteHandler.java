@@ -37,7 +37,7 @@ final class SiteHandler extends Handler.Abstract {
         String rawPath = request.getHttpURI().getPath();
         Exchange ex = Exchange.of(request);
         Route route = router.route(rawPath == null ? "/" : rawPath, request.getMethod());
-        if (route instanceof Route.FastCgi f && fastcgi != null && FastCgiRunner.queuesWithoutBlocking(request)) {
+        if (route instanceof Route.FastCgi f && fastcgi != null && FastCgiRunner.queuesWithoutBlocking(request, f.application())) {
             fastcgi.run(ex, f);
             return true;
         }

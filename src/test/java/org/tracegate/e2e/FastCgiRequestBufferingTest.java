@@ -1,0 +1,149 @@
+package org.tracegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tracegate.config.EnvironmentPolicy;
+import org.tracegate.config.FastCgiMapping;
+import org.tracegate.config.FastCgiPool;
+import org.tracegate.http.TempDirectories;
+import org.tracegate.http.TestServer;
+
+/**
+ * {@code requestBuffering} (default true): a FastCGI request's body is read whole before the request waits for an
+ * instance. The attack it answers: a client that sends its upload slowly holds one of the application's few workers
+ * for as long as it likes (php-cgi waits in its read of STDIN), so {@code maxInstances} such clients stop the
+ * application for everyone. Real php-cgi, one instance.
+ */
+class FastCgiRequestBufferingTest {
+    private Path dir;
+
+    @BeforeEach
+    void scripts() throws Exception {
+        dir = Files.createTempDirectory("tracegate-buffering-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        script("echo.php", "<?php echo strlen(file_get_contents('php://input')), \"\\n\";");
+        script("hello.php", "<?php echo \"hello\\n\";");
+    }
+
+    @AfterEach
+    void clean() throws Exception { TempDirectories.delete(dir); }
+
+    @Test
+    void aSlowUploadHoldsNoWorker() throws Exception {
+        try (TestServer ts = server(true); Socket slow = new Socket("127.0.0.1", ts.port())) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(300);                         // its head is in and half its body: being read
+
+            long t0 = System.nanoTime();
+            HttpResponse<String> other = ts.get("/php/hello.php");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(other.statusCode()).as("another client, while the upload trickles").isEqualTo(200);
+            assertThat(ms).as("answered without waiting for the upload (queueTimeout is 2 s)").isLessThan(1500);
+
+            out.write("67890".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String answer = readResponse(slow.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n10\n");
+        }
+    }
+
+    /** The knob off, the attack works: the one worker waits in its read of the body, and the other client is 503.2. */
+    @Test
+    void withoutBufferingASlowUploadHoldsTheOneWorker() throws Exception {
+        try (TestServer ts = server(false); Socket slow = new Socket("127.0.0.1", ts.port())) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(300);
+
+            HttpResponse<String> other = ts.send(ts.request("/php/hello.php").header("Accept", "application/json"));
+            assertThat(other.statusCode()).isEqualTo(503);
+            assertThat(other.body()).contains("\"statusCode\":\"503.2\"");
+
+            out.write("67890".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readResponse(slow.getInputStream())).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n10\n");
+        }
+    }
+
+    /** A body the client cuts short is refused before any worker sees it: php-cgi is never even started. */
+    @Test
+    void aBodyCutShortNeverReachesTheApplication() throws Exception {
+        try (TestServer ts = server(true)) {
+            try (Socket s = new Socket("127.0.0.1", ts.port())) {
+                s.getOutputStream().write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                Thread.sleep(200);
+            }
+            String row = null;
+            for (int i = 0; i < 50 && row == null; i++) {
+                row = ts.accessLog().stream().filter(r -> r.getOrDefault("cs-uri-stem", "").equals("/php/echo.php"))
+                        .map(r -> r.get("sc-status")).findFirst().orElse(null);
+                if (row == null) Thread.sleep(100);
+            }
+            assertThat(row).as("the access log's status for the cut upload").isEqualTo("400");
+            assertThat(ts.errorLog()).contains("the request body ended before its Content-Length of 10 bytes");
+            assertThat(phpCgiChildren()).as("php-cgi processes started for it").isZero();
+            assertThat(ts.get("/php/hello.php").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private TestServer server(boolean buffering) throws Exception {
+        FastCgiPool d = FastCgiPool.defaults();
+        FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(20), Duration.ofSeconds(30),
+                d.queueLength(), Duration.ofSeconds(2), 0, null).withRequestBuffering(buffering);
+        FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
+                List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
+        return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build());
+    }
+
+    private static long phpCgiChildren() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("php-cgi8.2") || p.info().command().orElse("").endsWith("php-cgi"))
+                .count();
+    }
+
+    /** One response, head and Content-Length body (the server frames a small page so). */
+    private static String readResponse(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int contentLength = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) return sb.toString();
+            sb.append((char) b);
+            int headEnd = sb.indexOf("\r\n\r\n");
+            if (headEnd >= 0 && contentLength < 0) {
+                String head = sb.substring(0, headEnd).toLowerCase();
+                int at = head.indexOf("content-length:");
+                if (at < 0) return sb.toString();
+                int eol = head.indexOf("\r\n", at);
+                contentLength = Integer.parseInt(head.substring(at + 15, eol < 0 ? head.length() : eol).trim());
+            }
+            if (contentLength >= 0 && sb.length() - (headEnd + 4) >= contentLength) return sb.toString();
+        }
+    }
+
+    private void script(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+}
