@@ -127,6 +127,34 @@ class FastCgiConfigTest {
         assertThat(problems.get(1).problem()).contains("expected true or false");
     }
 
+    @Test
+    void requestBufferingIsOnByDefaultForBothKinds() throws Exception {
+        assertThat(FastCgiPool.defaults().requestBuffering()).isTrue();
+        List<FastCgiMapping> ms = load("""
+                [[fastcgi]]
+                prefix = "/a/"
+                directory = "www"
+                address = "unix:/run/php/php8.2-fpm.sock"
+
+                [[fastcgi]]
+                prefix = "/b/"
+                directory = "www"
+                address = "unix:/run/php/php8.2-fpm.sock"
+                requestBuffering = false
+                """).fastcgi();
+        assertThat(ms).extracting(m -> m.pool().requestBuffering()).containsExactly(true, false);
+        List<ConfigProblem> problems = problems("""
+                [[fastcgi]]
+                prefix = "/a/"
+                directory = "www"
+                address = "unix:/run/php.sock"
+                requestBuffering = 1
+                """);
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::key)
+                .containsExactly(tuple(5, "fastcgi[0].requestBuffering"));
+        assertThat(problems.getFirst().problem()).contains("expected true or false");
+    }
+
     private ServerConfig load(String toml) throws Exception {
         Files.writeString(file, toml);
         return ConfigLoader.load(file);
