@@ -57,7 +57,7 @@ final class CgiRunner {
             }
         }
         if (!admitted(ex, script)) return;
-        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.script());
+        RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.script(), ex.trace);
         if (opened instanceof RequestBody.Refused r) {
             ex.refuse(r.refusal());
             return;

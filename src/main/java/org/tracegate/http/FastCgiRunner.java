@@ -77,7 +77,7 @@ final class FastCgiRunner {
 
     private void submit(Exchange ex, Route.FastCgi script, FastCgiGateway.Application app, boolean whole) throws Exception {
         RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFilename(),
-                whole);
+                whole, ex.trace);
         if (opened instanceof RequestBody.Refused r) {
             ex.refuse(r.refusal());
             return;

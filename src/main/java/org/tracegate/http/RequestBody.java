@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.tracegate.config.Limits;
 import org.tracegate.gateway.Refusal;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
 
 /**
  * A CGI request's body, ready for the program: a Content-Length body streams as it arrives; a chunked one is
@@ -44,12 +46,16 @@ final class RequestBody implements AutoCloseable {
 
     record Refused(Refusal refusal) implements Opened {}
 
-    static Opened open(Request request, Response response, Limits limits, Path script) throws IOException {
-        return open(request, response, limits, script, false);
+    static Opened open(Request request, Response response, Limits limits, Path script, RequestTrace trace) throws IOException {
+        return open(request, response, limits, script, false, trace);
     }
 
-    /** @param whole whether a Content-Length body is read whole before this returns (spooled), as a chunked one is */
-    static Opened open(Request request, Response response, Limits limits, Path script, boolean whole) throws IOException {
+    /**
+     * @param whole whether a Content-Length body is read whole before this returns (spooled), as a chunked one is
+     * @param trace gets GENERAL_READ_ENTITY_START and _END around a body read whole
+     */
+    static Opened open(Request request, Response response, Limits limits, Path script, boolean whole, RequestTrace trace)
+            throws IOException {
         long max = limits.maxRequestBody();
         long declared = request.getLength();
         if (declared > max) return new Refused(new Refusal.BodyTooLarge(max, false, script));
@@ -65,14 +71,19 @@ final class RequestBody implements AutoCloseable {
             }
         }
         if (chunked || whole && declared > 0) {
+            trace.emit(new TraceEvent.GeneralReadEntityStart());
+            BodySpool spool;
             try {
-                BodySpool spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
-                return new Ready(new RequestBody(spool.open(), spool.length(), spool));
+                spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
             } catch (BodySpool.TooLarge e) {
+                trace.emit(new TraceEvent.GeneralReadEntityEnd(e.readSoFar, "TOO_LARGE", false));
                 return new Refused(new Refusal.BodyTooLarge(max, true, script));
             } catch (IOException e) {
+                trace.emit(new TraceEvent.GeneralReadEntityEnd(-1, "BROKEN", false));
                 return new Refused(new Refusal.BadRequest(brokenBody(e, chunked, declared)));
             }
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(spool.length(), "0", spool.inFile()));
+            return new Ready(new RequestBody(spool.open(), spool.length(), spool));
         }
         return new Ready(new RequestBody(Content.Source.asInputStream(request), declared, null));
     }

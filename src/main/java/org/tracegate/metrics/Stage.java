@@ -23,6 +23,8 @@ public enum Stage {
             case TraceEvent.CgiRequestEntitySent e -> EXECUTE_REQUEST_HANDLER;
             case TraceEvent.CgiRequestBody e -> EXECUTE_REQUEST_HANDLER;
             case TraceEvent.CgiStderr e -> EXECUTE_REQUEST_HANDLER;
+            case TraceEvent.GeneralReadEntityStart e -> EXECUTE_REQUEST_HANDLER;
+            case TraceEvent.GeneralReadEntityEnd e -> EXECUTE_REQUEST_HANDLER;
             case TraceEvent.FastCgiRequestStart e -> EXECUTE_REQUEST_HANDLER;
             case TraceEvent.FastCgiAssignProcess e -> EXECUTE_REQUEST_HANDLER;
             case TraceEvent.FastCgiWaitingForResponse e -> EXECUTE_REQUEST_HANDLER;

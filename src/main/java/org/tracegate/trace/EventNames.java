@@ -34,6 +34,8 @@ public final class EventNames {
     public static final String CGI_CRASH_LOOP_TRIPPED = "CGI_CRASH_LOOP_TRIPPED";
     public static final String CGI_CRASH_LOOP_RECOVERED = "CGI_CRASH_LOOP_RECOVERED";
     public static final String MODULE_SET_RESPONSE_ERROR_STATUS = "MODULE_SET_RESPONSE_ERROR_STATUS";
+    public static final String GENERAL_READ_ENTITY_START = "GENERAL_READ_ENTITY_START";
+    public static final String GENERAL_READ_ENTITY_END = "GENERAL_READ_ENTITY_END";
     public static final String GENERAL_RESPONSE_HEADERS = "GENERAL_RESPONSE_HEADERS";
     public static final String GENERAL_RESPONSE_ENTITY_BUFFER = "GENERAL_RESPONSE_ENTITY_BUFFER";
     public static final String GENERAL_REQUEST_END = "GENERAL_REQUEST_END";

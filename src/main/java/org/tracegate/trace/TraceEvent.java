@@ -357,6 +357,28 @@ public sealed interface TraceEvent {
         public Map<String, Object> fields() { return ordered("Headers", headers); }
     }
 
+    /**
+     * The server starts reading the request body whole before the request goes on (a chunked body, or a FastCGI
+     * application's {@code requestBuffering}): the wait for a slow upload is between this and its end.
+     */
+    record GeneralReadEntityStart() implements TraceEvent {
+        public String name() { return EventNames.GENERAL_READ_ENTITY_START; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return Map.of(); }
+    }
+
+    /**
+     * The body is read: {@code bytesReceived} of it, {@code errorCode} "0" when whole, else why not
+     * ({@code TOO_LARGE}, {@code BROKEN}: cut short or malformed); {@code inFile} whether it was spooled to a file.
+     */
+    record GeneralReadEntityEnd(long bytesReceived, String errorCode, boolean inFile) implements TraceEvent {
+        public String name() { return EventNames.GENERAL_READ_ENTITY_END; }
+        public Area area() { return Area.GENERAL; }
+        public Level level() { return Level.VERBOSE; }
+        public Map<String, Object> fields() { return ordered("BytesReceived", bytesReceived, "ErrorCode", errorCode, "InFile", inFile); }
+    }
+
     /** The first bytes of the response body actually sent (IIS logs the whole buffer; we keep a bounded prefix). */
     record GeneralResponseEntityBuffer(String buffer, long totalBytes) implements TraceEvent {
         public String name() { return EventNames.GENERAL_RESPONSE_ENTITY_BUFFER; }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,9 @@ import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
 import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
+import org.tracegate.trace.RequestTrace;
+import org.tracegate.trace.TraceEvent;
+import org.tracegate.trace.TraceRecord;
 
 /**
  * {@code requestBuffering} (default true): a FastCGI request's body is read whole before the request waits for an
@@ -29,6 +33,7 @@ import org.tracegate.http.TestServer;
  */
 class FastCgiRequestBufferingTest {
     private Path dir;
+    private final List<RequestTrace> traces = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void scripts() throws Exception {
@@ -60,7 +65,28 @@ class FastCgiRequestBufferingTest {
             out.flush();
             String answer = readResponse(slow.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n10\n");
+
+            // The trace shows where the upload's time went: between GENERAL_READ_ENTITY_START and its end.
+            RequestTrace t = awaitTrace(TraceEvent.GeneralReadEntityEnd.class);
+            TraceEvent.GeneralReadEntityEnd end = t.last(TraceEvent.GeneralReadEntityEnd.class);
+            assertThat(end).isEqualTo(new TraceEvent.GeneralReadEntityEnd(10, "0", false));
+            long start = micros(t, TraceEvent.GeneralReadEntityStart.class), read = micros(t, TraceEvent.GeneralReadEntityEnd.class);
+            assertThat(read - start).as("µs spent reading the trickled body").isGreaterThan(300_000);
+            assertThat(micros(t, TraceEvent.FastCgiRequestStart.class)).as("the FastCGI request starts after it").isGreaterThanOrEqualTo(read);
         }
+    }
+
+    private RequestTrace awaitTrace(Class<? extends TraceEvent> having) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (RequestTrace t : traces) if (t.last(having) != null) return t;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no trace with " + having.getSimpleName());
+    }
+
+    private static long micros(RequestTrace t, Class<? extends TraceEvent> type) {
+        return t.records().stream().filter(r -> type.isInstance(r.event())).mapToLong(TraceRecord::epochMicros).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
     }
 
     /** The knob off, the attack works: the one worker waits in its read of the body, and the other client is 503.2. */
@@ -101,6 +127,8 @@ class FastCgiRequestBufferingTest {
             }
             assertThat(row).as("the access log's status for the cut upload").isEqualTo("400");
             assertThat(ts.errorLog()).contains("the request body ended before its Content-Length of 10 bytes");
+            assertThat(awaitTrace(TraceEvent.GeneralReadEntityEnd.class).last(TraceEvent.GeneralReadEntityEnd.class)
+                    .errorCode()).isEqualTo("BROKEN");
             assertThat(phpCgiChildren()).as("php-cgi processes started for it").isZero();
             assertThat(ts.get("/php/hello.php").statusCode()).isEqualTo(200);
         }
@@ -112,7 +140,7 @@ class FastCgiRequestBufferingTest {
                 d.queueLength(), Duration.ofSeconds(2), 0, null).withRequestBuffering(buffering);
         FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
                 List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
-        return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build());
+        return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build(), traces::add);
     }
 
     private static long phpCgiChildren() {
