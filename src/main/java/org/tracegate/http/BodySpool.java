@@ -36,6 +36,10 @@ final class BodySpool implements AutoCloseable {
         long used() { return used.get(); }
     }
 
+    /** The read buffer's first size, doubled to {@link #MAX_READ} while reads fill it. */
+    private static final int FIRST_READ = 4 * 1024;
+    private static final int MAX_READ = 64 * 1024;
+
     static final Budget HEAP_QUARTER = new Budget(Runtime.getRuntime().maxMemory() / 4);
 
     private final long length;
@@ -67,8 +71,10 @@ final class BodySpool implements AutoCloseable {
     }
 
     static BodySpool read(InputStream in, long memoryLimit, long maxBody, Budget budget) throws IOException {
-        ByteArrayOutputStream mem = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[64 * 1024];
+        // Small until the body comes fast: a client trickling its body holds this for as long as it likes (a FastCGI
+        // upload is read whole first, one per connection), and 64 KiB each would let a few hundred fill the heap.
+        ByteArrayOutputStream mem = new ByteArrayOutputStream(256);
+        byte[] buf = new byte[FIRST_READ];
         long total = 0;
         Path file = null;
         OutputStream fileOut = null;
@@ -90,6 +96,7 @@ final class BodySpool implements AutoCloseable {
                 }
                 if (fileOut != null) fileOut.write(buf, 0, n);
                 else mem.write(buf, 0, n);
+                if (n == buf.length && buf.length < MAX_READ) buf = new byte[buf.length * 2];
             }
             if (fileOut != null) fileOut.close();
             BodySpool spool = new BodySpool(total, mem == null ? null : mem.toByteArray(), file, budget, held);

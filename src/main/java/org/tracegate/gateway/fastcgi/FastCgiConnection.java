@@ -274,6 +274,31 @@ public final class FastCgiConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the server has closed its end since the last request (its EOF, or a reset, is waiting), checked without
+     * waiting, between requests only (nothing unread). Over TCP a write into such a connection succeeds, so only this
+     * tells a kept connection the server let go (php-fpm's pm.max_requests) before a request's body is read for it.
+     */
+    boolean closedByServer() {
+        if (in.hasRemaining()) return false;
+        try {
+            if (push != null) return fill() < 0;
+            in.clear();
+            try {
+                channel.configureBlocking(false);
+                try {
+                    return channel.read(in) < 0;
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            } finally {
+                in.flip();
+            }
+        } catch (IOException e) {
+            return true;                               // ECONNRESET: gone too
+        }
+    }
+
     /** The next record among bytes already read, or null: never waits on the socket. */
     FastCgiRecord readBuffered() throws FastCgiProtocolException { return decoder.next(in); }
 

@@ -185,6 +185,13 @@ public final class FastCgiExchange {
     private void send(ExchangeRequest request) {
         byte[] head = RecordEncoder.requestHead(requestId, keepConn, request.params(), request.body() == null);
         if (request.body() == null) stdin.sentWithParams();
+        // A kept connection the server closed since (php-fpm's pm.max_requests): over TCP the head's write would
+        // succeed and the body would be read for nothing, so found now it is left unread, as after EPIPE below.
+        if (priorRequests > 0 && request.body() != null && connection.closedByServer()) {
+            log.accept("fastcgi: the kept connection was closed by the server since its last request; the request was"
+                    + " not sent on it" + where);
+            return;
+        }
         try {
             connection.write(ByteBuffer.wrap(head));
         } catch (IOException e) {

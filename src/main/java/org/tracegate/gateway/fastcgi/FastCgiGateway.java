@@ -338,7 +338,9 @@ public final class FastCgiGateway {
                 // A bug of ours before the exchange runs, on whichever thread granted the lease (another request's
                 // release, a connect thread): thrown on, it would fail that request or nobody, and this one would
                 // hang holding its slot. Answered as the exchange's own faults are; nothing of it was sent yet.
-                app.backend().release(lease, null, trace);
+                // Sent ahead, the connection is still the running request's: given back only once that one is over.
+                if (lease.ahead() != null) lease.ahead().registered(resendable -> app.backend().release(lease, null, trace));
+                else app.backend().release(lease, null, trace);
                 then.fault(e);
                 return;
             }

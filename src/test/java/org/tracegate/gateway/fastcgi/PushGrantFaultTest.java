@@ -72,6 +72,43 @@ class PushGrantFaultTest {
         }
     }
 
+    /**
+     * sendAhead: a fault starting a request granted room behind a running one (nothing of it written yet) is that
+     * request's alone: the connection is the running request's, which must get its answer, not have it closed under it.
+     */
+    @Test
+    void aFaultStartingARequestSentAheadLeavesTheRunningRequestsConnectionAlone() throws Exception {
+        CountDownLatch firstIn = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        try (FakeFastCgiServer server = FakeFastCgiServer.unix(dir, p -> {
+            for (List<FastCgiRecord> req; !(req = p.readRequest()).isEmpty(); ) {
+                int id = ((BeginRequest) req.getFirst()).requestId();
+                firstIn.countDown();
+                answer.await();
+                p.stdout(id, "Content-Type: text/plain\r\n\r\nok");
+                p.end(id, 0, ProtocolStatus.REQUEST_COMPLETE);
+            }
+        }); EventLoop loop = new EventLoop()) {
+            ExternalPool pool = new ExternalPool(server.address(), 1, 10, Duration.ofSeconds(2), loop, true);
+            Calls first = new Calls(), second = new Calls();
+            submit(pool, new RecordingSink(), first);
+            assertThat(firstIn.await(10, TimeUnit.SECONDS)).as("the first request reached the server").isTrue();
+            submit(pool, new FaultingSink(1), second);      // sent ahead behind the first: its start faults
+            assertThat(second.await()).as("the second request is told").isTrue();
+            assertThat(second.calls).as("the second request's completions").containsExactly("fault");
+            answer.countDown();
+
+            assertThat(first.await()).as("the first request is told").isTrue();
+            Thread.sleep(200);
+            assertThat(first.calls).as("the running request's completions").containsExactly("outcome 200");
+            assertThat(pool.occupancy().busy()).as("leased slots after both").isZero();
+            Calls third = new Calls();
+            submit(pool, new RecordingSink(), third);
+            assertThat(third.await()).as("a request after both is served").isTrue();
+            assertThat(third.calls).containsExactly("outcome 200");
+        }
+    }
+
     @Test
     void aFaultStartingTheResentRequestOnItsConnectThreadIsReportedAndItsLeaseGoesBack() throws Exception {
         AtomicInteger connections = new AtomicInteger();
