@@ -47,15 +47,7 @@ class PushGrantFaultTest {
     void aFaultStartingARequestGrantedByAnotherRequestsReleaseIsThatRequestsOwn() throws Exception {
         CountDownLatch firstIn = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        try (FakeFastCgiServer server = FakeFastCgiServer.unix(dir, p -> {
-            for (List<FastCgiRecord> req; !(req = p.readRequest()).isEmpty(); ) {
-                int id = ((BeginRequest) req.getFirst()).requestId();
-                firstIn.countDown();
-                answer.await();
-                p.stdout(id, "Content-Type: text/plain\r\n\r\nok");
-                p.end(id, 0, ProtocolStatus.REQUEST_COMPLETE);
-            }
-        }); EventLoop loop = new EventLoop()) {
+        try (FakeFastCgiServer server = heldServer(firstIn, answer); EventLoop loop = new EventLoop()) {
             ExternalPool pool = new ExternalPool(server.address(), 1, 10, Duration.ofSeconds(2), loop);
             Calls first = new Calls(), second = new Calls();
             submit(pool, new RecordingSink(), first);
@@ -80,15 +72,7 @@ class PushGrantFaultTest {
     void aFaultStartingARequestSentAheadLeavesTheRunningRequestsConnectionAlone() throws Exception {
         CountDownLatch firstIn = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        try (FakeFastCgiServer server = FakeFastCgiServer.unix(dir, p -> {
-            for (List<FastCgiRecord> req; !(req = p.readRequest()).isEmpty(); ) {
-                int id = ((BeginRequest) req.getFirst()).requestId();
-                firstIn.countDown();
-                answer.await();
-                p.stdout(id, "Content-Type: text/plain\r\n\r\nok");
-                p.end(id, 0, ProtocolStatus.REQUEST_COMPLETE);
-            }
-        }); EventLoop loop = new EventLoop()) {
+        try (FakeFastCgiServer server = heldServer(firstIn, answer); EventLoop loop = new EventLoop()) {
             ExternalPool pool = new ExternalPool(server.address(), 1, 10, Duration.ofSeconds(2), loop, true);
             Calls first = new Calls(), second = new Calls();
             submit(pool, new RecordingSink(), first);
@@ -136,6 +120,19 @@ class PushGrantFaultTest {
             assertThat(resent.calls).as("the resent request's completions").containsExactly("fault");
             assertThat(pool.occupancy().busy()).as("leased slots after it").isZero();
         }
+    }
+
+    /** Answers each request "ok", but only once {@code answer} is counted down; {@code firstIn} says one arrived. */
+    private FakeFastCgiServer heldServer(CountDownLatch firstIn, CountDownLatch answer) throws Exception {
+        return FakeFastCgiServer.unix(dir, p -> {
+            for (List<FastCgiRecord> req; !(req = p.readRequest()).isEmpty(); ) {
+                int id = ((BeginRequest) req.getFirst()).requestId();
+                firstIn.countDown();
+                answer.await();
+                p.stdout(id, "Content-Type: text/plain\r\n\r\nok");
+                p.end(id, 0, ProtocolStatus.REQUEST_COMPLETE);
+            }
+        });
     }
 
     private void submit(ExternalPool pool, ResponseSink sink, Calls calls) {
