@@ -12,7 +12,7 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         GatewayFailure.LaunchFailed, GatewayFailure.HeaderTimeout, GatewayFailure.ResponseBroken,
         GatewayFailure.TooManyRedirects, GatewayFailure.Overloaded, GatewayFailure.ServerFault, GatewayFailure.TotalTimeout,
         GatewayFailure.FastCgiUnreachable, GatewayFailure.FastCgiBrokeOff, GatewayFailure.FastCgiRefused,
-        GatewayFailure.FastCgiTimeout, GatewayFailure.EndedByOperator, Refusal {
+        GatewayFailure.FastCgiTimeout, GatewayFailure.EndedByOperator, GatewayFailure.ShuttingDown, Refusal {
 
     int status();
 
@@ -287,6 +287,23 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         public List<String> thingsToTry() {
             return List.of("The error log names the request and when it was ended; its trace shows where the program was.",
                     "A program that has to be ended by hand hangs: see docs/failures.md, \"Too slow\".");
+        }
+    }
+
+    /**
+     * The server is shutting down and the FastCGI application takes no more requests (one that arrived, or finished
+     * reading its body, within the shutdown grace): not the application's failure, nor a busy pool's.
+     */
+    record ShuttingDown(String application) implements GatewayFailure {
+        public int status() { return 503; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "SHUTTING_DOWN"; }
+        public long retryAfterSeconds() { return 5; }
+        public String cause() {
+            return "The server is shutting down: the FastCGI application " + application + " takes no more requests.";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Retry shortly (see Retry-After): a restarted server answers again once it is up.");
         }
     }
 

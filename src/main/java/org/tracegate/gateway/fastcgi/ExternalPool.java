@@ -269,7 +269,7 @@ public final class ExternalPool implements FastCgiBackend {
         FastCgiUnavailable.Reason refuse = null;
         synchronized (lock) {
             if (closed) {
-                refuse = new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO);
+                refuse = new FastCgiUnavailable.Closed();
             } else if (leased < maxConnections && waiters.isEmpty()) {
                 leased++;
                 w.claimed.set(true);

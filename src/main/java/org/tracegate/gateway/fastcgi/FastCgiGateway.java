@@ -148,7 +148,7 @@ public final class FastCgiGateway {
             }
 
             @Override
-            public void refused(FastCgiUnavailable.Busy why) {
+            public void refused(FastCgiUnavailable.Reason why) {
                 then.outcome(run.unavailable(why));
             }
         });
@@ -521,6 +521,7 @@ public final class FastCgiGateway {
                                 : GatewayFailure.Slots.FASTCGI_CONNECTIONS);
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
                         u.detail());
+                case FastCgiUnavailable.Closed c -> new GatewayFailure.ShuttingDown(application);
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),
                         s.retryAt(), s.lastCause());
             };

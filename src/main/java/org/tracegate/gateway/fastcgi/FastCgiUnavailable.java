@@ -22,6 +22,9 @@ public final class FastCgiUnavailable extends Exception {
     /** The server could not be reached: ENOENT, ECONNREFUSED, ETIMEDOUT … */
     public record Unreachable(String address, String errnoName, String detail) implements Reason {}
 
+    /** The server is shutting down: the application takes no more requests. */
+    public record Closed() implements Reason {}
+
     /** A managed pool stopped by rapid-fail protection until {@code retryAt}. */
     public record Stopped(int failures, Instant retryAt, String lastCause) implements Reason {}
 }

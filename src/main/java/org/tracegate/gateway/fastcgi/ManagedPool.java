@@ -501,8 +501,7 @@ public final class ManagedPool implements FastCgiBackend {
     private void refuseIfStopped() throws FastCgiUnavailable {
         synchronized (lock) {
             if (closed) {
-                throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ESHUTDOWN",
-                        "the server is shutting down and starts no more processes"));
+                throw new FastCgiUnavailable(new FastCgiUnavailable.Closed());
             }
             recoverLocked();
             if (stoppedUntil != null) {

@@ -32,7 +32,7 @@ public final class RequestLanes implements AutoCloseable {
         void run(Duration waited, Runnable instanceFree);
 
         /** The request will not run: the queue was full, the wait too long, or the server is stopping. */
-        void refused(FastCgiUnavailable.Busy why);
+        void refused(FastCgiUnavailable.Reason why);
     }
 
     private final int lanes;
@@ -62,7 +62,7 @@ public final class RequestLanes implements AutoCloseable {
     public void submit(Job job) {
         // As many run as there are lanes and queueLength more wait: the same bound as instances + queue before.
         if (closed) {
-            job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
+            job.refused(new FastCgiUnavailable.Closed());
             return;
         }
         if (outstanding.incrementAndGet() > lanes + queueLength) {
@@ -77,7 +77,7 @@ public final class RequestLanes implements AutoCloseable {
             queue.remove(q);
             outstanding.decrementAndGet();
             q.deadline.cancel();
-            job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
+            job.refused(new FastCgiUnavailable.Closed());
         }
     }
 
@@ -143,7 +143,7 @@ public final class RequestLanes implements AutoCloseable {
             if (q != STOP && q.claimed.compareAndSet(false, true)) {
                 q.deadline.cancel();
                 outstanding.decrementAndGet();
-                q.job.refused(new FastCgiUnavailable.Busy(lanes, Duration.ZERO));
+                q.job.refused(new FastCgiUnavailable.Closed());
             }
         }
     }

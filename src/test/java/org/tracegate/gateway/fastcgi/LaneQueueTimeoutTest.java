@@ -25,7 +25,8 @@ import org.tracegate.trace.RequestTrace;
 /**
  * A request a lane picks only once its whole queueTimeout has passed (the lanes' watchdog ticks every 50 ms, so it may
  * not have refused it yet) and that then finds no connection free waited all of queueTimeout: its 503.2 says so, not
- * "within 0 s". The lanes' watchdog here never fires, so the lane always gets there first.
+ * "within 0 s". The lanes' watchdog here never fires, so the lane always gets there first. And a request the lanes
+ * refuse because the server stops is no busy pool's.
  */
 class LaneQueueTimeoutTest {
     @TempDir
@@ -55,6 +56,30 @@ class LaneQueueTimeoutTest {
                 assertThat(cause(second)).as("the one picked at its queueTimeout").contains("within 1 s");
             }
             pool.release(held, null);
+        }
+    }
+
+    /** Stopped lanes (the server shutting down) refuse with 503.0 "shutting down", not a busy pool's 503.2. */
+    @Test
+    void aRequestAfterTheLanesStoppedIsShuttingDownNotBusy() throws Exception {
+        try (FakeFastCgiServer server = FakeFastCgiServer.unix(dir, p -> {
+            while (p.read() != null) { }
+        }); Watchdog watchdog = new Watchdog()) {
+            ExternalPool pool = new ExternalPool(server.address(), 1, 10, Duration.ofSeconds(2));
+            FastCgiMapping m = new FastCgiMapping("/f/", dir, ".php", server.address().toString(), null,
+                    FastCgiPool.defaults(), EnvironmentPolicy.defaults());
+            FastCgiGateway gw = new FastCgiGateway(watchdog, ErrorLog.standardError(), Limits.defaults(),
+                    EnvironmentPolicy.defaults(), Map.of("PATH", "/usr/bin:/bin"));
+            RequestLanes lanes = new RequestLanes("t", 1, 10, Duration.ofSeconds(1), watchdog, System.err::println);
+            lanes.stop();
+            CgiOutcome o = submit(gw, new FastCgiGateway.Application(m, pool, lanes)).get(10, TimeUnit.SECONDS);
+            assertThat(o).isInstanceOf(CgiOutcome.Failed.class);
+            var f = ((CgiOutcome.Failed) o).failure();
+            assertThat(f.statusCode()).isEqualTo("503.0");
+            assertThat(f.cause()).isEqualTo("The server is shutting down: the FastCGI application " + pool.describe()
+                    + " takes no more requests.");
+            lanes.close();
+            pool.close();
         }
     }
 

@@ -46,8 +46,12 @@ class RequestLanesTest {
         }
 
         @Override
-        public void refused(FastCgiUnavailable.Busy why) {
-            fate.complete("busy " + why.instances() + " " + why.waited().toMillis() + " ms");
+        public void refused(FastCgiUnavailable.Reason why) {
+            fate.complete(switch (why) {
+                case FastCgiUnavailable.Busy b -> "busy " + b.instances() + " " + b.waited().toMillis() + " ms";
+                case FastCgiUnavailable.Closed c -> "closed";
+                default -> why.toString();
+            });
         }
 
         String fate() throws Exception { return fate.get(30, TimeUnit.SECONDS); }
@@ -133,7 +137,7 @@ class RequestLanesTest {
                 }
 
                 @Override
-                public void refused(FastCgiUnavailable.Busy why) { }
+                public void refused(FastCgiUnavailable.Reason why) { }
             });
             Probe after = new Probe(false);
             lanes.submit(after);
@@ -152,14 +156,14 @@ class RequestLanesTest {
         assertThat(running.started.await(10, TimeUnit.SECONDS)).isTrue();
         lanes.submit(queued);
         Thread closer = Thread.ofPlatform().start(lanes::close);
-        assertThat(queued.fate()).isEqualTo("busy 1 0 ms");
+        assertThat(queued.fate()).as("queued when the server stops: not busy, closed").isEqualTo("closed");
         running.release.countDown();
         closer.join(10_000);
         assertThat(running.fate()).startsWith("ran on");
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("tracegate-fastcgi-closing-"));
         Probe afterClose = new Probe(false);
         lanes.submit(afterClose);
-        assertThat(afterClose.fate()).isEqualTo("busy 1 0 ms");
+        assertThat(afterClose.fate()).isEqualTo("closed");
     }
 
     @Test
@@ -172,7 +176,7 @@ class RequestLanesTest {
         long t0 = System.nanoTime();
         lanes.stop();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000L);
-        assertThat(queued.fate()).isEqualTo("busy 1 0 ms");
+        assertThat(queued.fate()).isEqualTo("closed");
         running.release.countDown();
         lanes.close();
         assertThat(running.fate()).startsWith("ran on");
