@@ -7,9 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.tracegate.config.EnvironmentPolicy;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
+import org.tracegate.gateway.fastcgi.PhpScripts;
 import org.tracegate.http.TempDirectories;
 import org.tracegate.http.TestServer;
 import org.tracegate.trace.RequestTrace;
@@ -37,10 +36,9 @@ class FastCgiRequestBufferingTest {
 
     @BeforeEach
     void scripts() throws Exception {
-        dir = Files.createTempDirectory("tracegate-buffering-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script("echo.php", "<?php echo strlen(file_get_contents('php://input')), \"\\n\";");
-        script("hello.php", "<?php echo \"hello\\n\";");
+        dir = PhpScripts.directory("tracegate-buffering-");
+        PhpScripts.script(dir, "echo.php", "<?php echo strlen(file_get_contents('php://input')), \"\\n\";");
+        PhpScripts.script(dir, "hello.php", "<?php echo \"hello\\n\";");
     }
 
     @AfterEach
@@ -138,8 +136,8 @@ class FastCgiRequestBufferingTest {
         FastCgiPool d = FastCgiPool.defaults();
         FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(20), Duration.ofSeconds(30),
                 d.queueLength(), Duration.ofSeconds(2), 0, null).withRequestBuffering(buffering);
-        FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
-                List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
+        FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null, PhpScripts.PHP_CGI, pool,
+                EnvironmentPolicy.defaults());
         return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build(), traces::add);
     }
 
@@ -167,11 +165,5 @@ class FastCgiRequestBufferingTest {
             }
             if (contentLength >= 0 && sb.length() - (headEnd + 4) >= contentLength) return sb.toString();
         }
-    }
-
-    private void script(String name, String text) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, text);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
     }
 }

@@ -3,9 +3,7 @@ package org.tracegate.gateway.fastcgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +22,8 @@ import org.tracegate.http.TestServer;
 class ManagedCleanExitLoopTest {
     @Test
     void aCommandThatEndsWithStatus0BeforeAnsweringTripsRapidFailProtection() throws Exception {
-        Path dir = Files.createTempDirectory("tracegate-cleanexit-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path hello = dir.resolve("hello.php");
-        Files.writeString(hello, "<?php echo 'hi';");
-        Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rw-r--r--"));
+        Path dir = PhpScripts.directory("tracegate-cleanexit-");
+        PhpScripts.script(dir, "hello.php", "<?php echo 'hi';");
         FastCgiPool d = FastCgiPool.defaults();
         FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(8), Duration.ofSeconds(20),
                 d.queueLength(), Duration.ofSeconds(10), 3, null);

@@ -3,9 +3,7 @@ package org.tracegate.gateway.fastcgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,21 +31,18 @@ class ManagedEscapedDaemonTest {
     }
 
     private void daemonEnded(int instanceMaxRequests, boolean whileRunning) throws Exception {
-        Path dir = Files.createTempDirectory("tracegate-escaped-");
+        Path dir = PhpScripts.directory("tracegate-escaped-");
         String marker = "1235." + (System.nanoTime() % 1_000_000_000L);
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path daemon = dir.resolve("daemon.php");
             // The pause: a recycled worker's group is ended right after its request, and the daemon must have left the
             // group (setsid) by then, or the group's end takes it along and there is nothing left to test.
-            Files.writeString(daemon, "<?php exec('setsid sleep " + marker + " </dev/null >/dev/null &'); usleep(500000);"
-                    + " echo getmypid();");
-            Files.setPosixFilePermissions(daemon, PosixFilePermissions.fromString("rw-r--r--"));
+            PhpScripts.script(dir, "daemon.php", "<?php exec('setsid sleep " + marker + " </dev/null >/dev/null &');"
+                    + " usleep(500000); echo getmypid();");
             FastCgiPool d = FastCgiPool.defaults();
             FastCgiPool pool = new FastCgiPool(1, instanceMaxRequests, d.idleTimeout(), Duration.ofSeconds(8),
                     Duration.ofSeconds(20), d.queueLength(), Duration.ofSeconds(10), 0, null);
-            FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
-                    List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool, EnvironmentPolicy.defaults());
+            FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null, PhpScripts.PHP_CGI, pool,
+                    EnvironmentPolicy.defaults());
             try (TestServer ts = TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build())) {
                 HttpResponse<String> r = ts.get("/php/daemon.php");
                 assertThat(r.statusCode()).isEqualTo(200);

@@ -26,13 +26,10 @@ import org.tracegate.http.TestServer;
 class ManagedGroupLeftoverTest {
     @Test
     void theGroupOfAWorkerThatDiedUnexpectedlyIsEndedWithIt() throws Exception {
-        Path dir = Files.createTempDirectory("tracegate-leftover-");
+        Path dir = PhpScripts.directory("tracegate-leftover-");
         String marker = "1234." + (System.nanoTime() % 1_000_000_000L);   // `sleep MARKER`: pgrep finds it, nothing else
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path hello = dir.resolve("hello.php");
-            Files.writeString(hello, "<?php echo getmypid();");
-            Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rw-r--r--"));
+            PhpScripts.script(dir, "hello.php", "<?php echo getmypid();");
             // php-cgi with one more member in its group, as a script's background job would be.
             Path wrapper = dir.resolve("php-with-child.sh");
             Files.writeString(wrapper, "#!/bin/sh\nsleep " + marker + " </dev/null >/dev/null 2>&1 &\n"

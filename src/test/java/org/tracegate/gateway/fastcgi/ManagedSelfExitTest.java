@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +30,9 @@ class ManagedSelfExitTest {
 
     @BeforeEach
     void scripts() throws Exception {
-        dir = Files.createTempDirectory("tracegate-selfexit-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script("hello.php", "<?php echo 'hi ', getmypid();");
-        script("echo.php", "<?php echo strlen(file_get_contents('php://input')), ' ', getmypid();");
+        dir = PhpScripts.directory("tracegate-selfexit-");
+        PhpScripts.script(dir, "hello.php", "<?php echo 'hi ', getmypid();");
+        PhpScripts.script(dir, "echo.php", "<?php echo strlen(file_get_contents('php://input')), ' ', getmypid();");
     }
 
     @AfterEach
@@ -75,15 +72,8 @@ class ManagedSelfExitTest {
         FastCgiPool d = FastCgiPool.defaults();
         FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(8), Duration.ofSeconds(20),
                 d.queueLength(), Duration.ofSeconds(10), 0, null).withRequestBuffering(buffering);
-        FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null,
-                List.of("/usr/bin/php-cgi", "-n", "-d", "cgi.force_redirect=0"), pool,
+        FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null, PhpScripts.PHP_CGI, pool,
                 new EnvironmentPolicy(List.of("PATH"), Map.of("PHP_FCGI_MAX_REQUESTS", "2")));
         return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build());
-    }
-
-    private void script(String name, String text) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, text);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
     }
 }
