@@ -47,10 +47,7 @@ class FastCgiRequestBufferingTest {
     @Test
     void aSlowUploadHoldsNoWorker() throws Exception {
         try (TestServer ts = server(true); Socket slow = new Socket("127.0.0.1", ts.port())) {
-            OutputStream out = slow.getOutputStream();
-            out.write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            OutputStream out = halfAnUpload(slow);
             Thread.sleep(300);                         // its head is in and half its body: being read
 
             long t0 = System.nanoTime();
@@ -91,10 +88,7 @@ class FastCgiRequestBufferingTest {
     @Test
     void withoutBufferingASlowUploadHoldsTheOneWorker() throws Exception {
         try (TestServer ts = server(false); Socket slow = new Socket("127.0.0.1", ts.port())) {
-            OutputStream out = slow.getOutputStream();
-            out.write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            OutputStream out = halfAnUpload(slow);
             Thread.sleep(300);
 
             HttpResponse<String> other = ts.send(ts.request("/php/hello.php").header("Accept", "application/json"));
@@ -130,6 +124,15 @@ class FastCgiRequestBufferingTest {
             assertThat(phpCgiChildren()).as("php-cgi processes started for it").isZero();
             assertThat(ts.get("/php/hello.php").statusCode()).isEqualTo(200);
         }
+    }
+
+    /** Sends a POST's head and 5 of its 10 body bytes; the rest is the caller's to send. */
+    private static OutputStream halfAnUpload(Socket slow) throws Exception {
+        OutputStream out = slow.getOutputStream();
+        out.write(("POST /php/echo.php HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return out;
     }
 
     private TestServer server(boolean buffering) throws Exception {
