@@ -149,6 +149,12 @@ public final class FastCgiExchange {
         });
     }
 
+    /**
+     * The request faulted (a bug) before {@link #finish}: its STDERR is over all the same, so the operator still hears
+     * how much of it was not logged, as on the push path.
+     */
+    public void faulted() { stderr.over(); }
+
     /** STDERR so far (its last 8 KiB), e.g. to recognise php-fpm's "Primary script unknown" after the head. */
     public String stderrTail() { return stderr.tail(); }
 

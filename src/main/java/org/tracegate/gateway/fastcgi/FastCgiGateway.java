@@ -267,6 +267,7 @@ public final class FastCgiGateway {
                 }
             } catch (RuntimeException | Error e) {
                 deadlines.close();
+                exchange.faulted();
                 throw e;
             } finally {
                 running.remove(requestId, deadlines);

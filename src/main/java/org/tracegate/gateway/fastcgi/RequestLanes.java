@@ -110,8 +110,9 @@ public final class RequestLanes implements AutoCloseable {
             };
             try {
                 q.job.run(Duration.ofNanos(System.nanoTime() - q.since), free);
-            } catch (RuntimeException e) {
-                // A job answers its own faults; one that escapes is reported and must not end the lane.
+            } catch (RuntimeException | Error e) {
+                // A job answers its own faults; one that escapes is reported and must not end the lane: a lane that
+                // ended would leave its instance unused for good, every later request waiting out queueTimeout.
                 problems.accept("fastcgi: a request failed outside its own handling: " + e);
             } finally {
                 free.run();

@@ -127,13 +127,24 @@ class RequestLanesTest {
 
     @Test
     void aFaultThatEscapesAJobIsReportedAndTheLaneGoesOn() throws Exception {
+        escapes(new IllegalStateException("boom"), "java.lang.IllegalStateException: boom");
+    }
+
+    @Test
+    void anErrorThatEscapesAJobDoesNotEndTheLaneEither() throws Exception {
+        // A lane that ended would leave its instance unused for good: every later request waits out queueTimeout.
+        escapes(new AssertionError("boom"), "java.lang.AssertionError: boom");
+    }
+
+    private void escapes(Throwable fault, String reported) throws Exception {
         AtomicInteger runs = new AtomicInteger();
         try (RequestLanes lanes = new RequestLanes("t", 1, 5, Duration.ofSeconds(30), watchdog, problems::add)) {
             lanes.submit(new RequestLanes.Job() {
                 @Override
                 public void run(Duration waited, Runnable instanceFree) {
                     runs.incrementAndGet();
-                    throw new IllegalStateException("boom");
+                    if (fault instanceof Error e) throw e;
+                    throw (RuntimeException) fault;
                 }
 
                 @Override
@@ -144,8 +155,7 @@ class RequestLanesTest {
             assertThat(after.fate()).startsWith("ran on");
         }
         assertThat(runs).hasValue(1);
-        assertThat(problems).containsExactly("fastcgi: a request failed outside its own handling: "
-                + "java.lang.IllegalStateException: boom");
+        assertThat(problems).containsExactly("fastcgi: a request failed outside its own handling: " + reported);
     }
 
     @Test
