@@ -55,7 +55,8 @@ class FastCgiSendAheadTest {
         fpm.script("count.php", "<?php file_put_contents(__DIR__ . '/counter', $_GET['n'] . \"\\n\", FILE_APPEND);"
                 + " echo 'counted ', $_GET['n'];");
         recycling = PhpFpm.start(Files.createTempDirectory("tracegate-fpm-recycling-"), 2, "pm.max_requests = 1");
-        recycling.script("first.php", "<?php usleep(300000); echo 'first';");
+        // Well over awaitRunning(): the request behind must find it still running, not just ended on a closing connection.
+        recycling.script("first.php", "<?php usleep(1500000); echo 'first';");
         Files.writeString(recycling.docroot.resolve("counter"), "");
         recycling.script("count.php", "<?php file_put_contents(__DIR__ . '/counter', $_GET['n'] . \"\\n\", FILE_APPEND);"
                 + " echo 'counted ', $_GET['n'];");
