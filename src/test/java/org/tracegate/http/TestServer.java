@@ -46,6 +46,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     public TracegateServer server;
     public Path logDir;
     private ErrorLog errorLog;
+    private String errorLogAtClose;
     private W3cLogWriter accessLog;
     public final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -157,6 +158,9 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         }
     }
 
+    /** The whole error log, shutdown included, once {@link #close()} has run (its directory is gone then). */
+    public String errorLogAtClose() { return errorLogAtClose; }
+
     /** The error log so far (waits briefly for the writer thread). */
     public String errorLog() throws IOException, InterruptedException {
         Thread.sleep(150);
@@ -194,6 +198,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         errorLog.close();
         accessLog.close();
         server = null;
+        Path f = logDir.resolve("error.log");
+        errorLogAtClose = Files.exists(f) ? Files.readString(f) : "";
         TempDirectories.delete(logDir);
     }
 }

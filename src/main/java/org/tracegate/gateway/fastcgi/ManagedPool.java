@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.tracegate.config.FastCgiMapping;
@@ -205,6 +206,9 @@ public final class ManagedPool implements FastCgiBackend {
                     // php-cgi closed its end after a complete request: it accepts again.
                     return i.lease(FastCgiConnection.open(i.address, CONNECT_TIMEOUT), false, trace);
                 } catch (FastCgiConnectException e) {
+                    synchronized (lock) {
+                        i.leased = false;                      // not busy while it is reaped
+                    }
                     retire(i, "it could not be reached (" + e.errnoName() + ")", EndedBy.SELF);
                 }
             }
@@ -271,6 +275,7 @@ public final class ManagedPool implements FastCgiBackend {
         try {
             RequestEnd end = report == null ? null : report.end();
             boolean complete = RequestEnd.completed(end);
+            boolean beforeFirstAnswer = lease.fresh() && !complete;
             if (!complete && (i.killed || end instanceof RequestEnd.ConnectionLost)) {
                 i.awaitExit(DEATH_WAIT); // the socket broke, or we killed it: let the reaper say how it ended
             }
@@ -278,7 +283,7 @@ public final class ManagedPool implements FastCgiBackend {
             if (exit != null) {
                 died(i, exit);
                 i.dropConnection(); // died() leaves a leased instance's connection to its request
-                if (lease.fresh() && !complete && i.exitedByItself) failedStart(i, exit);
+                reportCleanExit(i, exit, beforeFirstAnswer);
                 if (trace != null) {
                     trace.emit(new TraceEvent.FastCgiProcessDied(i.pid, i.requests, exit.exitCodeText(), exit.signalName(),
                             i.diedUnexpectedly));
@@ -294,7 +299,9 @@ public final class ManagedPool implements FastCgiBackend {
                 why = "instanceMaxRequests = " + settings.instanceMaxRequests();
             }
             if (complete && !report.connectionKept()) i.dropConnection(); // the next lease connects anew
+            boolean diedMeanwhile;
             synchronized (lock) {
+                diedMeanwhile = i.dead;             // the reaper got to it after exitNow() above, while it was leased
                 if (why == null && closed) why = "the server is shutting down";
                 if (why == null && stoppedUntil != null) why = "rapid-fail protection stopped the pool";
                 if (why == null && i.generation != generation) why = "monitorChangesTo changed";
@@ -304,6 +311,10 @@ public final class ManagedPool implements FastCgiBackend {
                     idle.push(i);
                     return;
                 }
+            }
+            if (diedMeanwhile) {
+                reportCleanExit(i, i.exitNow(), beforeFirstAnswer);
+                return;
             }
             if (why != null) {
                 i.retiredAfterRequest = true;
@@ -347,6 +358,10 @@ public final class ManagedPool implements FastCgiBackend {
             process = launcher.launch(spec);
         } catch (IOException e) { // LaunchException too
             deleteQuietly(path);
+            synchronized (lock) {
+                // close() removed the socket directory under this start: the shutdown's doing, not the program's failure
+                if (closed) throw new FastCgiUnavailable(new FastCgiUnavailable.Closed());
+            }
             String errno = e instanceof LaunchException le ? le.errnoName() : "EUNKNOWN";
             failed("cannot start " + commandLine + ": " + e.getMessage());
             throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, errno, e.getMessage()));
@@ -373,6 +388,8 @@ public final class ManagedPool implements FastCgiBackend {
         if (late) { // close() ran meanwhile: this one must not outlive it
             i.process.terminate(EndedBy.SHUTDOWN, Duration.ZERO);
             i.awaitExit(DEATH_WAIT);
+            deleteQuietly(path);
+            deleteQuietly(socketDir);    // close() may have found its socket there and left the directory: empty now
             throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ESHUTDOWN",
                     "the server is shutting down and starts no more processes"));
         }
@@ -385,7 +402,7 @@ public final class ManagedPool implements FastCgiBackend {
             ExitStatus exit = i.exitNow();
             if (exit != null) {
                 died(i, exit);                                 // settled now, not when the reaper's callback runs
-                if (i.exitedByItself) failedStart(i, exit);
+                reportCleanExit(i, exit, true);
             }
             String what = "cannot connect to " + commandLine + " (pid " + i.pid + ")" + (exit == null ? "" : ", which ended with "
                     + exit.describe()) + ": " + e.getMessage();
@@ -456,10 +473,27 @@ public final class ManagedPool implements FastCgiBackend {
                     + (status.signalled() ? "was killed by " : "exited with ") + status.describe();
             // An exit with status 0 is the program ending itself cleanly (php-cgi after PHP_FCGI_MAX_REQUESTS, say):
             // replaced like any other, but no failure.
-            boolean failure = status.signalled() || status.exitCode() != 0;
-            log.accept("fastcgi: " + commandLine + ": " + what + (failure ? ", unexpectedly" : ", by itself")
-                    + "; the next request starts a new process");
-            if (failure) failed(what);
+            if (status.signalled() || status.exitCode() != 0) {
+                log.accept("fastcgi: " + commandLine + ": " + what + ", unexpectedly; the next request starts a new process");
+                failed(what);
+            } else if (!leased) {
+                reportCleanExit(i, status, false);
+            }
+            // Leased, a clean exit is the lease holder's to report: only it knows whether a request was ever answered.
+        }
+    }
+
+    /**
+     * A process that ended by itself with status 0, once: a clean end after its requests, or (before it answered its
+     * first request) a failed start.
+     */
+    private void reportCleanExit(Instance i, ExitStatus exit, boolean beforeFirstAnswer) {
+        if (exit == null || !i.exitedByItself || !i.cleanExitReported.compareAndSet(false, true)) return;
+        if (beforeFirstAnswer) {
+            failedStart(i, exit);
+        } else {
+            log.accept("fastcgi: " + commandLine + ": worker pid " + i.pid + " (" + i.requests + " request(s) served) exited"
+                    + " with " + exit.describe() + ", by itself; the next request starts a new process");
         }
     }
 
@@ -469,8 +503,10 @@ public final class ManagedPool implements FastCgiBackend {
      * clean end of a process that had served its requests; this one never served one, and it is a failed start.
      */
     private void failedStart(Instance i, ExitStatus exit) {
-        failed("worker pid " + i.pid + " exited with " + exit.describe() + " before it answered its first request (is "
-                + mapping.command().getFirst() + " a FastCGI application?)");
+        String what = "worker pid " + i.pid + " exited with " + exit.describe() + " before it answered its first request"
+                + " (is " + mapping.command().getFirst() + " a FastCGI application?)";
+        log.accept("fastcgi: " + commandLine + ": " + what + "; a failed start");
+        failed(what);
     }
 
     /** An unexpected death or a failed start: counts toward rapid-fail protection. */
@@ -681,6 +717,9 @@ public final class ManagedPool implements FastCgiBackend {
         /** Stopped by us after a request ended cleanly: its exit is no news for that request. */
         volatile boolean retiredAfterRequest;
         volatile String retiredBecause;
+        /** Its clean exit (status 0, by itself) is in the error log: whoever sees it first says it. */
+        final AtomicBoolean cleanExitReported = new AtomicBoolean();
+        private boolean escapedEnded;                                   // guarded by this
 
         Instance(int serial, Path socket, ChildProcess process, int generation) {
             this.serial = serial;
@@ -752,8 +791,13 @@ public final class ManagedPool implements FastCgiBackend {
             }
         }
 
-        /** Ends what holds its pipes from outside its group (SIGTERM, SIGKILL after the kill grace), and says so. */
-        void endEscaped() {
+        /**
+         * Ends what holds its pipes from outside its group (SIGTERM, SIGKILL after the kill grace), and says so; once:
+         * close() and the wait after its death may both get here, and a second scan would find the same processes.
+         */
+        synchronized void endEscaped() {
+            if (escapedEnded) return;
+            escapedEnded = true;
             int escaped = process.endEscaped(killGrace);
             if (escaped > 0) {
                 log.accept("fastcgi: " + commandLine + ": ended " + escaped + " escaped process(es) of worker pid " + pid

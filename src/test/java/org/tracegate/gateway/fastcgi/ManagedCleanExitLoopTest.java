@@ -37,7 +37,12 @@ class ManagedCleanExitLoopTest {
             }
             assertThat(statuses.subList(0, 3)).allMatch(s -> s.startsWith("502 502."));
             assertThat(statuses.subList(3, 6)).as("after 3 failed starts: %s", statuses).allMatch(s -> s.equals("503 503.3"));
-            assertThat(ts.errorLog()).contains("rapid-fail protection: 3 unexpected failures within 60 s");
+            String log = ts.errorLog();
+            assertThat(log).contains("rapid-fail protection: 3 unexpected failures within 60 s");
+            // One line per failed start, saying what it was: never also "by itself", which reads as a clean end.
+            assertThat(log.split("before it answered its first request \\(is /usr/bin/php a FastCGI application\\?\\);"
+                    + " a failed start", -1)).hasSize(4);
+            assertThat(log).doesNotContain("by itself");
         } finally {
             org.tracegate.http.TempDirectories.delete(dir);
         }

@@ -47,6 +47,13 @@ class ManagedSelfExitTest {
                 statuses.add(r.statusCode() + (r.statusCode() == 200 ? "" : " " + r.body().lines().findFirst().orElse("")));
             }
             assertThat(statuses).allMatch(s -> s.equals("200"));
+            // Each process that ended so is said once, as a clean end (whoever saw its exit first: the reaper or the
+            // request that found it gone), and never as a failed start: each answered two requests.
+            String log = ts.errorLog();
+            List<String> pids = log.lines().filter(l -> l.contains(", by itself;"))
+                    .map(l -> l.replaceAll(".*worker pid ([0-9]+) .*", "$1")).toList();
+            assertThat(pids).as(log).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
+            assertThat(log).doesNotContain("a failed start");
         }
     }
 
