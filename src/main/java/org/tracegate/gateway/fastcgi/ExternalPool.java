@@ -474,7 +474,8 @@ public final class ExternalPool implements FastCgiBackend {
             hosting.clear();
         }
         for (Waiter w : left) {
-            if (w.claimed.compareAndSet(false, true)) w.refused(new FastCgiUnavailable.Busy(maxConnections, Duration.ZERO));
+            // The server is stopping (503 SHUTTING_DOWN), not the pool too small: no "none freed up within 0 s".
+            if (w.claimed.compareAndSet(false, true)) w.refused(new FastCgiUnavailable.Closed());
         }
         synchronized (idle) {
             for (FastCgiConnection c : idle) c.close();

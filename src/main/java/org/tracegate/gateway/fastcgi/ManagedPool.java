@@ -390,8 +390,7 @@ public final class ManagedPool implements FastCgiBackend {
             i.awaitExit(DEATH_WAIT);
             deleteQuietly(path);
             deleteQuietly(socketDir);    // close() may have found its socket there and left the directory: empty now
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ESHUTDOWN",
-                    "the server is shutting down and starts no more processes"));
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Closed());
         }
         if (trace != null) trace.emit(new TraceEvent.FastCgiProcessStarted(commandLine, i.pid, path.toString(), count));
         try {

@@ -74,6 +74,28 @@ class ExternalPoolTest {
         assertThat(server.connections()).as("one connection made in all").isEqualTo(1);
     }
 
+    /** A request still waiting when the server stops is refused as shutting down (503), not as a pool too small. */
+    @Test
+    void theRequestsStillWaitingAtCloseAreRefusedAsClosedNotBusy() throws Exception {
+        pool.close();
+        pool = new ExternalPool(server.address(), 1, 5, Duration.ofSeconds(2));
+        FastCgiBackend.Lease first = pool.lease(Duration.ofSeconds(1));
+        CompletableFuture<Object> async = leaseAsync(Duration.ofSeconds(10));
+        CompletableFuture<Object> lane = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.lease(Duration.ofSeconds(10));
+            } catch (FastCgiUnavailable e) {
+                return e.reason();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.queued() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+        pool.close();
+        assertThat(async.get(5, TimeUnit.SECONDS)).isEqualTo(new FastCgiUnavailable.Closed());
+        assertThat(lane.get(5, TimeUnit.SECONDS)).isEqualTo(new FastCgiUnavailable.Closed());
+        pool.release(first, null);
+    }
+
     @Test
     void aRequestWaitingPastItsWaitIsRefusedThen() throws Exception {
         FastCgiBackend.Lease first = pool.lease(Duration.ofSeconds(1));
