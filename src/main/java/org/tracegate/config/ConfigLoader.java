@@ -58,7 +58,7 @@ public final class ConfigLoader {
             "outputMiB", "stderrKiB");
     static final Set<String> LIMITS_KEYS = union(PROGRAM_LIMITS_KEYS, Set.of("headerTimeoutSeconds",
             "headerTimeoutStatus", "idleTimeoutSeconds", "totalTimeoutSeconds", "killGraceMillis",
-            "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes", "headerLineBytes", "headerLines",
+            "shutdownGraceSeconds", "maxRequestBodyBytes", "spoolMemoryBytes", "spoolDirectory", "headerLineBytes", "headerLines",
             "headerBlockBytes", "maxConcurrent", "queueSize", "queueTimeoutSeconds", "redirectHops",
             "requestHeadTimeoutSeconds", "maxConnections", "maxConnectionsPerClient"));
     static final Set<String> CRASH_LOOP_KEYS = Set.of("failures", "windowSeconds", "cooldownSeconds");
@@ -328,7 +328,8 @@ public final class ConfigLoader {
                 read(() -> count(t, at, "queueSize", 0), d.queueSize()),
                 read(() -> duration(t, at, "queueTimeoutSeconds", 0, true), d.queueTimeout()),
                 read(() -> count(t, at, "redirectHops", 0), d.redirectHops()),
-                read(() -> duration(t, at, "totalTimeoutSeconds", 0, true), d.totalTimeout()));
+                read(() -> duration(t, at, "totalTimeoutSeconds", 0, true), d.totalTimeout()),
+                read(() -> path(t, at, "spoolDirectory", true), d.spoolDirectory()));
     }
 
     /** The program limits of a [limits] table (or a mapping's), over {@code base} for the keys it leaves out. */

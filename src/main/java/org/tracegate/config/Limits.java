@@ -1,5 +1,6 @@
 package org.tracegate.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -21,6 +22,8 @@ import java.time.Duration;
  * @param redirectHops       local redirects followed per request; default 5
  * @param totalTimeout       longest a program may run for one request, output or not (IIS's CGI timeout);
  *                           default 900 s
+ * @param spoolDirectory     where request bodies read whole go once over spoolMemory; null (default): the JVM's
+ *                           temp directory (java.io.tmpdir)
  */
 public record Limits(
         Duration headerTimeout,
@@ -37,7 +40,23 @@ public record Limits(
         int queueSize,
         Duration queueTimeout,
         int redirectHops,
-        Duration totalTimeout) {
+        Duration totalTimeout,
+        Path spoolDirectory) {
+
+    /** Limits with the default spool directory (java.io.tmpdir). */
+    public Limits(Duration headerTimeout, int headerTimeoutStatus, Duration idleTimeout, Duration killGrace,
+                  Duration shutdownGrace, long maxRequestBody, long spoolMemory, int headerLineBytes, int headerLines,
+                  int headerBlockBytes, int maxConcurrent, int queueSize, Duration queueTimeout, int redirectHops,
+                  Duration totalTimeout) {
+        this(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory,
+                headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops,
+                totalTimeout, null);
+    }
+
+    /** The spool directory in effect: {@link #spoolDirectory()}, or java.io.tmpdir when it is unset. */
+    public Path spoolDirectoryOrTemp() {
+        return spoolDirectory != null ? spoolDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+    }
 
     /**
      * 8 programs per CPU (at least 8): 16 on a 2-core machine. Measured there (bench/README.md), 64 hello
@@ -56,10 +75,11 @@ public record Limits(
                 Duration.ofSeconds(10), 5, Duration.ofSeconds(900));
     }
 
-    public Limits withHeaderTimeout(Duration v) { return new Limits(v, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
-    public Limits withIdleTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, v, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
-    public Limits withMaxConcurrent(int v, int queue, Duration wait) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, v, queue, wait, redirectHops, totalTimeout); }
-    public Limits withKillGrace(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, v, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
-    public Limits withTotalTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, v); }
-    public Limits withMaxRequestBody(long v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, v, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout); }
+    public Limits withHeaderTimeout(Duration v) { return new Limits(v, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout, spoolDirectory); }
+    public Limits withIdleTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, v, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout, spoolDirectory); }
+    public Limits withMaxConcurrent(int v, int queue, Duration wait) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, v, queue, wait, redirectHops, totalTimeout, spoolDirectory); }
+    public Limits withKillGrace(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, v, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout, spoolDirectory); }
+    public Limits withTotalTimeout(Duration v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, v, spoolDirectory); }
+    public Limits withMaxRequestBody(long v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, v, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout, spoolDirectory); }
+    public Limits withSpoolDirectory(Path v) { return new Limits(headerTimeout, headerTimeoutStatus, idleTimeout, killGrace, shutdownGrace, maxRequestBody, spoolMemory, headerLineBytes, headerLines, headerBlockBytes, maxConcurrent, queueSize, queueTimeout, redirectHops, totalTimeout, v); }
 }

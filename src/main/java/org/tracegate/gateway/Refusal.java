@@ -111,6 +111,55 @@ public sealed interface Refusal extends GatewayFailure {
         }
     }
 
+    /**
+     * The client stopped sending its request body for the connection's idle timeout while the server read it whole
+     * (a chunked body, or a FastCGI application's requestBuffering): 408, nginx's client_body_timeout. While the
+     * server shuts down its connections wait only a moment for more bytes: then 503 with Retry-After, since the
+     * restarted server will take the upload.
+     *
+     * @param declared the Content-Length, or -1 for a chunked body
+     */
+    record BodyTimedOut(Duration idle, long received, long declared, boolean stopping, Path physicalPath) implements Refusal {
+        public int status() { return stopping ? 503 : 408; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return stopping ? "SHUTTING_DOWN" : "BODY_TIMEOUT"; }
+        public long retryAfterSeconds() { return stopping ? 5 : 0; }
+        public String cause() {
+            String got = declared >= 0 ? received + " of its " + declared + " bytes had arrived"
+                    : received + " bytes of its chunked body had arrived";
+            long ms = idle.toMillis();
+            String wait = ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+            return stopping
+                    ? "The server is shutting down, and the client sent no more of its request body within the " + wait
+                      + " its connections now wait for bytes (" + got + ")."
+                    : "The client sent no more of its request body for " + wait + ", the connection's idle timeout (" + got + ").";
+        }
+        public List<String> thingsToTry() {
+            return stopping
+                    ? List.of("Retry the upload shortly (see Retry-After): the restarted server takes it.")
+                    : List.of("Check the client and the network between: the body stalled. A client that is slow on purpose is "
+                              + "cut so; a legitimate one needs limits.idleTimeout raised.");
+        }
+    }
+
+    /**
+     * The server could not hold the request body it reads whole: its spool file could not be made, written or read
+     * (a full disk, a quota, permissions). The server's trouble, not the client's.
+     */
+    record BodyNotStored(String directory, String reason, Path physicalPath) implements Refusal {
+        public int status() { return 500; }
+        public int subStatus() { return 0; }
+        public String errorCode() { return "BODY_NOT_STORED"; }
+        public String cause() {
+            return "The server could not store the request body in its spool file in " + directory + ": " + reason + ".";
+        }
+        public List<String> thingsToTry() {
+            return List.of("Free space in " + directory + " (java.io.tmpdir) or fix its permissions: bodies over "
+                    + "limits.spoolMemoryBytes, and any body once the in-memory spools hold a quarter of the heap, are held "
+                    + "there until the program has read them.");
+        }
+    }
+
     /** A request feature the server does not implement, such as a transfer coding other than chunked. */
     record NotImplemented(String reason) implements Refusal {
         public int status() { return 501; }

@@ -45,13 +45,15 @@ final class BodySpool implements AutoCloseable {
     private final long length;
     private final byte[] memory;
     private final Path file;
+    private final Path directory;
     private final Budget budget;
     private long held;
 
-    private BodySpool(long length, byte[] memory, Path file, Budget budget, long held) {
+    private BodySpool(long length, byte[] memory, Path file, Path directory, Budget budget, long held) {
         this.length = length;
         this.memory = memory;
         this.file = file;
+        this.directory = directory;
         this.budget = budget;
         this.held = held;
     }
@@ -66,11 +68,35 @@ final class BodySpool implements AutoCloseable {
         }
     }
 
-    static BodySpool read(InputStream in, long memoryLimit, long maxBody) throws IOException {
-        return read(in, memoryLimit, maxBody, HEAP_QUARTER);
+    /**
+     * The spool file could not be made, written or read (ENOSPC, EDQUOT, EACCES, EMFILE): the server's trouble, told
+     * apart from the client's IOExceptions (a cut or malformed body), which come from reading the request.
+     */
+    static final class SpoolFailed extends IOException {
+        final String directory;
+
+        SpoolFailed(String directory, IOException cause) {
+            super(reason(cause), cause);
+            this.directory = directory;
+        }
+
+        private static String reason(IOException e) {
+            // NIO's FileSystemException's message is the file's path (and the reason, when the OS gave one): the
+            // directory is said apart, so the errno's words alone.
+            if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
+            if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
+            if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+            return e.toString();
+        }
     }
 
-    static BodySpool read(InputStream in, long memoryLimit, long maxBody, Budget budget) throws IOException {
+    /** @param directory where a body over {@code memoryLimit} (or the budget) goes: limits.spoolDirectory */
+    static BodySpool read(InputStream in, long memoryLimit, long maxBody, Path directory) throws IOException {
+        return read(in, memoryLimit, maxBody, HEAP_QUARTER, directory);
+    }
+
+    static BodySpool read(InputStream in, long memoryLimit, long maxBody, Budget budget, Path directory)
+            throws IOException {
         // Small until the body comes fast: a client trickling its body holds this for as long as it likes (a FastCGI
         // upload is read whole first, one per connection), and 64 KiB each would let a few hundred fill the heap.
         ByteArrayOutputStream mem = new ByteArrayOutputStream(256);
@@ -84,27 +110,39 @@ final class BodySpool implements AutoCloseable {
             while ((n = in.read(buf)) > 0) {
                 total += n;
                 if (total > maxBody) throw new TooLarge(total);
-                if (fileOut == null && (total > memoryLimit || !budget.reserve(2L * n))) {
-                    file = Files.createTempFile("tracegate-body-", ".spool");
-                    fileOut = Files.newOutputStream(file);
-                    mem.writeTo(fileOut);
-                    mem = null;
-                    budget.release(held);
-                    held = 0;
-                } else if (fileOut == null) {
-                    held += 2L * n;
+                try {
+                    if (fileOut == null && (total > memoryLimit || !budget.reserve(2L * n))) {
+                        file = Files.createTempFile(directory, "tracegate-body-", ".spool");   // 0600
+                        fileOut = Files.newOutputStream(file);
+                        mem.writeTo(fileOut);
+                        mem = null;
+                        budget.release(held);
+                        held = 0;
+                    } else if (fileOut == null) {
+                        held += 2L * n;
+                    }
+                    if (fileOut != null) fileOut.write(buf, 0, n);
+                    else mem.write(buf, 0, n);
+                } catch (IOException e) {
+                    throw new SpoolFailed(directory.toString(), e);
                 }
-                if (fileOut != null) fileOut.write(buf, 0, n);
-                else mem.write(buf, 0, n);
                 if (n == buf.length && buf.length < MAX_READ) buf = new byte[buf.length * 2];
             }
-            if (fileOut != null) fileOut.close();
-            BodySpool spool = new BodySpool(total, mem == null ? null : mem.toByteArray(), file, budget, held);
+            try {
+                if (fileOut != null) fileOut.close();
+            } catch (IOException e) {
+                throw new SpoolFailed(directory.toString(), e);
+            }
+            BodySpool spool = new BodySpool(total, mem == null ? null : mem.toByteArray(), file, directory, budget, held);
             held = 0;
             return spool;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             budget.release(held);
-            if (fileOut != null) fileOut.close();
+            try {
+                if (fileOut != null) fileOut.close();
+            } catch (IOException ignored) {
+                // a failing disk: the file goes below anyway
+            }
             if (file != null) Files.deleteIfExists(file);
             throw e;
         }
@@ -114,8 +152,12 @@ final class BodySpool implements AutoCloseable {
 
     boolean inFile() { return file != null; }
 
-    InputStream open() throws IOException {
-        return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory);
+    InputStream open() throws SpoolFailed {
+        try {
+            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory);
+        } catch (IOException e) {
+            throw new SpoolFailed(directory.toString(), e);
+        }
     }
 
     @Override

@@ -62,6 +62,10 @@ final class CgiRunner {
             ex.refuse(r.refusal());
             return;
         }
+        if (opened instanceof RequestBody.ClientGone g) {
+            ex.clientGone(g.why());
+            return;
+        }
         try (RequestBody body = ((RequestBody.Ready) opened).body()) {
             GatewayFailure.Overloaded busy = gate.acquire();
             if (busy != null) {

@@ -188,6 +188,13 @@ final class Exchange {
         answer(r, null);
     }
 
+    /** The client left before anything could be answered (its 100 Continue could not be sent): 499, no page. */
+    void clientGone(String why) {
+        site.errorLog().log(requestId(), "client left: " + why);
+        win32Status(EPIPE);
+        aborted(CgiGateway.CLIENT_CLOSED, new AbortedResponse("client left: " + why));
+    }
+
     /** A bug of ours: 500.0 with the request id, or an aborted connection once the response is committed. */
     void serverFault(Throwable t) {
         site.errorLog().log(requestId(), "internal error: " + t);

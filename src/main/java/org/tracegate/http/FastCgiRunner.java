@@ -78,20 +78,34 @@ final class FastCgiRunner {
     private void submit(Exchange ex, Route.FastCgi script, FastCgiGateway.Application app, boolean whole) throws Exception {
         RequestBody.Opened opened = RequestBody.open(ex.request, ex.response, config.limits(), script.scriptFilename(),
                 whole, ex.trace);
-        if (opened instanceof RequestBody.Refused r) {
-            ex.refuse(r.refusal());
-            return;
+        switch (opened) {
+            case RequestBody.Refused r -> {
+                ex.refuse(r.refusal());
+                return;
+            }
+            case RequestBody.ClientGone g -> {
+                ex.clientGone(g.why());
+                return;
+            }
+            case RequestBody.Ready ready -> handOn(ex, script, app, ready.body());
         }
-        RequestBody body = ((RequestBody.Ready) opened).body();
-        JettyResponseSink sink = new JettyResponseSink(ex.request, ex.response);
-        GatewayRequest request;
+    }
+
+    /** Queues the request with its body; the lane owns both from then on, and closes the body after delivering. */
+    private void handOn(Exchange ex, Route.FastCgi script, FastCgiGateway.Application app, RequestBody body)
+            throws Exception {
         try {
-            request = gatewayRequest(ex, script, body.length());
-        } catch (RuntimeException e) {
-            body.close();
+            JettyResponseSink sink = new JettyResponseSink(ex.request, ex.response);
+            GatewayRequest request = gatewayRequest(ex, script, body.length());
+            queue(ex, script, app, body, sink, request);
+        } catch (RuntimeException | Error e) {
+            body.close();                 // never handed on (or handed on and closed already: closing twice is harmless)
             throw e;
         }
-        // From here the lane owns the body and the sink: it closes them after delivering.
+    }
+
+    private void queue(Exchange ex, Route.FastCgi script, FastCgiGateway.Application app, RequestBody body,
+                       JettyResponseSink sink, GatewayRequest request) {
         gateway.submit(request, app, script.scriptFilename().toString(), body.stream(), sink, ex.trace,
                 new FastCgiGateway.Completion() {
                     @Override

@@ -39,12 +39,15 @@ final class RequestBody implements AutoCloseable {
     /** The exact length (CONTENT_LENGTH), or -1 when there is no body. */
     long length() { return length; }
 
-    /** A body, or the refusal to answer instead. */
-    sealed interface Opened permits Ready, Refused {}
+    /** A body, the refusal to answer instead, or a client already gone. */
+    sealed interface Opened permits Ready, Refused, ClientGone {}
 
     record Ready(RequestBody body) implements Opened {}
 
     record Refused(Refusal refusal) implements Opened {}
+
+    /** The client left before we could answer its {@code Expect: 100-continue}: nobody to answer, and no fault of ours. */
+    record ClientGone(String why) implements Opened {}
 
     static Opened open(Request request, Response response, Limits limits, Path script, RequestTrace trace) throws IOException {
         return open(request, response, limits, script, false, trace);
@@ -66,26 +69,70 @@ final class RequestBody implements AutoCloseable {
         if (declared > 0 && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
             try {
                 response.writeInterim(100, HttpFields.EMPTY).get();
-            } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
-                throw new IOException("cannot send 100 Continue: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ClientGone("interrupted while sending 100 Continue");
+            } catch (java.util.concurrent.ExecutionException e) {
+                return new ClientGone("the client left before 100 Continue could be sent (" + e.getCause() + ")");
             }
         }
-        if (chunked || whole && declared > 0) {
-            trace.emit(new TraceEvent.GeneralReadEntityStart());
-            BodySpool spool;
-            try {
-                spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max);
-            } catch (BodySpool.TooLarge e) {
-                trace.emit(new TraceEvent.GeneralReadEntityEnd(e.readSoFar, "TOO_LARGE", false));
-                return new Refused(new Refusal.BodyTooLarge(max, true, script));
-            } catch (IOException e) {
-                trace.emit(new TraceEvent.GeneralReadEntityEnd(-1, "BROKEN", false));
-                return new Refused(new Refusal.BadRequest(brokenBody(e, chunked, declared)));
-            }
-            trace.emit(new TraceEvent.GeneralReadEntityEnd(spool.length(), "0", spool.inFile()));
-            return new Ready(new RequestBody(spool.open(), spool.length(), spool));
-        }
+        if (chunked || whole && declared > 0) return spooled(request, limits, script, chunked, declared, trace);
+
         return new Ready(new RequestBody(Content.Source.asInputStream(request), declared, null));
+    }
+
+    /** The body read whole: every way it ends is a GENERAL_READ_ENTITY_END, a fault of ours included. */
+    private static Opened spooled(Request request, Limits limits, Path script, boolean chunked, long declared,
+                                  RequestTrace trace) {
+        long max = limits.maxRequestBody();
+        trace.emit(new TraceEvent.GeneralReadEntityStart());
+        BodySpool spool = null;
+        try {
+            spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max,
+                    limits.spoolDirectoryOrTemp());
+            InputStream in = spool.open();
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(spool.length(), "0", spool.inFile()));
+            return new Ready(new RequestBody(in, spool.length(), spool));
+        } catch (BodySpool.TooLarge e) {
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(e.readSoFar, "TOO_LARGE", false));
+            return new Refused(new Refusal.BodyTooLarge(max, true, script));
+        } catch (BodySpool.SpoolFailed e) {
+            closeQuietly(spool);
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(Request.getContentBytesRead(request), "NOT_STORED", true));
+            return new Refused(new Refusal.BodyNotStored(e.directory, e.getMessage(), script));
+        } catch (IOException e) {
+            long received = Request.getContentBytesRead(request);
+            if (timedOut(e)) {
+                trace.emit(new TraceEvent.GeneralReadEntityEnd(received, "TIMEOUT", false));
+                var endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+                boolean stopping = request.getConnectionMetaData().getConnector().getServer().isStopping();
+                return new Refused(new Refusal.BodyTimedOut(java.time.Duration.ofMillis(endPoint.getIdleTimeout()),
+                        received, chunked ? -1 : declared, stopping, script));
+            }
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(received, "BROKEN", false));
+            return new Refused(new Refusal.BadRequest(brokenBody(e, chunked, declared)));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(spool);
+            trace.emit(new TraceEvent.GeneralReadEntityEnd(Request.getContentBytesRead(request), "FAULT", false));
+            throw e;
+        }
+    }
+
+    /** Jetty fails a read that waited out the idle timeout with a TimeoutException, wrapped in an IOException. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) return true;
+        }
+        return false;
+    }
+
+    private static void closeQuietly(BodySpool spool) {
+        if (spool == null) return;
+        try {
+            spool.close();
+        } catch (IOException e) {
+            // its file is in the temp directory; nothing else holds it
+        }
     }
 
     /** Jetty's parser reports a broken or cut body as an IOException; its message says what broke. */

@@ -370,7 +370,9 @@ public sealed interface TraceEvent {
 
     /**
      * The body is read: {@code bytesReceived} of it, {@code errorCode} "0" when whole, else why not
-     * ({@code TOO_LARGE}, {@code BROKEN}: cut short or malformed); {@code inFile} whether it was spooled to a file.
+     * ({@code TOO_LARGE}; {@code BROKEN}: cut short or malformed; {@code TIMEOUT}: stalled for the idle timeout;
+     * {@code NOT_STORED}: the spool file failed; {@code FAULT}: a bug of ours); {@code inFile} whether it was spooled
+     * to a file.
      */
     record GeneralReadEntityEnd(long bytesReceived, String errorCode, boolean inFile) implements TraceEvent {
         public String name() { return EventNames.GENERAL_READ_ENTITY_END; }

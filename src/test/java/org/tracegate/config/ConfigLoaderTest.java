@@ -310,6 +310,15 @@ class ConfigLoaderTest {
                 "cgi[0].passAuthorization", "expected true or false, got \"yes\"");
     }
 
+    /** limits.spoolDirectory: an existing directory, relative to the file; unset, the JVM's temp directory. */
+    @Test
+    void theSpoolDirectoryIsAnExistingDirectory() throws Exception {
+        Files.createDirectories(dir.resolve("spool"));
+        assertThat(load("[limits]\nspoolDirectory = \"spool\"\n").limits().spoolDirectoryOrTemp()).isEqualTo(dir.resolve("spool"));
+        assertThat(load("").limits().spoolDirectoryOrTemp()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertError("[limits]\nspoolDirectory = \"nope\"\n", 2, "limits.spoolDirectory", "no such directory: " + dir.resolve("nope"));
+    }
+
     @Test
     void outOfRangeValues() {
         assertError("[limits]\nmaxRequestBodyBytes = -1\n", 2, "limits.maxRequestBodyBytes", "expected a non-negative integer, got -1");

@@ -126,6 +126,80 @@ class FastCgiRequestBufferingTest {
         }
     }
 
+    /**
+     * A body the server cannot hold (its spool directory gone: a temp cleaner, a full disk, a quota) is the server's
+     * trouble, 500 with the directory and the reason, not a 400 telling the client its body was cut short.
+     */
+    @Test
+    void aBodyTheServerCannotStoreIsTheServersFailureNotTheClients() throws Exception {
+        Path spool = java.nio.file.Files.createTempDirectory("tracegate-spool-");
+        try (TestServer ts = server(true, spool)) {
+            java.nio.file.Files.delete(spool);
+            HttpResponse<String> r = ts.send(ts.request("/php/echo.php").header("Accept", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[2 << 20])));  // over spoolMemory
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).contains("\"errorCode\":\"BODY_NOT_STORED\"");
+            assertThat(ts.errorLog()).contains("The server could not store the request body in its spool file in " + spool
+                    + ": No such file or directory").doesNotContain("Content-Length");
+            assertThat(awaitTrace(TraceEvent.GeneralReadEntityEnd.class).last(TraceEvent.GeneralReadEntityEnd.class)
+                    .errorCode()).isEqualTo("NOT_STORED");
+            assertThat(phpCgiChildren()).as("php-cgi processes started for it").isZero();
+        }
+    }
+
+    /**
+     * The server stops while an upload is being read: its connections then wait only a moment for more bytes, and the
+     * stalled upload is told to come back (503 with Retry-After), not that its body was cut short (400).
+     */
+    @Test
+    void anUploadStalledWhileTheServerStopsIsToldToRetryNotThatItsBodyWasCut() throws Exception {
+        TestServer ts = server(true);
+        try (Socket slow = new Socket("127.0.0.1", ts.port())) {
+            slow.setSoTimeout(15_000);
+            halfAnUpload(slow);
+            Thread.sleep(300);                         // its head is in and half its body: being read
+            Thread closer = Thread.ofPlatform().start(() -> {
+                try {
+                    ts.close();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            String answer = readResponse(slow.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("Retry-After: 5");
+            closer.join(20_000);
+            assertThat(ts.errorLogAtClose()).contains("The server is shutting down, and the client sent no more of its request"
+                    + " body within the").contains("(5 of its 10 bytes had arrived)").doesNotContain("Content-Length");
+            assertThat(awaitTrace(TraceEvent.GeneralReadEntityEnd.class).last(TraceEvent.GeneralReadEntityEnd.class))
+                    .isEqualTo(new TraceEvent.GeneralReadEntityEnd(5, "TIMEOUT", false));
+        } finally {
+            ts.close();
+        }
+    }
+
+    /**
+     * A client that resets its connection right after a head with {@code Expect: 100-continue}: the 100 cannot be sent,
+     * and that is the client gone (499), never an internal error of ours (500).
+     */
+    @Test
+    void aClientGoneBeforeIts100ContinueIsNoInternalError() throws Exception {
+        try (TestServer ts = server(true)) {
+            for (int i = 0; i < 20; i++) {
+                try (Socket s = new Socket("127.0.0.1", ts.port())) {
+                    s.getOutputStream().write(("POST /php/echo.php?try=" + i + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    s.setSoLinger(true, 0);            // close() sends RST
+                }
+            }
+            Thread.sleep(500);
+            List<String> statuses = ts.accessLog().stream()
+                    .filter(r -> r.getOrDefault("cs-uri-stem", "").equals("/php/echo.php")).map(r -> r.get("sc-status")).toList();
+            assertThat(statuses).as("the access log's statuses").doesNotContain("500");
+            assertThat(ts.errorLog()).doesNotContain("internal error");
+        }
+    }
+
     /** Sends a POST's head and 5 of its 10 body bytes; the rest is the caller's to send. */
     private static OutputStream halfAnUpload(Socket slow) throws Exception {
         OutputStream out = slow.getOutputStream();
@@ -135,13 +209,16 @@ class FastCgiRequestBufferingTest {
         return out;
     }
 
-    private TestServer server(boolean buffering) throws Exception {
+    private TestServer server(boolean buffering) throws Exception { return server(buffering, null); }
+
+    private TestServer server(boolean buffering, Path spoolDirectory) throws Exception {
         FastCgiPool d = FastCgiPool.defaults();
         FastCgiPool pool = new FastCgiPool(1, 200, d.idleTimeout(), Duration.ofSeconds(20), Duration.ofSeconds(30),
                 d.queueLength(), Duration.ofSeconds(2), 0, null).withRequestBuffering(buffering);
         FastCgiMapping m = new FastCgiMapping("/php/", dir, ".php", null, PhpScripts.PHP_CGI, pool,
                 EnvironmentPolicy.defaults());
-        return TestServer.start(c -> c.toBuilder().fastcgi(List.of(m)).build(), traces::add);
+        return TestServer.start(c -> c.toBuilder().limits(c.limits().withSpoolDirectory(spoolDirectory)).fastcgi(List.of(m))
+                .build(), traces::add);
     }
 
     private static long phpCgiChildren() {
