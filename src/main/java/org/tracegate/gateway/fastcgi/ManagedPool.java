@@ -651,6 +651,10 @@ public final class ManagedPool implements FastCgiBackend {
         for (Instance i : List.copyOf(pipesOpen)) {
             if (!i.awaitPumps(Duration.ofNanos(Math.max(0, held - System.nanoTime())))) i.endEscaped();
         }
+        // What was signalled closes the pipes as it dies: wait for that past its SIGKILL (after the kill grace, on a
+        // daemon timer), or a daemon that ignores SIGTERM would outlive a server that exits once this returns.
+        long killed = System.nanoTime() + killGrace.plusSeconds(1).toNanos();
+        for (Instance i : List.copyOf(pipesOpen)) i.awaitPumps(Duration.ofNanos(Math.max(0, killed - System.nanoTime())));
         try (var files = Files.list(socketDir)) {
             files.forEach(ManagedPool::deleteQuietly);
         } catch (IOException e) {

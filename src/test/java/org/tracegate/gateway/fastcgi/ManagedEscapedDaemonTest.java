@@ -21,22 +21,29 @@ import org.tracegate.http.TestServer;
 class ManagedEscapedDaemonTest {
     @Test
     void aDaemonThatLeftAWorkersGroupHoldingItsStderrIsEndedAtClose() throws Exception {
-        daemonEnded(200, false);
+        daemonEnded(200, false, false);
+    }
+
+    /** SIGTERM ignored: it gets its SIGKILL after the kill grace, before close() returns (a server exits then). */
+    @Test
+    void aDaemonThatIgnoresSigtermIsGoneWhenCloseReturns() throws Exception {
+        daemonEnded(200, false, true);
     }
 
     /** instanceMaxRequests = 1: the worker is recycled after the request, and its daemon goes while the pool runs on. */
     @Test
     void aDaemonOfARecycledWorkerIsEndedWhileThePoolRuns() throws Exception {
-        daemonEnded(1, true);
+        daemonEnded(1, true, false);
     }
 
-    private void daemonEnded(int instanceMaxRequests, boolean whileRunning) throws Exception {
+    private void daemonEnded(int instanceMaxRequests, boolean whileRunning, boolean ignoresTerm) throws Exception {
         Path dir = PhpScripts.directory("tracegate-escaped-");
         String marker = "1235." + (System.nanoTime() % 1_000_000_000L);
         try {
             // The pause: a recycled worker's group is ended right after its request, and the daemon must have left the
             // group (setsid) by then, or the group's end takes it along and there is nothing left to test.
-            PhpScripts.script(dir, "daemon.php", "<?php exec('setsid sleep " + marker + " </dev/null >/dev/null &');"
+            String daemon = ignoresTerm ? "setsid sh -c \"trap \\'\\' TERM; exec sleep " + marker + "\"" : "setsid sleep " + marker;
+            PhpScripts.script(dir, "daemon.php", "<?php exec('" + daemon + " </dev/null >/dev/null &');"
                     + " usleep(500000); echo getmypid();");
             FastCgiPool d = FastCgiPool.defaults();
             FastCgiPool pool = new FastCgiPool(1, instanceMaxRequests, d.idleTimeout(), Duration.ofSeconds(8),
@@ -60,6 +67,9 @@ class ManagedEscapedDaemonTest {
                 }
             } finally {
                 ts.close();
+            }
+            if (ignoresTerm) {
+                assertThat(ManagedGroupLeftoverTest.pgrep("sleep " + marker)).as("gone when close() returned").isEmpty();
             }
             assertThat(awaitGone(marker)).as("the escaped daemon after the pool's close").isEmpty();
             // close() and the wait after the worker's death both look for escaped processes: one of them ends it, once.
