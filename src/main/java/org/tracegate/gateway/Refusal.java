@@ -154,7 +154,8 @@ public sealed interface Refusal extends GatewayFailure {
             return "The server could not store the request body in its spool file in " + directory + ": " + reason + ".";
         }
         public List<String> thingsToTry() {
-            return List.of("Free space in " + directory + " (java.io.tmpdir) or fix its permissions: bodies over "
+            return List.of("Free space in " + directory + " (limits.spoolDirectory, by default java.io.tmpdir) or fix its"
+                    + " permissions: bodies over "
                     + "limits.spoolMemoryBytes, and any body once the in-memory spools hold a quarter of the heap, are held "
                     + "there until the program has read them.");
         }

@@ -85,8 +85,9 @@ final class BodySpool implements AutoCloseable {
             // directory is said apart, so the errno's words alone.
             if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
             if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
-            if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-            return e.toString();
+            if (e instanceof java.nio.file.FileSystemException f) return f.getReason() != null ? f.getReason() : e.toString();
+            // A write's failure is a plain IOException whose message is the errno's words: "No space left on device".
+            return e.getMessage() != null ? e.getMessage() : e.toString();
         }
     }
 
@@ -138,12 +139,17 @@ final class BodySpool implements AutoCloseable {
             return spool;
         } catch (IOException | RuntimeException | Error e) {
             budget.release(held);
+            // The failure that matters is the first one: the cleanup's own are kept with it, never in its place.
             try {
                 if (fileOut != null) fileOut.close();
-            } catch (IOException ignored) {
-                // a failing disk: the file goes below anyway
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
             }
-            if (file != null) Files.deleteIfExists(file);
+            try {
+                if (file != null) Files.deleteIfExists(file);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }

@@ -71,9 +71,13 @@ final class RequestBody implements AutoCloseable {
                 response.writeInterim(100, HttpFields.EMPTY).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ClientGone("interrupted while sending 100 Continue");
+                throw new IOException("interrupted while sending 100 Continue", e);
             } catch (java.util.concurrent.ExecutionException e) {
-                return new ClientGone("the client left before 100 Continue could be sent (" + e.getCause() + ")");
+                // An I/O failure is the connection gone under the write; anything else (Jetty's state) is ours.
+                if (e.getCause() instanceof IOException io) {
+                    return new ClientGone("the client left before 100 Continue could be sent (" + io + ")");
+                }
+                throw new IOException("cannot send 100 Continue: " + e.getCause(), e.getCause());
             }
         }
         if (chunked || whole && declared > 0) return spooled(request, limits, script, chunked, declared, trace);
@@ -87,12 +91,13 @@ final class RequestBody implements AutoCloseable {
         long max = limits.maxRequestBody();
         trace.emit(new TraceEvent.GeneralReadEntityStart());
         BodySpool spool = null;
+        RequestBody body = null;
         try {
             spool = BodySpool.read(Content.Source.asInputStream(request), limits.spoolMemory(), max,
                     limits.spoolDirectoryOrTemp());
-            InputStream in = spool.open();
+            body = new RequestBody(spool.open(), spool.length(), spool);
             trace.emit(new TraceEvent.GeneralReadEntityEnd(spool.length(), "0", spool.inFile()));
-            return new Ready(new RequestBody(in, spool.length(), spool));
+            return new Ready(body);
         } catch (BodySpool.TooLarge e) {
             trace.emit(new TraceEvent.GeneralReadEntityEnd(e.readSoFar, "TOO_LARGE", false));
             return new Refused(new Refusal.BodyTooLarge(max, true, script));
@@ -112,7 +117,8 @@ final class RequestBody implements AutoCloseable {
             trace.emit(new TraceEvent.GeneralReadEntityEnd(received, "BROKEN", false));
             return new Refused(new Refusal.BadRequest(brokenBody(e, chunked, declared)));
         } catch (RuntimeException | Error e) {
-            closeQuietly(spool);
+            if (body != null) closeQuietly(body);
+            else closeQuietly(spool);
             trace.emit(new TraceEvent.GeneralReadEntityEnd(Request.getContentBytesRead(request), "FAULT", false));
             throw e;
         }
@@ -126,12 +132,12 @@ final class RequestBody implements AutoCloseable {
         return false;
     }
 
-    private static void closeQuietly(BodySpool spool) {
-        if (spool == null) return;
+    private static void closeQuietly(AutoCloseable spoolOrBody) {
+        if (spoolOrBody == null) return;
         try {
-            spool.close();
-        } catch (IOException e) {
-            // its file is in the temp directory; nothing else holds it
+            spoolOrBody.close();
+        } catch (Exception e) {
+            // its file is in the spool directory; nothing else holds it
         }
     }
 

@@ -206,10 +206,16 @@ public final class ManagedPool implements FastCgiBackend {
                     // php-cgi closed its end after a complete request: it accepts again.
                     return i.lease(FastCgiConnection.open(i.address, CONNECT_TIMEOUT), false, trace);
                 } catch (FastCgiConnectException e) {
+                    boolean dead;
                     synchronized (lock) {
                         i.leased = false;                      // not busy while it is reaped
+                        dead = i.dead;
                     }
-                    retire(i, "it could not be reached (" + e.errnoName() + ")", EndedBy.SELF);
+                    if (dead) {
+                        reportCleanExit(i, i.exitNow(), false); // the reaper left a clean exit to us, the lease holder
+                    } else {
+                        retire(i, "it could not be reached (" + e.errnoName() + ")", EndedBy.SELF);
+                    }
                 }
             }
             Instance fresh = start(trace);
@@ -281,13 +287,7 @@ public final class ManagedPool implements FastCgiBackend {
             }
             ExitStatus exit = i.exitNow();
             if (exit != null) {
-                died(i, exit);
-                i.dropConnection(); // died() leaves a leased instance's connection to its request
-                reportCleanExit(i, exit, beforeFirstAnswer);
-                if (trace != null) {
-                    trace.emit(new TraceEvent.FastCgiProcessDied(i.pid, i.requests, exit.exitCodeText(), exit.signalName(),
-                            i.diedUnexpectedly));
-                }
+                endedUnderLease(i, exit, beforeFirstAnswer, trace);
                 return;
             }
             String why = null;
@@ -313,7 +313,7 @@ public final class ManagedPool implements FastCgiBackend {
                 }
             }
             if (diedMeanwhile) {
-                reportCleanExit(i, i.exitNow(), beforeFirstAnswer);
+                endedUnderLease(i, i.exitNow(), beforeFirstAnswer, trace);
                 return;
             }
             if (why != null) {
@@ -323,6 +323,17 @@ public final class ManagedPool implements FastCgiBackend {
             }
         } finally {
             slots.release();
+        }
+    }
+
+    /** Its process ended while it was leased: accounted for once, its connection closed, the exit said and traced. */
+    private void endedUnderLease(Instance i, ExitStatus exit, boolean beforeFirstAnswer, RequestTrace trace) {
+        died(i, exit);                        // a no-op when the reaper got there first
+        i.dropConnection();                   // died() leaves a leased instance's connection to its request
+        reportCleanExit(i, exit, beforeFirstAnswer);
+        if (trace != null) {
+            trace.emit(new TraceEvent.FastCgiProcessDied(i.pid, i.requests, exit.exitCodeText(), exit.signalName(),
+                    i.diedUnexpectedly));
         }
     }
 
