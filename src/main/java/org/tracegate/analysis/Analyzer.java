@@ -209,7 +209,7 @@ public final class Analyzer {
         String signal = e.text("Signal");
         String code = e.text("ExitCode");
         if (signal != null && !signal.isEmpty()) {
-            return "signal " + signal + (Boolean.TRUE.equals(e.data().get("CoreDumped")) ? " (core dumped)" : "");
+            return "signal " + signal + (e.flag("CoreDumped") ? " (core dumped)" : "");
         }
         if (code != null && !code.isEmpty()) return "exit status " + code;
         return null;
@@ -235,7 +235,7 @@ public final class Analyzer {
                     + (exit(e, null) == null ? "" : ", " + exit(e, null));
             case FASTCGI_REQUEST_START -> orEmpty(e.text("Application"));
             case FASTCGI_ASSIGN_PROCESS -> (e.number("ProcessId") > 0 ? "pid " + e.number("ProcessId") + ", " : "")
-                    + "request " + e.number("RequestNumber") + (Boolean.TRUE.equals(e.data().get("IsNewProcess")) ? ", new" : ", kept");
+                    + "request " + e.number("RequestNumber") + (e.flag("IsNewProcess") ? ", new" : ", kept");
             case FASTCGI_RESPONSE_HEADERS -> orEmpty(e.text("Headers")).length() + " header bytes";
             case FASTCGI_UNEXPECTED_EXIT -> orEmpty(e.text("Stage")) + ", " + orEmpty(e.text("ErrorCode"))
                     + (exit(null, e) == null ? "" : ", " + exit(null, e));

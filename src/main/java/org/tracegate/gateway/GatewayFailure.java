@@ -169,12 +169,17 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         public String errorCode() { return "CONCURRENCY_LIMIT"; }
         public long retryAfterSeconds() { return 5; }
         public String cause() {
+            // No wait at all: turned away at once, the queue being full ("none freed up within 0 s" read as a bug).
+            boolean full = waited.isZero();
             return switch (of) {
-                case CGI -> "All " + maxConcurrent + " CGI slots were busy and no slot freed up within " + seconds(waited) + ".";
+                case CGI -> "All " + maxConcurrent + " CGI slots were busy and " + (full
+                        ? "the queue of waiting requests was full (limits.queueSize)." : "no slot freed up within " + seconds(waited) + ".");
                 case FASTCGI_PROCESSES -> "All " + maxConcurrent + " processes of the FastCGI application (maxInstances) were"
-                        + " busy and none freed up within " + seconds(waited) + ".";
+                        + " busy and " + (full ? "its queue of waiting requests was full (queueLength)."
+                        : "none freed up within " + seconds(waited) + ".");
                 case FASTCGI_CONNECTIONS -> "All " + maxConcurrent + " connections to the FastCGI server (maxInstances) were"
-                        + " busy and none freed up within " + seconds(waited) + ".";
+                        + " busy and " + (full ? "its queue of waiting requests was full (queueLength)."
+                        : "none freed up within " + seconds(waited) + ".");
             };
         }
         public List<String> thingsToTry() {
@@ -189,8 +194,13 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
         }
     }
 
-    /** A FastCGI server could not be reached: no socket, nobody listening, a connect that timed out. */
-    record FastCgiUnreachable(String address, String errnoName, String detail) implements GatewayFailure {
+    /**
+     * A FastCGI server could not be reached: no socket, nobody listening, a connect that timed out; or a managed
+     * pool's command could not be started ({@code notStarted}: the errno is exec's).
+     */
+    record FastCgiUnreachable(String address, String errnoName, String detail, boolean notStarted) implements GatewayFailure {
+        public FastCgiUnreachable(String address, String errnoName, String detail) { this(address, errnoName, detail, false); }
+
         public int status() { return 502; }
         public int subStatus() { return 3; }
         public String errorCode() { return errnoName; }
@@ -198,6 +208,15 @@ public sealed interface GatewayFailure permits GatewayFailure.PrematureExit, Gat
             return "The FastCGI application at " + address + " could not be reached: " + detail + ".";
         }
         public List<String> thingsToTry() {
+            if (notStarted) {
+                return List.of(switch (errnoName) {
+                            case "ENOENT" -> "No such file: check the command's path in [[fastcgi]] (and, for a script, the interpreter its #! names).";
+                            case "EACCES" -> "The program user may not execute it: check its mode and that of every directory above it.";
+                            case "ENOEXEC" -> "Not an executable format: name its interpreter first in command.";
+                            default -> "The command could not be started; the errno above says why.";
+                        },
+                        "docs/fastcgi.md, \"What the operator sees\", has each case.");
+            }
             return List.of(switch (errnoName) {
                         case "ENOENT" -> "No socket at that path: is the FastCGI server (php-fpm) running, and is this its listen address?";
                         case "ECONNREFUSED" -> "Nothing listens there: start the FastCGI server, or correct the address.";

@@ -196,8 +196,13 @@ public sealed interface Refusal extends GatewayFailure {
      * The program failed too often too fast and rests until {@code retryAt} (IIS's rapid-fail protection; our
      * substatus 503.3).
      */
-    record CrashLoop(Path physicalPath, int failures, Duration window, Instant retryAt, String lastCause)
+    record CrashLoop(Path physicalPath, int failures, Duration window, Instant retryAt, String lastCause, String setting)
             implements Refusal {
+        /** A CGI program's: the protection is the [crashLoop] table's. */
+        public CrashLoop(Path physicalPath, int failures, Duration window, Instant retryAt, String lastCause) {
+            this(physicalPath, failures, window, retryAt, lastCause, "[crashLoop] (failures = 0 turns it off)");
+        }
+
         public int status() { return 503; }
         public int subStatus() { return 3; }
         public String errorCode() { return "CRASH_LOOP"; }
@@ -210,7 +215,7 @@ public sealed interface Refusal extends GatewayFailure {
         public long retryAfterSeconds() { return Math.max(1, Duration.between(Instant.now(), retryAt).toSeconds() + 1); }
         public List<String> thingsToTry() {
             return List.of("Fix the last failure quoted above; the program is tried again by itself after the cooldown.",
-                    "The protection is configured in [crashLoop] (failures = 0 turns it off).");
+                    "The protection is configured in " + setting + ".");
         }
     }
 }

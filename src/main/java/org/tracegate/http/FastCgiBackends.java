@@ -39,7 +39,7 @@ final class FastCgiBackends {
             ProgramPolicy g = policies.global();
             ProgramPolicy noCores = new ProgramPolicy(g.runAs(), g.runAsText(), g.rlimits().withCoreBytes(0), g.limits(),
                     g.suexec(), g.environment());
-            return new ManagedPool(m, launcher, noCores, System.getenv(), line -> errorLog.log(null, line),
+            return new ManagedPool(m, launcher, noCores, System.getenv(), errorLog::log,
                     config.limits().killGrace(), config.limits().shutdownGrace());
         } catch (IOException e) {
             throw new UncheckedIOException("fastcgi " + m.describe() + ": cannot make its private socket directory", e);

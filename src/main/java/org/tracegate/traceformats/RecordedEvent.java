@@ -62,6 +62,15 @@ public record RecordedEvent(long seq, Instant time, String contextId, String pro
         }
     }
 
+    /**
+     * A true/false field: a Boolean in a live trace, the text "true" (any case) in one read back from a file, where
+     * every value is text.
+     */
+    public boolean flag(String key) {
+        Object v = data.get(key);
+        return v instanceof Boolean b ? b : v != null && v.toString().trim().equalsIgnoreCase("true");
+    }
+
     public RecordedEvent withSeq(long newSeq) {
         return new RecordedEvent(newSeq, time, contextId, provider, name, level, data);
     }

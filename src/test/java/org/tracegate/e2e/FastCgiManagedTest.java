@@ -207,6 +207,11 @@ class FastCgiManagedTest {
                         "SIGKILL", true));
         // What the process writes to its own stderr (php://stderr) is not FCGI_STDERR: this request's evidence all the same.
         assertThat(t.records()).extracting(TraceRecord::event).contains(new TraceEvent.CgiStderr("sleep.php: sleeping for kill"));
+        // On the page and in problem+json too (issue 10 §3: "and its stderr"), and in error.log under the request's id.
+        assertThat(r.body()).contains("\"stderrTail\":\"sleep.php: sleeping for kill\\n\"");
+        String id = t.context().requestId();
+        assertThat(ts.errorLog().lines().filter(l -> l.contains("fastcgi: stderr: sleep.php: sleeping for kill")))
+                .singleElement().asString().contains("[" + id + "]");
         assertThat(ts.errorLog()).contains("worker pid " + pid + " (").contains("was killed by signal SIGKILL, unexpectedly");
         // Replaced: the next requests are served, and never by the dead pid.
         for (int i = 0; i < 4; i++) {
@@ -288,7 +293,8 @@ class FastCgiManagedTest {
         HttpResponse<String> stopped = ts.send(ts.request("/rapid/hello.php").header("Accept", "application/json"));
         assertThat(stopped.statusCode()).isEqualTo(503);
         assertThat(stopped.body()).contains("\"statusCode\":\"503.3\"").contains("failed 3 times within 60 s")
-                .containsPattern("Its last failure: worker pid \\d+ \\(1 request\\(s\\) served\\) was killed by signal SIGKILL");
+                .containsPattern("Its last failure: worker pid \\d+ \\(1 request\\(s\\) served\\) was killed by signal SIGKILL")
+                .contains("The protection is configured in rapidFailsPerMinute in its [[fastcgi]] table");
         assertThat(stopped.headers().firstValue("Retry-After")).isPresent();
         assertThat(ts.errorLog()).contains("rapid-fail protection: 3 unexpected failures within 60 s (rapidFailsPerMinute = 3);"
                 + " the pool is stopped until");
@@ -369,7 +375,7 @@ class FastCgiManagedTest {
         HttpResponse<String> r = ts.send(ts.request("/busy/hello.php").header("Accept", "application/json"));
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("\"statusCode\":\"503.2\"")
-                .contains("All 1 processes of the FastCGI application (maxInstances) were busy and none freed up within 0 s.")
+                .contains("All 1 processes of the FastCGI application (maxInstances) were busy and its queue of waiting requests was full (queueLength).")
                 .contains("Raise maxInstances");
         assertThat(r.headers().firstValue("Retry-After")).isPresent();
         assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

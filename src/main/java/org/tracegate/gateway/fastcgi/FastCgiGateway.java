@@ -521,10 +521,10 @@ public final class FastCgiGateway {
                         app.mapping().managed() ? GatewayFailure.Slots.FASTCGI_PROCESSES
                                 : GatewayFailure.Slots.FASTCGI_CONNECTIONS);
                 case FastCgiUnavailable.Unreachable u -> new GatewayFailure.FastCgiUnreachable(u.address(), u.errnoName(),
-                        u.detail());
+                        u.detail(), u.notStarted());
                 case FastCgiUnavailable.Closed c -> new GatewayFailure.ShuttingDown(application);
                 case FastCgiUnavailable.Stopped s -> new Refusal.CrashLoop(null, s.failures(), Duration.ofMinutes(1),
-                        s.retryAt(), s.lastCause());
+                        s.retryAt(), s.lastCause(), "rapidFailsPerMinute in its [[fastcgi]] table (0 turns it off)");
             };
             log("fastcgi: " + f.cause() + " (" + application + ", script " + scriptFilename + ")");
             return new CgiOutcome.Failed(f, report);
@@ -537,7 +537,7 @@ public final class FastCgiGateway {
         }
 
         private ProgramReport report(Attempt a) {
-            ExitStatus exit = a.lease.instance() instanceof ExitSource s ? s.exitIfDead() : null;
+            ExitStatus exit = a.lease.instance() instanceof ManagedWorker w ? w.exitIfDead() : null;
             EndedBy endedBy = a.cutoff == null ? EndedBy.SELF : switch (a.cutoff) {
                 case CLIENT_GONE -> EndedBy.CLIENT_DISCONNECT;
                 case HEADER_TIMEOUT -> EndedBy.HEADER_TIMEOUT;
@@ -547,14 +547,24 @@ public final class FastCgiGateway {
                 case OPERATOR -> EndedBy.OPERATOR;
             };
             return new ProgramReport(a.lease.pid(), a.lease.commandLine(), exit, endedBy, a.report.bytesFromClient(),
-                    a.report.bytesToServer(), headerBytes, bodyBytes, a.report.stderrTail(),
-                    System.nanoTime() - startNanos, "", "");
+                    a.report.bytesToServer(), headerBytes, bodyBytes, stderrTail(a), System.nanoTime() - startNanos, "", "");
+        }
+
+        /**
+         * FCGI_STDERR's tail, and a managed process's own stderr during the request: php-cgi writes its errors
+         * (error_log(), a fatal error) there, not to FCGI_STDERR.
+         */
+        private String stderrTail(Attempt a) {
+            String records = a.report.stderrTail();
+            String own = a.lease.instance() instanceof ManagedWorker w ? w.ownStderr() : "";
+            if (own.isEmpty()) return records;
+            return records.isEmpty() ? own : records + (records.endsWith("\n") ? "" : "\n") + own;
         }
 
         /** "worker pid 4242 (its 17th request) was killed by signal SIGKILL", or "" for an external server. */
         private String worker(Attempt a) {
             if (a.lease.pid() < 0) return "";
-            ExitStatus exit = a.lease.instance() instanceof ExitSource s ? s.exitIfDead() : null;
+            ExitStatus exit = a.lease.instance() instanceof ManagedWorker w ? w.exitIfDead() : null;
             return "worker pid " + a.lease.pid() + " (request " + a.lease.requestNumber() + " for it)"
                     + (exit == null ? "" : exit.signalled() ? " was killed by " + exit.describe() : " exited with " + exit.describe());
         }
@@ -567,10 +577,13 @@ public final class FastCgiGateway {
         private void log(String message) { errorLog.log(requestId, message); }
     }
 
-    /** A managed instance that can say how its process ended, once it has. */
-    public interface ExitSource {
+    /** A managed instance's facts for the request's report: how its process ended, and its own stderr. */
+    public interface ManagedWorker {
         /** The exit status if the process has ended (waiting briefly for the reaper), else null. */
         ExitStatus exitIfDead();
+
+        /** What the process wrote to its own stderr (not FCGI_STDERR) during this request: its last 8 KiB. */
+        String ownStderr();
     }
 
     /** A program's Location without a Status is a client redirect for FastCGI (RFC 3875's local redirect is CGI's). */

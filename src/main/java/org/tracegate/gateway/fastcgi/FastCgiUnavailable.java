@@ -20,7 +20,10 @@ public final class FastCgiUnavailable extends Exception {
     public record Busy(int instances, Duration waited) implements Reason {}
 
     /** The server could not be reached: ENOENT, ECONNREFUSED, ETIMEDOUT … */
-    public record Unreachable(String address, String errnoName, String detail) implements Reason {}
+    /** @param notStarted a managed pool's command could not be started (the errno is exec's), not a connect that failed */
+    public record Unreachable(String address, String errnoName, String detail, boolean notStarted) implements Reason {
+        public Unreachable(String address, String errnoName, String detail) { this(address, errnoName, detail, false); }
+    }
 
     /** The server is shutting down: the application takes no more requests. */
     public record Closed() implements Reason {}

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.tracegate.config.FastCgiMapping;
 import org.tracegate.config.FastCgiPool;
@@ -61,7 +62,7 @@ import org.tracegate.trace.TraceEvent;
  *       (every process, each after its current request), and at {@link #close()}. Retiring closes its connection
  *       (php-cgi goes back to accept), then SIGTERM to its group and SIGKILL after the kill grace.</li>
  *   <li><b>Deaths</b>: a process that dies (any signal or exit) is reaped; its {@link ExitStatus} reaches the gateway
- *       through {@link FastCgiGateway.ExitSource}, and the next request starts a new one. A timeout makes the gateway
+ *       through {@link FastCgiGateway.ManagedWorker}, and the next request starts a new one. A timeout makes the gateway
  *       call {@link #endInstance}: the group is killed at once and replaced.</li>
  *   <li><b>Rapid-fail protection</b>: {@code rapidFailsPerMinute} unexpected deaths (or failed starts) within a
  *       minute stop the pool: {@link FastCgiUnavailable.Stopped} (503.3) with the last failure's cause, until a
@@ -85,6 +86,8 @@ public final class ManagedPool implements FastCgiBackend {
      * death, so only a process that left the group (a script's daemon) holds them longer. As CGI's close path waits.
      */
     private static final Duration PIPES_HELD = Duration.ofSeconds(1);
+    /** How long a request whose process died waits for the rest of that process's stderr (EOF comes with the group). */
+    private static final Duration LAST_WORDS = Duration.ofMillis(500);
     /** Blocking pipe reads belong on platform threads (docs/architecture.md). */
     private static final ExecutorService IO = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("fcgi-pool-io-", 0).factory());
@@ -96,6 +99,8 @@ public final class ManagedPool implements FastCgiBackend {
     private final ProgramPolicy policy;
     private final Map<String, String> environment;
     private final Consumer<String> log;
+    /** The error log with a request id: a process's stderr while it serves a request is that request's. */
+    private final BiConsumer<String, String> requestLog;
     private final Duration killGrace;
     private final Duration shutdownGrace;
     private final long stderrLogBytes;
@@ -123,19 +128,20 @@ public final class ManagedPool implements FastCgiBackend {
     /**
      * @param policy            who the processes run as and their limits (the global program policy)
      * @param serverEnvironment where the mapping's {@code inherit} names are looked up
-     * @param log               the error log (one line per call)
+     * @param log               the error log: a request id (or null for the pool's own lines) and one line
      * @param killGrace         SIGTERM → SIGKILL when a process is retired
      * @param shutdownGrace     how long {@link #close()} lets busy processes finish their request
      */
     public ManagedPool(FastCgiMapping mapping, ProcessLauncher launcher, ProgramPolicy policy,
-                       Map<String, String> serverEnvironment, Consumer<String> log, Duration killGrace,
+                       Map<String, String> serverEnvironment, BiConsumer<String, String> log, Duration killGrace,
                        Duration shutdownGrace) throws IOException {
         if (!mapping.managed()) throw new IllegalArgumentException("not a managed FastCGI mapping: " + mapping.describe());
         this.mapping = mapping;
         this.settings = mapping.pool();
         this.launcher = launcher;
         this.policy = policy;
-        this.log = log;
+        this.requestLog = log;
+        this.log = line -> log.accept(null, line);
         this.killGrace = killGrace;
         this.shutdownGrace = shutdownGrace;
         this.stderrLogBytes = policy.limits().stderrKiB() << 10;
@@ -276,8 +282,7 @@ public final class ManagedPool implements FastCgiBackend {
 
     @Override
     public void release(Lease lease, ExchangeReport report, RequestTrace trace) {
-        Instance i = (Instance) lease.instance();
-        i.serving = null;
+        Instance i = ((Leased) lease.instance()).instance();
         try {
             RequestEnd end = report == null ? null : report.end();
             boolean complete = RequestEnd.completed(end);
@@ -286,6 +291,11 @@ public final class ManagedPool implements FastCgiBackend {
                 i.awaitExit(DEATH_WAIT); // the socket broke, or we killed it: let the reaper say how it ended
             }
             ExitStatus exit = i.exitNow();
+            // A dead process's last words (a PHP fatal error, say) may still be in its stderr pipe: they are this
+            // request's evidence, so they are read before the request stops owning its stderr.
+            if (exit != null) i.awaitPumps(LAST_WORDS);
+            i.serving = null;
+            i.servingStderr = null;
             if (exit != null) {
                 endedUnderLease(i, exit, beforeFirstAnswer, trace);
                 return;
@@ -338,12 +348,12 @@ public final class ManagedPool implements FastCgiBackend {
     }
 
     @Override
-    public boolean endedByItself(Lease lease) { return ((Instance) lease.instance()).exitedByItself; }
+    public boolean endedByItself(Lease lease) { return ((Leased) lease.instance()).instance().exitedByItself; }
 
     /** A request on this instance timed out: kill its group now; the next request starts a new process. */
     @Override
     public void endInstance(Lease lease) {
-        Instance i = (Instance) lease.instance();
+        Instance i = ((Leased) lease.instance()).instance();
         i.retiredBecause = "its request timed out; its process group was killed";
         i.killed = true;
         i.retiring = true;
@@ -375,12 +385,12 @@ public final class ManagedPool implements FastCgiBackend {
             }
             String errno = e instanceof LaunchException le ? le.errnoName() : "EUNKNOWN";
             failed("cannot start " + commandLine + ": " + e.getMessage());
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, errno, e.getMessage()));
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, errno, e.getMessage(), true));
         } catch (RuntimeException | LinkageError e) {
             // No native access (not Linux, --illegal-native-access=deny): no socket can be made for a program.
             String why = "managed FastCGI pools need native access to make their sockets: " + e;
             failed(why);
-            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ENOSYS", why));
+            throw new FastCgiUnavailable(new FastCgiUnavailable.Unreachable(commandLine, "ENOSYS", why, true));
         }
         Instance i = new Instance(n, path, process, gen);
         int count;
@@ -700,8 +710,29 @@ public final class ManagedPool implements FastCgiBackend {
         };
     }
 
+    /** What a lease hands the gateway: the instance, and what its process wrote to its own stderr for this request. */
+    record Leased(Instance instance, OwnStderr stderr) implements FastCgiGateway.ManagedWorker {
+        @Override
+        public ExitStatus exitIfDead() { return instance.exitIfDead(); }
+
+        @Override
+        public String ownStderr() { return stderr.text(); }
+    }
+
+    /** The last {@link StderrCapture#TAIL_BYTES} characters of a process's own stderr during one request. */
+    static final class OwnStderr {
+        private final StringBuilder text = new StringBuilder();
+
+        synchronized void add(String line) {
+            text.append(line).append('\n');
+            if (text.length() > StderrCapture.TAIL_BYTES) text.delete(0, text.length() - StderrCapture.TAIL_BYTES);
+        }
+
+        synchronized String text() { return text.toString(); }
+    }
+
     /** One application process, its socket and our kept connection to it. */
-    final class Instance implements FastCgiGateway.ExitSource {
+    final class Instance {
         final int serial;
         final Path socket;
         final FastCgiAddress address;
@@ -715,6 +746,8 @@ public final class ManagedPool implements FastCgiBackend {
          * stderr, not to FCGI_STDERR, and that is the request's evidence too.
          */
         volatile RequestTrace serving;
+        /** What the process writes to its own stderr during the request it serves now, for that request's page. */
+        volatile OwnStderr servingStderr;
         volatile int servingLines;
         volatile long idleSince;
         // guarded by ManagedPool.lock
@@ -747,9 +780,11 @@ public final class ManagedPool implements FastCgiBackend {
         Lease lease(FastCgiConnection c, boolean fresh, RequestTrace trace) {
             connection = c;
             requests++;
-            serving = trace;
             servingLines = 0;
-            return new Lease(c, pid, requests, fresh, commandLine, this);
+            OwnStderr own = new OwnStderr();
+            servingStderr = own;
+            serving = trace;
+            return new Lease(c, pid, requests, fresh, commandLine, new Leased(this, own));
         }
 
         FastCgiConnection connection() {
@@ -783,8 +818,7 @@ public final class ManagedPool implements FastCgiBackend {
         }
 
         /** Null unless it died during its last request (release() already waited for the reaper when the socket broke). */
-        @Override
-        public ExitStatus exitIfDead() { return retiredAfterRequest ? null : exitNow(); }
+        ExitStatus exitIfDead() { return retiredAfterRequest ? null : exitNow(); }
 
         /** Both pumps are done: the pipes are closed together (which also gives back the large-pipe share). */
         private void pumpEnded() {
@@ -825,11 +859,13 @@ public final class ManagedPool implements FastCgiBackend {
             String where = " (fastcgi " + commandLine + ", pid " + pid + ")";
             new StderrCapture().drain(process.stderr(), line -> {
                 RequestTrace t = serving;
+                OwnStderr own = servingStderr;
+                if (own != null) own.add(line);
                 if (t != null && servingLines++ < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
                 String message = "fastcgi: stderr: " + LogText.escape(line) + where;
                 boolean first = budget.dropped() == 0;
                 if (budget.admit(message, line)) {
-                    log.accept(message);
+                    requestLog.accept(t == null ? null : t.context().requestId(), message);   // the request's line
                 } else if (first) {           // a process lives long: say so now, not only when it ends
                     log.accept("fastcgi: stderr: more than limits.stderrKiB = " + (stderrLogBytes >> 10) + " KiB from"
                             + " this process; the rest is not logged" + where);

@@ -56,7 +56,7 @@ class ManagedCloseRaceTest {
                 EnvironmentPolicy.defaults());
         try {
             pool.set(new ManagedPool(m, closingMeanwhile, ProgramPolicy.asServer(ProgramLimits.defaults()), Map.of(),
-                    log::add, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                    (requestId, line) -> log.add(line), Duration.ofSeconds(1), Duration.ofSeconds(1)));
             FastCgiUnavailable refused = catchThrowableOfType(FastCgiUnavailable.class,
                     () -> pool.get().lease(Duration.ofSeconds(1)));
             assertThat(refused.reason()).isEqualTo(new FastCgiUnavailable.Closed());
