@@ -57,8 +57,14 @@ public final class Analyzer {
         if (fastCgi) {
             script = RequestEvents.baseName(orEmpty(r.first(FASTCGI_REQUEST_START).text("ScriptFilename")));
             String exit = exit(null, r.first(FASTCGI_UNEXPECTED_EXIT));
+            // A managed worker the server killed after a timeout has no UNEXPECTED_EXIT, but it did die: its DIED says so.
+            RecordedEvent died = r.first(FASTCGI_PROCESS_DIED);
+            if (exit == null && died != null && exit(null, died) != null) {
+                exit = exit(null, died) + (died.flag("Unexpected") ? "" : ", ended by the server");
+            }
             program = FastCgiFindings.program(r, script, exit != null ? exit
-                    : r.first(FASTCGI_UNEXPECTED_EXIT) == null ? "did not exit (a FastCGI worker outlives its requests)" : null);
+                    : r.first(FASTCGI_UNEXPECTED_EXIT) == null && died == null
+                    ? "did not exit (a FastCGI worker outlives its requests)" : null);
         } else if (launch != null) {
             boolean launchFailed = RequestEvents.launchFailed(launch);
             RecordedEvent until = exitEvent != null ? exitEvent : fail != null ? fail : aborted != null ? aborted

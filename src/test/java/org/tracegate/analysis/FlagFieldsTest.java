@@ -34,6 +34,25 @@ class FlagFieldsTest {
                 .extracting(Diagnosis.Step::detail).isEqualTo("pid 4242, request 1, new"));
     }
 
+    /** A managed worker the server killed after a timeout did exit: by the signal the server sent. */
+    @Test
+    void aWorkerKilledAfterATimeoutIsNotSaidToHaveOutlivedTheRequest() {
+        List<RecordedEvent> events = List.of(
+                event(1, "WWW Server", "GENERAL_REQUEST_START", Map.of("RequestURL", "http://x/php/hang.php", "RequestVerb", "GET")),
+                event(2, "IISFastCGI", "FASTCGI_REQUEST_START", Map.of("Application", "/usr/bin/php-cgi (managed, up to 2 instances)",
+                        "ScriptFilename", "/srv/php/hang.php")),
+                event(3, "IISFastCGI", "FASTCGI_ASSIGN_PROCESS",
+                        Map.of("CommandLine", "/usr/bin/php-cgi", "IsNewProcess", "false", "ProcessId", "4242", "RequestNumber", "3")),
+                event(4, "IISFastCGI", "FASTCGI_END", Map.of("End", "ABANDONED")),
+                event(5, "IISFastCGI", "FASTCGI_PROCESS_DIED", Map.of("ProcessId", "4242", "RequestsServed", "3", "ExitCode", "",
+                        "Signal", "SIGKILL", "Unexpected", "false")),
+                event(6, "WWW Server", "GENERAL_REQUEST_END", Map.of("HttpStatus", "502", "HttpSubStatus", "1", "BytesSent", "900")));
+        Report report = Analyzer.analyze(List.of(new TraceFile(Path.of("fr000002.xml"), "FREB failed-request trace", events,
+                400, List.of())));
+        assertThat(report.failures()).singleElement().extracting(d -> d.program().exit())
+                .isEqualTo("signal SIGKILL, ended by the server");
+    }
+
     @Test
     void aFlagIsTrueAsABooleanOrAsTheTextTrue() {
         RecordedEvent e = event(1, "IISCGI", "X", Map.of("A", true, "B", "true", "C", "TRUE", "D", "false", "E", false));
