@@ -57,10 +57,15 @@ public final class Analyzer {
         if (fastCgi) {
             script = RequestEvents.baseName(orEmpty(r.first(FASTCGI_REQUEST_START).text("ScriptFilename")));
             String exit = exit(null, r.first(FASTCGI_UNEXPECTED_EXIT));
-            // A managed worker the server killed after a timeout has no UNEXPECTED_EXIT, but it did die: its DIED says so.
-            RecordedEvent died = r.first(FASTCGI_PROCESS_DIED);
+            // A managed worker the server killed after a timeout has no UNEXPECTED_EXIT, but it did die: its DIED says
+            // so. The DIED of the process that served the request last (a request sent again had another before).
+            RecordedEvent assigned = r.last(FASTCGI_ASSIGN_PROCESS);
+            RecordedEvent died = r.all(FASTCGI_PROCESS_DIED).stream()
+                    .filter(d -> assigned == null || d.number("ProcessId") == assigned.number("ProcessId"))
+                    .reduce((a, b) -> b).orElse(null);
             if (exit == null && died != null && exit(null, died) != null) {
-                exit = exit(null, died) + (died.flag("Unexpected") ? "" : ", ended by the server");
+                boolean signalled = !orEmpty(died.text("Signal")).isEmpty();
+                exit = exit(null, died) + (died.flag("Unexpected") ? "" : signalled ? ", ended by the server" : ", by itself");
             }
             program = FastCgiFindings.program(r, script, exit != null ? exit
                     : r.first(FASTCGI_UNEXPECTED_EXIT) == null && died == null

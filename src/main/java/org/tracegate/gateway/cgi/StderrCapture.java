@@ -18,7 +18,13 @@ public final class StderrCapture {
     private long total;
 
     /** Reads to EOF; {@code onLine} gets every line without its terminator. */
-    public void drain(InputStream in, Consumer<String> onLine) {
+    public void drain(InputStream in, Consumer<String> onLine) { drain(in, () -> { }, onLine); }
+
+    /**
+     * As {@link #drain(InputStream, Consumer)}; {@code lineStarted} runs as each line's first byte arrives, so a
+     * long-lived process's line can be told whose it is by when it began, not by when its newline came.
+     */
+    public void drain(InputStream in, Runnable lineStarted, Consumer<String> onLine) {
         byte[] buf = new byte[8192];
         byte[] line = new byte[MAX_LINE];
         int lineLen = 0;
@@ -33,6 +39,7 @@ public final class StderrCapture {
                         lineLen = 0;
                         if (b == '\n') continue;
                     }
+                    if (lineLen == 0) lineStarted.run();
                     line[lineLen++] = b;
                 }
             }

@@ -88,6 +88,8 @@ public final class ManagedPool implements FastCgiBackend {
     private static final Duration PIPES_HELD = Duration.ofSeconds(1);
     /** How long a request whose process died waits for the rest of that process's stderr (EOF comes with the group). */
     private static final Duration LAST_WORDS = Duration.ofMillis(500);
+    /** How long a live process's request waits for what is already in the stderr pipe to be read at its end. */
+    private static final Duration STDERR_READ = Duration.ofMillis(50);
     /** Blocking pipe reads belong on platform threads (docs/architecture.md). */
     private static final ExecutorService IO = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("fcgi-pool-io-", 0).factory());
@@ -291,11 +293,11 @@ public final class ManagedPool implements FastCgiBackend {
                 i.awaitExit(DEATH_WAIT); // the socket broke, or we killed it: let the reaper say how it ended
             }
             ExitStatus exit = i.exitNow();
-            // A dead process's last words (a PHP fatal error, say) may still be in its stderr pipe: they are this
-            // request's evidence, so they are read before the request stops owning its stderr.
+            // What the process wrote to stderr during the request may still be in the pipe (a dead one's last words: a
+            // PHP fatal error, say): it is this request's evidence, so it is read before the request stops owning it.
             if (exit != null) i.awaitPumps(LAST_WORDS);
+            else i.awaitStderrRead(STDERR_READ);
             i.serving = null;
-            i.servingStderr = null;
             if (exit != null) {
                 endedUnderLease(i, exit, beforeFirstAnswer, trace);
                 return;
@@ -719,6 +721,9 @@ public final class ManagedPool implements FastCgiBackend {
         public String ownStderr() { return stderr.text(); }
     }
 
+    /** The request a process serves: its trace (null when untraced), its own stderr, its CGI_STDERR events so far. */
+    record Serving(RequestTrace trace, OwnStderr stderr, AtomicInteger traced) {}
+
     /** The last {@link StderrCapture#TAIL_BYTES} characters of a process's own stderr during one request. */
     static final class OwnStderr {
         private final StringBuilder text = new StringBuilder();
@@ -742,13 +747,10 @@ public final class ManagedPool implements FastCgiBackend {
         private volatile FastCgiConnection connection;
         volatile int requests;
         /**
-         * The request it serves now, if traced: php-cgi writes error_log() and its own errors to the process's
-         * stderr, not to FCGI_STDERR, and that is the request's evidence too.
+         * The request it serves now: php-cgi writes error_log() and its own errors to the process's stderr, not to
+         * FCGI_STDERR, and that is the request's evidence too. One reference, read once per line.
          */
-        volatile RequestTrace serving;
-        /** What the process writes to its own stderr during the request it serves now, for that request's page. */
-        volatile OwnStderr servingStderr;
-        volatile int servingLines;
+        volatile Serving serving;
         volatile long idleSince;
         // guarded by ManagedPool.lock
         boolean leased;
@@ -780,10 +782,8 @@ public final class ManagedPool implements FastCgiBackend {
         Lease lease(FastCgiConnection c, boolean fresh, RequestTrace trace) {
             connection = c;
             requests++;
-            servingLines = 0;
             OwnStderr own = new OwnStderr();
-            servingStderr = own;
-            serving = trace;
+            serving = new Serving(trace, own, new AtomicInteger());
             return new Lease(c, pid, requests, fresh, commandLine, new Leased(this, own));
         }
 
@@ -829,6 +829,18 @@ public final class ManagedPool implements FastCgiBackend {
             }
         }
 
+        /** Waits up to {@code d} for the stderr pipe to hold nothing unread (the pump has it then). */
+        void awaitStderrRead(Duration d) {
+            long end = System.nanoTime() + d.toNanos();
+            try {
+                while (process.stderr().available() > 0 && System.nanoTime() < end) Thread.sleep(1);
+            } catch (IOException e) {
+                // closed: nothing left to read
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         /** Whether both pumps reached EOF within {@code d}: nobody holds the process's pipes any more. */
         boolean awaitPumps(Duration d) {
             try {
@@ -857,11 +869,12 @@ public final class ManagedPool implements FastCgiBackend {
         void pumpStderr() {
             StderrBudget budget = new StderrBudget(stderrLogBytes);
             String where = " (fastcgi " + commandLine + ", pid " + pid + ")";
-            new StderrCapture().drain(process.stderr(), line -> {
-                RequestTrace t = serving;
-                OwnStderr own = servingStderr;
-                if (own != null) own.add(line);
-                if (t != null && servingLines++ < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
+            Serving[] owner = new Serving[1];       // whose line this is: the request served when it began
+            new StderrCapture().drain(process.stderr(), () -> owner[0] = serving, line -> {
+                Serving s = owner[0];
+                RequestTrace t = s == null ? null : s.trace();
+                if (s != null) s.stderr().add(line);
+                if (t != null && s.traced().getAndIncrement() < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
                 String message = "fastcgi: stderr: " + LogText.escape(line) + where;
                 boolean first = budget.dropped() == 0;
                 if (budget.admit(message, line)) {
