@@ -874,7 +874,10 @@ public final class ManagedPool implements FastCgiBackend {
                 Serving s = owner[0];
                 RequestTrace t = s == null ? null : s.trace();
                 if (s != null) s.stderr().add(line);
-                if (t != null && s.traced().getAndIncrement() < TRACED_STDERR_LINES) t.emit(new TraceEvent.CgiStderr(line));
+                // Its trace only while the request still runs: a line that began in it but ended after it is too late for it.
+                if (t != null && s == serving && s.traced().getAndIncrement() < TRACED_STDERR_LINES) {
+                    t.emit(new TraceEvent.CgiStderr(line));
+                }
                 String message = "fastcgi: stderr: " + LogText.escape(line) + where;
                 boolean first = budget.dropped() == 0;
                 if (budget.admit(message, line)) {
