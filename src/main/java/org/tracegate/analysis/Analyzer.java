@@ -63,9 +63,10 @@ public final class Analyzer {
             RecordedEvent died = r.all(FASTCGI_PROCESS_DIED).stream()
                     .filter(d -> assigned == null || d.number("ProcessId") == assigned.number("ProcessId"))
                     .reduce((a, b) -> b).orElse(null);
-            if (exit == null && died != null && exit(null, died) != null) {
+            String diedOf = died == null ? null : exit(null, died);
+            if (exit == null && diedOf != null) {
                 boolean signalled = !orEmpty(died.text("Signal")).isEmpty();
-                exit = exit(null, died) + (died.flag("Unexpected") ? "" : signalled ? ", ended by the server" : ", by itself");
+                exit = diedOf + (died.flag("Unexpected") ? "" : signalled ? ", ended by the server" : ", by itself");
             }
             program = FastCgiFindings.program(r, script, exit != null ? exit
                     : r.first(FASTCGI_UNEXPECTED_EXIT) == null && died == null

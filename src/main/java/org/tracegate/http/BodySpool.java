@@ -75,9 +75,9 @@ final class BodySpool implements AutoCloseable {
     static final class SpoolFailed extends IOException {
         final String directory;
 
-        SpoolFailed(String directory, IOException cause) {
+        SpoolFailed(Path directory, IOException cause) {
             super(reason(cause), cause);
-            this.directory = directory;
+            this.directory = directory.toString();
         }
 
         private static String reason(IOException e) {
@@ -125,14 +125,14 @@ final class BodySpool implements AutoCloseable {
                     if (fileOut != null) fileOut.write(buf, 0, n);
                     else mem.write(buf, 0, n);
                 } catch (IOException e) {
-                    throw new SpoolFailed(directory.toString(), e);
+                    throw new SpoolFailed(directory, e);
                 }
                 if (n == buf.length && buf.length < MAX_READ) buf = new byte[buf.length * 2];
             }
             try {
                 if (fileOut != null) fileOut.close();
             } catch (IOException e) {
-                throw new SpoolFailed(directory.toString(), e);
+                throw new SpoolFailed(directory, e);
             }
             BodySpool spool = new BodySpool(total, mem == null ? null : mem.toByteArray(), file, directory, budget, held);
             held = 0;
@@ -162,7 +162,7 @@ final class BodySpool implements AutoCloseable {
         try {
             return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory);
         } catch (IOException e) {
-            throw new SpoolFailed(directory.toString(), e);
+            throw new SpoolFailed(directory, e);
         }
     }
 

@@ -19,8 +19,11 @@ public final class FastCgiUnavailable extends Exception {
     /** Every instance busy, and the queue full or the wait over. */
     public record Busy(int instances, Duration waited) implements Reason {}
 
-    /** The server could not be reached: ENOENT, ECONNREFUSED, ETIMEDOUT … */
-    /** @param notStarted a managed pool's command could not be started (the errno is exec's), not a connect that failed */
+    /**
+     * The server could not be reached: ENOENT, ECONNREFUSED, ETIMEDOUT …
+     *
+     * @param notStarted a managed pool's command could not be started (the errno is exec's), not a connect that failed
+     */
     public record Unreachable(String address, String errnoName, String detail, boolean notStarted) implements Reason {
         public Unreachable(String address, String errnoName, String detail) { this(address, errnoName, detail, false); }
     }
